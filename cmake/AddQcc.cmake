@@ -3,7 +3,9 @@
 
 # add_qcc_library(name srcs... [DEPENDS ...] [LINK_LIBS ...])
 function(add_qcc_library name)
-  add_mlir_library(${name} ${ARGN} DISABLE_INSTALL)
+  # PARTIAL_SOURCES_INTENDED: files of a library being written may sit in its
+  # folder before they are listed; the build lists sources explicitly anyway.
+  add_mlir_library(${name} ${ARGN} DISABLE_INSTALL PARTIAL_SOURCES_INTENDED)
   target_link_libraries(${name} PUBLIC MLIR)
 endfunction()
 
@@ -15,7 +17,7 @@ endfunction()
 
 # add_qcc_tool(name srcs... ): an executable linking libMLIR.so.
 function(add_qcc_tool name)
-  add_llvm_executable(${name} ${ARGN})
+  add_llvm_executable(${name} ${ARGN} PARTIAL_SOURCES_INTENDED)
   llvm_update_compile_flags(${name})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${QCC_TOOLS_DIR})
 endfunction()

@@ -1,1 +1,104 @@
-// (in progress)
+//===- ObjectEmitter.cpp - LLVM dialect to machine code -------------------===//
+//
+// This file implements translation of the lowered module to LLVM IR, the
+// addition of the C entry points, LLVM optimization and object emission
+// through llvm::TargetMachine.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Target/ObjectEmitter.h"
+
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/OptimizationLevel.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace llvm;
+
+namespace qcc {
+
+Expected<std::unique_ptr<Module>>
+translateAndOptimize(mlir::ModuleOp module, LLVMContext &context,
+                     TargetMachine &tm, const TargetSpec &spec,
+                     const ModelSignature &sig, StringRef implName,
+                     unsigned optLevel) {
+  mlir::DialectRegistry registry;
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  module->getContext()->appendDialectRegistry(registry);
+
+  std::unique_ptr<Module> llvmModule =
+      mlir::translateModuleToLLVMIR(module, context, sig.prefix);
+  if (!llvmModule)
+    return createStringError(inconvertibleErrorCode(),
+                             "translation to LLVM IR failed");
+  llvmModule->setTargetTriple(tm.getTargetTriple());
+  llvmModule->setDataLayout(tm.createDataLayout());
+
+  Function *impl = llvmModule->getFunction(implName);
+  if (!impl)
+    return createStringError(inconvertibleErrorCode(),
+                             "internal error: entry '" + implName +
+                                 "' missing after lowering");
+  if (Error err = addEntryPoints(*llvmModule, impl, sig))
+    return std::move(err);
+
+  std::string vectorWidth = std::to_string(spec.vectorBits);
+  for (Function &fn : *llvmModule) {
+    if (fn.isDeclaration())
+      continue;
+    fn.addFnAttr("target-cpu", spec.cpu);
+    if (!spec.features.empty())
+      fn.addFnAttr("target-features", spec.features);
+    fn.addFnAttr("prefer-vector-width", vectorWidth);
+    fn.addFnAttr("min-legal-vector-width", vectorWidth);
+    fn.addFnAttr(Attribute::NoUnwind);
+  }
+  if (verifyModule(*llvmModule, &errs()))
+    return createStringError(inconvertibleErrorCode(),
+                             "internal error: invalid LLVM IR generated");
+
+  if (optLevel > 0) {
+    LoopAnalysisManager lam;
+    FunctionAnalysisManager fam;
+    CGSCCAnalysisManager cgam;
+    ModuleAnalysisManager mam;
+    PipelineTuningOptions pto;
+    pto.LoopVectorization = true;
+    pto.SLPVectorization = true;
+    PassBuilder pb(&tm, pto);
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    OptimizationLevel level = optLevel == 1   ? OptimizationLevel::O1
+                              : optLevel == 2 ? OptimizationLevel::O2
+                                              : OptimizationLevel::O3;
+    ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
+    mpm.run(*llvmModule, mam);
+  }
+  return llvmModule;
+}
+
+Expected<std::string> emitMachineCode(Module &module, TargetMachine &tm,
+                                      bool assembly) {
+  SmallString<0> buffer;
+  raw_svector_ostream os(buffer);
+  legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, os, nullptr,
+                             assembly ? CodeGenFileType::AssemblyFile
+                                      : CodeGenFileType::ObjectFile))
+    return createStringError(inconvertibleErrorCode(),
+                             "the target cannot emit this file type");
+  pm.run(module);
+  return std::string(buffer.str());
+}
+
+} // namespace qcc

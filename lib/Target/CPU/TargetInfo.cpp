@@ -1,1 +1,125 @@
-// (in progress)
+//===- TargetInfo.cpp - qcc hardware targets ------------------------------===//
+//
+// This file implements the mapping from `-target=` names to LLVM triples, CPUs
+// and features, and the creation of the TargetMachine. The SIMD width used by
+// vectorization is read back from the subtarget, so -mcpu/-mattr overrides
+// change it consistently.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Target/TargetInfo.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace llvm;
+
+namespace qcc {
+
+const std::vector<std::pair<std::string, std::string>> &knownTargets() {
+  static const std::vector<std::pair<std::string, std::string>> targets = {
+      {"generic", "x86-64 baseline (SSE2), 128-bit vectors"},
+      {"avx2", "x86-64-v3: AVX2 + FMA, 256-bit vectors (ymm)"},
+      {"avx512", "x86-64-v4: AVX-512 F/BW/DQ/VL, 512-bit vectors (zmm)"},
+      {"aarch64", "AArch64 with NEON, 128-bit vectors"},
+      {"host", "the CPU qcc runs on, with all its features"},
+  };
+  return targets;
+}
+
+Expected<TargetSpec> resolveTarget(StringRef name, StringRef triple,
+                                   StringRef cpu, StringRef features) {
+  TargetSpec spec;
+  spec.name = name.str();
+  if (name == "generic") {
+    spec.triple = "x86_64-unknown-linux-gnu";
+    spec.cpu = "x86-64";
+  } else if (name == "avx2") {
+    spec.triple = "x86_64-unknown-linux-gnu";
+    spec.cpu = "x86-64-v3";
+  } else if (name == "avx512") {
+    spec.triple = "x86_64-unknown-linux-gnu";
+    spec.cpu = "x86-64-v4";
+  } else if (name == "aarch64") {
+    spec.triple = "aarch64-unknown-linux-gnu";
+    spec.cpu = "generic";
+    spec.features = "+neon";
+  } else if (name == "host") {
+    spec.triple = sys::getDefaultTargetTriple();
+    spec.cpu = sys::getHostCPUName().str();
+    SmallVector<std::string> feats;
+    for (auto &f : sys::getHostCPUFeatures())
+      feats.push_back((f.second ? "+" : "-") + f.first().str());
+    spec.features = join(feats, ",");
+  } else {
+    std::string names;
+    for (auto &t : knownTargets())
+      names += (names.empty() ? "" : ", ") + t.first;
+    return createStringError(inconvertibleErrorCode(),
+                             "unknown target '" + name.str() +
+                                 "' (expected one of: " + names + ")");
+  }
+  if (!triple.empty())
+    spec.triple = triple.str();
+  if (!cpu.empty())
+    spec.cpu = cpu.str();
+  if (!features.empty())
+    spec.features =
+        spec.features.empty() ? features.str() : spec.features + "," + features.str();
+  return spec;
+}
+
+Expected<std::unique_ptr<TargetMachine>>
+createTargetMachine(TargetSpec &spec, unsigned optLevel) {
+  static bool initialized = [] {
+    InitializeAllTargetInfos();
+    InitializeAllTargets();
+    InitializeAllTargetMCs();
+    InitializeAllAsmPrinters();
+    InitializeAllAsmParsers();
+    return true;
+  }();
+  (void)initialized;
+
+  Triple triple(spec.triple);
+  std::string error;
+  const Target *target = TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return createStringError(inconvertibleErrorCode(),
+                             "unsupported target triple '" + spec.triple +
+                                 "': " + error);
+  TargetOptions options;
+  CodeGenOptLevel level = optLevel == 0   ? CodeGenOptLevel::None
+                          : optLevel == 1 ? CodeGenOptLevel::Less
+                          : optLevel == 2 ? CodeGenOptLevel::Default
+                                          : CodeGenOptLevel::Aggressive;
+  std::unique_ptr<TargetMachine> tm(target->createTargetMachine(
+      triple, spec.cpu, spec.features, options, Reloc::PIC_, std::nullopt,
+      level));
+  if (!tm)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot create a target machine for '" +
+                                 spec.triple + "' cpu '" + spec.cpu + "'");
+  const MCSubtargetInfo *sti = tm->getMCSubtargetInfo();
+  if (!sti->isCPUStringValid(spec.cpu))
+    return createStringError(inconvertibleErrorCode(),
+                             "unknown CPU '" + spec.cpu + "' for triple '" +
+                                 spec.triple + "'");
+  if (triple.isX86()) {
+    if (sti->checkFeatures("+avx512f"))
+      spec.vectorBits = 512;
+    else if (sti->checkFeatures("+avx"))
+      spec.vectorBits = 256;
+    else
+      spec.vectorBits = 128;
+  } else {
+    spec.vectorBits = 128;
+  }
+  return tm;
+}
+
+} // namespace qcc

@@ -1,0 +1,73 @@
+//===- Compiler.h - the qcc compilation driver -----------------*- C++ -*-===//
+//
+// This file declares the library behind the `qcc` and `qcc-run` tools: the
+// command-line options shared by both, and one function that compiles an
+// ONNX model into in-memory artifacts (object or text, and the C header).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QCC_DRIVER_COMPILER_H
+#define QCC_DRIVER_COMPILER_H
+
+#include "qcc/Runtime/ModelSignature.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/LLVM.h"
+#include <map>
+#include <string>
+#include <vector>
+
+namespace qcc {
+
+enum class EmitKind { Import, Mlir, Linalg, Llvm, Asm, Obj, Header };
+
+struct CompileOptions {
+  std::string inputPath;
+  std::string outputPath; ///< empty: derived from the input (see docs/CLI.md)
+  EmitKind emit = EmitKind::Obj;
+  std::string target = "generic";
+  std::string mtriple, mcpu, mattr;
+  unsigned optLevel = 3;
+  std::string name; ///< symbol prefix; empty: from the output file stem
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+  bool forceText = false;
+};
+
+struct CompileArtifacts {
+  ModelSignature signature;
+  /// Main output: object bytes, assembly, LLVM IR or MLIR text.
+  std::string output;
+  /// Text of the C header (set for Obj and Header).
+  std::string header;
+};
+
+/// Registers the shared command-line options (call before parsing).
+void registerCompilerCLOptions();
+
+/// Reads the shared options after llvm::cl parsing; reports bad values with a
+/// one-line error on stderr and returns failure.
+mlir::FailureOr<CompileOptions> getCompilerOptionsFromCL();
+
+/// Parses one `name=1x3x224x224` shape pin into `shapes`.
+mlir::LogicalResult parseInputShape(llvm::StringRef spec,
+                                    std::map<std::string, std::vector<int64_t>> &shapes,
+                                    std::string &error);
+
+/// Compiles the model described by `options`. Diagnostics are printed on
+/// stderr as one line each, naming the file and ONNX node.
+mlir::LogicalResult compileModel(const CompileOptions &options,
+                                 CompileArtifacts &artifacts);
+
+/// Default output path and symbol prefix for `options`.
+std::string defaultOutputPath(const CompileOptions &options);
+std::string defaultModelName(const CompileOptions &options,
+                             llvm::StringRef outputPath);
+
+/// Writes `contents` to `path` through a temporary file and a rename, so a
+/// failed compile never leaves a partial file; "-" is stdout.
+mlir::LogicalResult writeOutputAtomically(llvm::StringRef path,
+                                          llvm::StringRef contents);
+
+} // namespace qcc
+
+#endif // QCC_DRIVER_COMPILER_H

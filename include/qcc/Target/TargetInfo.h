@@ -1,0 +1,48 @@
+//===- TargetInfo.h - qcc hardware targets ---------------------*- C++ -*-===//
+//
+// This file declares how a `-target=` name (plus -mtriple/-mcpu/-mattr
+// overrides) becomes an LLVM TargetMachine and the facts codegen needs from
+// it (SIMD width, function attributes).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QCC_TARGET_TARGETINFO_H
+#define QCC_TARGET_TARGETINFO_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace qcc {
+
+/// A resolved code generation target.
+struct TargetSpec {
+  std::string name;     ///< -target value, e.g. "avx2"
+  std::string triple;   ///< LLVM target triple
+  std::string cpu;      ///< LLVM CPU name
+  std::string features; ///< comma-separated LLVM feature string (+avx2,...)
+  int64_t vectorBits = 128; ///< widest profitable SIMD register, in bits
+};
+
+/// Names accepted by -target, with a one-line description each.
+const std::vector<std::pair<std::string, std::string>> &knownTargets();
+
+/// Resolves `-target=name` with optional overrides (empty = keep default).
+/// "host" asks LLVM for the host CPU and its features.
+llvm::Expected<TargetSpec> resolveTarget(llvm::StringRef name,
+                                         llvm::StringRef triple,
+                                         llvm::StringRef cpu,
+                                         llvm::StringRef features);
+
+/// Creates the TargetMachine for `spec` (position-independent code, so that
+/// objects link into executables and shared objects alike) and sets
+/// `spec.vectorBits` from the subtarget's features.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(TargetSpec &spec, unsigned optLevel);
+
+} // namespace qcc
+
+#endif // QCC_TARGET_TARGETINFO_H

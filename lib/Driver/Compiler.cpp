@@ -1,0 +1,411 @@
+//===- Compiler.cpp - the qcc compilation driver --------------------------===//
+//
+// This file implements the compile flow shared by qcc and qcc-run:
+//   import ONNX -> graph pipeline -> read the model signature -> CPU codegen
+//   pipeline -> LLVM IR + entry points -> optimized object / assembly
+// plus the shared command-line options and one-line diagnostics that name
+// the model file and the ONNX node.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Driver/Compiler.h"
+
+#include "Qcc/QccDialect.h"
+#include "qcc/Frontend/Onnx/Importer.h"
+#include "qcc/Pipelines/Pipelines.h"
+#include "qcc/Target/ObjectEmitter.h"
+#include "qcc/Target/TargetInfo.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ManagedStatic.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace qcc {
+
+//===----------------------------------------------------------------------===//
+// Command-line options
+//===----------------------------------------------------------------------===//
+
+namespace {
+namespace cl = llvm::cl;
+
+struct CompilerCLOptions {
+  cl::OptionCategory category{"qcc compilation options"};
+  cl::opt<std::string> input{cl::Positional, cl::desc("<model.onnx>"),
+                             cl::cat(category)};
+  cl::opt<std::string> output{"o", cl::desc("Output file ('-' for stdout)"),
+                              cl::value_desc("file"), cl::cat(category)};
+  cl::opt<EmitKind> emit{
+      "emit", cl::desc("What to produce"), cl::init(EmitKind::Obj),
+      cl::values(
+          clEnumValN(EmitKind::Import, "import",
+                     "qcc dialect right after ONNX import"),
+          clEnumValN(EmitKind::Mlir, "mlir",
+                     "qcc dialect after graph optimization"),
+          clEnumValN(EmitKind::Linalg, "linalg",
+                     "after lowering to the LLVM dialect (MLIR text)"),
+          clEnumValN(EmitKind::Llvm, "llvm", "optimized LLVM IR"),
+          clEnumValN(EmitKind::Asm, "asm", "target assembly"),
+          clEnumValN(EmitKind::Obj, "obj",
+                     "ELF object plus the C header next to it (default)"),
+          clEnumValN(EmitKind::Header, "header", "only the C header")),
+      cl::cat(category)};
+  cl::opt<std::string> target{
+      "target",
+      cl::desc("Target: generic|avx2|avx512|aarch64|host (default generic)"),
+      cl::init("generic"), cl::cat(category)};
+  cl::opt<std::string> mtriple{"mtriple", cl::desc("Override the target triple"),
+                               cl::cat(category)};
+  cl::opt<std::string> mcpu{"mcpu", cl::desc("Override the target CPU"),
+                            cl::cat(category)};
+  cl::opt<std::string> mattr{
+      "mattr", cl::desc("Extra target features, e.g. +avx512f,-fma"),
+      cl::cat(category)};
+  cl::opt<unsigned> optLevel{
+      "O", cl::desc("Optimization level 0-3 (default 3)"), cl::Prefix,
+      cl::init(3), cl::cat(category)};
+  cl::opt<std::string> name{
+      "name",
+      cl::desc("Symbol prefix of the generated functions (default: output "
+               "file stem)"),
+      cl::cat(category)};
+  cl::list<std::string> inputShape{
+      "input-shape",
+      cl::desc("Pin an input's shape, e.g. x=1x3x224x224 (repeatable, or "
+               "comma-separated)"),
+      cl::value_desc("name=DxDx..."), cl::cat(category)};
+  cl::opt<bool> text{"x-onnx-text",
+                     cl::desc("Read the model as ONNX textual syntax"),
+                     cl::cat(category)};
+};
+
+llvm::ManagedStatic<CompilerCLOptions> clOptions;
+} // namespace
+
+void registerCompilerCLOptions() { *clOptions; }
+
+LogicalResult
+parseInputShape(StringRef spec,
+                std::map<std::string, std::vector<int64_t>> &shapes,
+                std::string &error) {
+  auto [name, dims] = spec.rsplit('=');
+  if (name.empty() || dims.empty() || !spec.contains('=')) {
+    error = "invalid -input-shape '" + spec.str() +
+            "': expected name=DxDx... (e.g. x=1x3x224x224)";
+    return failure();
+  }
+  std::vector<int64_t> shape;
+  if (dims != "scalar") {
+    SmallVector<StringRef> parts;
+    dims.split(parts, 'x');
+    for (StringRef p : parts) {
+      int64_t v;
+      if (p.getAsInteger(10, v) || v <= 0) {
+        error = "invalid -input-shape '" + spec.str() + "': dimension '" +
+                p.str() + "' is not a positive integer";
+        return failure();
+      }
+      shape.push_back(v);
+    }
+  }
+  if (shapes.count(name.str())) {
+    error = "-input-shape given twice for '" + name.str() + "'";
+    return failure();
+  }
+  shapes[name.str()] = std::move(shape);
+  return success();
+}
+
+FailureOr<CompileOptions> getCompilerOptionsFromCL() {
+  CompilerCLOptions &cl = *clOptions;
+  CompileOptions o;
+  auto fail = [](const Twine &msg) {
+    llvm::WithColor::error(llvm::errs(), "qcc") << msg << "\n";
+    return failure();
+  };
+  if (cl.input.empty())
+    return fail("no input model given (usage: qcc model.onnx -o model.o)");
+  o.inputPath = cl.input;
+  o.outputPath = cl.output;
+  o.emit = cl.emit;
+  o.target = cl.target;
+  o.mtriple = cl.mtriple;
+  o.mcpu = cl.mcpu;
+  o.mattr = cl.mattr;
+  if (cl.optLevel > 3)
+    return fail("invalid optimization level -O" + Twine(cl.optLevel) +
+                " (expected 0-3)");
+  o.optLevel = cl.optLevel;
+  o.name = cl.name;
+  if (!o.name.empty() && sanitizeIdentifier(o.name) != o.name)
+    return fail("invalid -name '" + o.name +
+                "': must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
+  o.forceText = cl.text;
+  for (const std::string &s : cl.inputShape) {
+    SmallVector<StringRef> specs;
+    StringRef(s).split(specs, ',');
+    for (StringRef spec : specs) {
+      std::string error;
+      if (failed(parseInputShape(spec.trim(), o.inputShapes, error)))
+        return fail(error);
+    }
+  }
+  bool known = false;
+  for (auto &t : knownTargets())
+    known |= t.first == o.target;
+  if (!known) {
+    std::string names;
+    for (auto &t : knownTargets())
+      names += (names.empty() ? "" : ", ") + t.first;
+    return fail("unknown target '" + o.target + "' (expected one of: " +
+                names + ")");
+  }
+  return o;
+}
+
+//===----------------------------------------------------------------------===//
+// Paths and output
+//===----------------------------------------------------------------------===//
+
+static const char *defaultExtension(EmitKind k) {
+  switch (k) {
+  case EmitKind::Obj: return ".o";
+  case EmitKind::Asm: return ".s";
+  case EmitKind::Llvm: return ".ll";
+  case EmitKind::Header: return ".h";
+  default: return nullptr;
+  }
+}
+
+std::string defaultOutputPath(const CompileOptions &options) {
+  if (!options.outputPath.empty())
+    return options.outputPath;
+  const char *ext = defaultExtension(options.emit);
+  if (!ext)
+    return "-";
+  return (llvm::sys::path::stem(options.inputPath) + ext).str();
+}
+
+std::string defaultModelName(const CompileOptions &options,
+                             StringRef outputPath) {
+  if (!options.name.empty())
+    return options.name;
+  StringRef base = outputPath == "-" ? StringRef(options.inputPath) : outputPath;
+  return sanitizeIdentifier(llvm::sys::path::stem(base));
+}
+
+LogicalResult writeOutputAtomically(StringRef path, StringRef contents) {
+  llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << contents;
+    return llvm::Error::success();
+  });
+  if (err) {
+    llvm::WithColor::error(llvm::errs(), "qcc")
+        << "cannot write '" << path << "': " << llvm::toString(std::move(err))
+        << "\n";
+    return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Diagnostics
+//===----------------------------------------------------------------------===//
+
+/// Formats a location as "file: node 'name'" (ONNX nodes) or "file:line:col".
+static std::string describeLocation(Location loc) {
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    if (!fused.getLocations().empty())
+      return describeLocation(fused.getLocations().front());
+  }
+  if (auto nameLoc = dyn_cast<NameLoc>(loc)) {
+    std::string child = describeLocation(nameLoc.getChildLoc());
+    std::string node = "node '" + nameLoc.getName().str() + "'";
+    return child.empty() ? node : child + ": " + node;
+  }
+  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    if (file.getLine() == 0)
+      return file.getFilename().str();
+    return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
+            Twine(file.getColumn()))
+        .str();
+  }
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return describeLocation(callSite.getCallee());
+  return "";
+}
+
+static void printDiagnostic(Diagnostic &diag) {
+  llvm::raw_ostream &os = llvm::errs();
+  std::string where = describeLocation(diag.getLocation());
+  os << "qcc: ";
+  if (!where.empty())
+    os << where << ": ";
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error:
+    llvm::WithColor(os, llvm::HighlightColor::Error) << "error: ";
+    break;
+  case DiagnosticSeverity::Warning:
+    llvm::WithColor(os, llvm::HighlightColor::Warning) << "warning: ";
+    break;
+  case DiagnosticSeverity::Note:
+    llvm::WithColor(os, llvm::HighlightColor::Note) << "note: ";
+    break;
+  case DiagnosticSeverity::Remark:
+    llvm::WithColor(os, llvm::HighlightColor::Remark) << "remark: ";
+    break;
+  }
+  os << diag.str() << "\n";
+  for (Diagnostic &note : diag.getNotes())
+    printDiagnostic(note);
+}
+
+//===----------------------------------------------------------------------===//
+// Compilation
+//===----------------------------------------------------------------------===//
+
+static std::string printModule(ModuleOp module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os, OpPrintingFlags().elideLargeResourceString());
+  return text;
+}
+
+static LogicalResult runPipeline(ModuleOp module,
+                                 function_ref<void(OpPassManager &)> build) {
+  PassManager pm(module->getContext());
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  build(pm);
+  return pm.run(module);
+}
+
+LogicalResult compileModel(const CompileOptions &options,
+                           CompileArtifacts &artifacts) {
+  DialectRegistry registry;
+  registerAllQccDialects(registry);
+  MLIRContext context(registry);
+  context.loadDialect<QccDialect, func::FuncDialect>();
+  ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
+    printDiagnostic(diag);
+    return success();
+  });
+  // Errors that have no location of their own name the model file.
+  Location fileLoc = FileLineColLoc::get(
+      &context, llvm::sys::path::filename(options.inputPath), 0, 0);
+
+  // Resolve the target before the (slow) import so flag errors come first.
+  auto spec = resolveTarget(options.target, options.mtriple, options.mcpu,
+                            options.mattr);
+  if (!spec)
+    return emitError(fileLoc) << llvm::toString(spec.takeError());
+  auto tm = createTargetMachine(*spec, options.optLevel);
+  if (!tm)
+    return emitError(fileLoc) << llvm::toString(tm.takeError());
+
+  OnnxImportOptions importOptions;
+  importOptions.inputShapes = options.inputShapes;
+  importOptions.forceText = options.forceText;
+  OwningOpRef<ModuleOp> module =
+      importOnnxFile(context, options.inputPath, importOptions);
+  if (!module)
+    return failure();
+  auto mainFn = module->lookupSymbol<func::FuncOp>("main");
+  if (!mainFn)
+    return emitError(fileLoc) << "internal error: import produced no main";
+  for (auto &[name, shape] : options.inputShapes) {
+    bool found = false;
+    for (unsigned i = 0; i < mainFn.getNumArguments(); ++i)
+      if (auto n = mainFn.getArgAttrOfType<StringAttr>(i, "qcc.name"))
+        found |= n.getValue() == name;
+    if (!found)
+      return emitError(fileLoc) << "-input-shape names '" << name
+                                << "', which is not an input of the model";
+  }
+  if (options.emit == EmitKind::Import) {
+    artifacts.output = printModule(*module);
+    return success();
+  }
+
+  if (failed(runPipeline(*module,
+                         [](OpPassManager &pm) { buildGraphPipeline(pm); })))
+    return failure();
+  if (options.emit == EmitKind::Mlir) {
+    artifacts.output = printModule(*module);
+    return success();
+  }
+
+  std::string outputPath = defaultOutputPath(options);
+  std::string prefix = defaultModelName(options, outputPath);
+  auto sig = extractSignature(mainFn, prefix);
+  if (failed(sig))
+    return failure();
+  artifacts.signature = *sig;
+
+  // The entry becomes an internal function wrapped by the C entry points;
+  // inputs are read-only for bufferization (the ABI never writes them).
+  std::string implName = prefix + "__impl";
+  if (failed(SymbolTable::replaceAllSymbolUses(
+          mainFn, StringAttr::get(&context, implName), *module)))
+    return failure();
+  SymbolTable::setSymbolName(mainFn, implName);
+  for (unsigned i = 0; i < mainFn.getNumArguments(); ++i)
+    mainFn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                      BoolAttr::get(&context, false));
+
+  CpuCodegenOptions codegen;
+  codegen.vectorWidth = std::max<int64_t>(spec->vectorBits / 32, 1);
+  codegen.entryName = implName;
+  codegen.vectorize = options.optLevel > 0;
+  if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+        buildCpuCodegenPipeline(pm, codegen);
+      })))
+    return failure();
+  auto implFn = module->lookupSymbol(implName);
+  if (auto size =
+          implFn ? implFn->getAttrOfType<IntegerAttr>("qcc.scratch_size")
+                 : IntegerAttr())
+    artifacts.signature.scratchSize = size.getInt();
+  if (options.emit == EmitKind::Linalg) {
+    artifacts.output = printModule(*module);
+    return success();
+  }
+
+  llvm::LLVMContext llvmContext;
+  auto llvmModule =
+      translateAndOptimize(*module, llvmContext, **tm, *spec,
+                           artifacts.signature, implName, options.optLevel);
+  if (!llvmModule)
+    return emitError(fileLoc) << llvm::toString(llvmModule.takeError());
+
+  if (options.emit == EmitKind::Header || options.emit == EmitKind::Obj)
+    artifacts.header = emitHeader(artifacts.signature);
+  if (options.emit == EmitKind::Header)
+    return success();
+  if (options.emit == EmitKind::Llvm) {
+    llvm::raw_string_ostream os(artifacts.output);
+    (*llvmModule)->print(os, nullptr);
+    return success();
+  }
+  auto code = emitMachineCode(**llvmModule, **tm,
+                              options.emit == EmitKind::Asm);
+  if (!code)
+    return emitError(fileLoc) << llvm::toString(code.takeError());
+  artifacts.output = std::move(*code);
+  return success();
+}
+
+} // namespace qcc

@@ -19,6 +19,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qcc_src", config.qcc_src_root))
 config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%qcc_tools", config.qcc_tools_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
                                      "QCC_CACHE", "QCC_NODE_MODULES"])

@@ -1,0 +1,210 @@
+#!/usr/bin/python3
+"""e2e_util.py - helpers for qcc's compile-link-run tests.
+
+The C harness (Inputs/run_model.c) fills every input with the deterministic
+generator below, runs the compiled model and prints a transcript:
+
+    input 0 x float32 1x3x48x192
+    output 0 y float32 1x2
+    <one value per line, outputs in order>
+
+Subcommands:
+  make-inputs SOURCE DIR       writes DIR/<input>.npy with the same values the
+                               harness feeds, for the inputs listed in a
+                               transcript or declared by a model (for qcc-run
+                               and ONNX Runtime, scripts/ort_run.js)
+  compare GOT (--reference-model=M [--input-dir=I] | --reference-dir=D)
+          [--tol=T]            GOT is a transcript or a directory of .npy
+                               outputs (qcc-run --output-dir). Checks every
+                               output against a float64 numpy evaluation of
+                               model M (onnx_ref.py; on the harness inputs, or
+                               I/<input>.npy for a directory) or against
+                               D/<output>.npy, by relative L2 error
+                               ||out - ref|| / ||ref|| <= T; prints one line per
+                               output and exits non-zero on a mismatch.
+"""
+
+import argparse
+import os
+import re
+import sys
+
+import numpy as np
+
+LCG_MUL = 1664525
+LCG_INC = 1013904223
+SEED_BASE = 0x12345678
+SEED_STEP = 0x9E3779B9
+
+
+def lcg_values(index, count):
+    """The harness's generator: values in [-1, 1), exact in float32.
+
+    state_0 = SEED_BASE + index * SEED_STEP; state' = state * 1664525 +
+    1013904223 (mod 2^32); value = (state' >> 8) / 2^23 - 1.
+    """
+    state = (SEED_BASE + index * SEED_STEP) & 0xFFFFFFFF
+    out = np.empty(count, dtype=np.float64)
+    for i in range(count):
+        state = (state * LCG_MUL + LCG_INC) & 0xFFFFFFFF
+        out[i] = (state >> 8) / 8388608.0 - 1.0
+    return out.astype(np.float32)
+
+
+def sanitize(name):
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def parse_transcript(path):
+    inputs, outputs, values = [], [], []
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                continue
+            if parts[0] in ("input", "output"):
+                name, dtype = parts[2], parts[3]
+                shape = [int(d) for d in parts[4].split("x")] \
+                    if parts[4] != "scalar" else []
+                (inputs if parts[0] == "input" else outputs).append(
+                    (name, dtype, shape))
+            else:
+                values.append(float(parts[0]))
+    arrays, pos = [], 0
+    for name, dtype, shape in outputs:
+        n = int(np.prod(shape)) if shape else 1
+        if pos + n > len(values):
+            sys.exit("e2e_util: transcript %s has %d values, output %s needs "
+                     "%d more" % (path, len(values), name, pos + n - len(values)))
+        arrays.append(np.array(values[pos:pos + n]).reshape(shape))
+        pos += n
+    if pos != len(values):
+        sys.exit("e2e_util: transcript %s has %d extra values" %
+                 (path, len(values) - pos))
+    return inputs, outputs, arrays
+
+
+def harness_inputs(inputs):
+    feeds = {}
+    for i, (name, dtype, shape) in enumerate(inputs):
+        if dtype != "float32":
+            sys.exit("e2e_util: input %s has dtype %s; only float32 inputs are "
+                     "generated" % (name, dtype))
+        n = int(np.prod(shape)) if shape else 1
+        feeds[name] = lcg_values(i, n).reshape(shape)
+    return feeds
+
+
+def cmd_make_inputs(args):
+    if args.source.endswith((".onnx", ".onnxtxt")):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import onnx_ref
+        inputs = [(name, dtype.name, shape) for name, dtype, shape in
+                  onnx_ref.graph_inputs(onnx_ref.load_model(args.source))]
+        if any(d is None for _, _, shape in inputs for d in shape):
+            sys.exit("e2e_util: %s has symbolic input dims; use a transcript"
+                     % args.source)
+    else:
+        inputs, _, _ = parse_transcript(args.source)
+    os.makedirs(args.dir, exist_ok=True)
+    for name, arr in harness_inputs(inputs).items():
+        np.save(os.path.join(args.dir, sanitize(name) + ".npy"), arr)
+    return 0
+
+
+def _reference(args, feeds):
+    """Returns [(name, reference array)] in graph order."""
+    if args.reference_model:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import onnx_ref
+        model = onnx_ref.load_model(args.reference_model)
+        refs = onnx_ref.run(model, feeds())
+        return [(o.name, r) for o, r in zip(model.graph.output, refs)]
+    return None
+
+
+def cmd_compare(args):
+    if os.path.isdir(args.got):
+        # A qcc-run output directory; inputs come from --input-dir.
+        def feeds():
+            if not args.input_dir:
+                sys.exit("e2e_util: comparing a directory against a model "
+                         "needs --input-dir")
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            import onnx_ref
+            model = onnx_ref.load_model(args.reference_model)
+            return {name: np.load(os.path.join(args.input_dir,
+                                               sanitize(name) + ".npy"))
+                    for name, _, _ in onnx_ref.graph_inputs(model)}
+        refs = _reference(args, feeds)
+        if refs is None:
+            refs = [(os.path.splitext(f)[0],
+                     np.load(os.path.join(args.reference_dir, f)))
+                    for f in sorted(os.listdir(args.reference_dir))
+                    if f.endswith(".npy")]
+        got = []
+        for name, _ in refs:
+            path = os.path.join(args.got, sanitize(name) + ".npy")
+            if not os.path.isfile(path):
+                print("FAIL %s: %s is missing" % (name, path))
+                return 1
+            got.append(np.load(path).astype(np.float64))
+    else:
+        inputs, outputs, got = parse_transcript(args.got)
+        refs = _reference(args, lambda: harness_inputs(inputs))
+        if refs is None:
+            refs = []
+            for o in outputs:
+                path = os.path.join(args.reference_dir, sanitize(o[0]) + ".npy")
+                if not os.path.isfile(path):
+                    print("FAIL %s: reference %s is missing" % (o[0], path))
+                    return 1
+                refs.append((o[0], np.load(path)))
+        if [r[0] for r in refs] != [o[0] for o in outputs]:
+            print("FAIL: outputs %s, reference has %s" %
+                  ([o[0] for o in outputs], [r[0] for r in refs]))
+            return 1
+    if not refs:
+        print("FAIL: no outputs to compare")
+        return 1
+    failed = 0
+    for (name, ref), out in zip(refs, got):
+        ref = np.asarray(ref, dtype=np.float64)
+        if out.shape != ref.shape:
+            print("FAIL %s: shape %s, reference %s" %
+                  (name, list(out.shape), list(ref.shape)))
+            failed += 1
+            continue
+        denom = np.linalg.norm(ref)
+        err = np.linalg.norm(out - ref) / (denom if denom > 0 else 1.0)
+        ok = bool(np.isfinite(err)) and err <= args.tol
+        print("%s %s: relative L2 error %.3g (tolerance %g), max abs diff %.3g" %
+              ("PASS" if ok else "FAIL", name, err, args.tol,
+               np.max(np.abs(out - ref)) if out.size else 0.0))
+        failed += not ok
+    return 1 if failed else 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("make-inputs")
+    m.add_argument("source", help="harness transcript, or a model "
+                   "(.onnx/.onnxtxt) with static input shapes")
+    m.add_argument("dir")
+    c = sub.add_parser("compare")
+    c.add_argument("got", help="harness transcript, or a directory of .npy "
+                   "outputs (qcc-run --output-dir)")
+    g = c.add_mutually_exclusive_group(required=True)
+    g.add_argument("--reference-model")
+    g.add_argument("--reference-dir")
+    c.add_argument("--input-dir", help="inputs (.npy) for --reference-model "
+                   "when GOT is a directory")
+    c.add_argument("--tol", type=float, default=1e-4)
+    args = p.parse_args()
+    return cmd_make_inputs(args) if args.cmd == "make-inputs" else cmd_compare(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,8 +11,9 @@ generator below, runs the compiled model and prints a transcript:
 Subcommands:
   make-inputs SOURCE DIR       writes DIR/<input>.npy with the same values the
                                harness feeds, for the inputs listed in a
-                               transcript or declared by a model (for qcc-run
-                               and ONNX Runtime, scripts/ort_run.js)
+                               transcript or declared by a model (symbolic
+                               dims pinned with --input-shape NAME=DIMS), for
+                               qcc-run and ONNX Runtime (scripts/ort_run.js)
   compare GOT (--reference-model=M [--input-dir=I] | --reference-dir=D)
           [--tol=T]            GOT is a transcript or a directory of .npy
                                outputs (qcc-run --output-dir). Checks every
@@ -99,16 +100,24 @@ def cmd_make_inputs(args):
     if args.source.endswith((".onnx", ".onnxtxt")):
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         import onnx_ref
-        inputs = [(name, dtype.name, shape) for name, dtype, shape in
+        pinned = {}
+        for spec in args.input_shape:
+            name, _, dims = spec.rpartition("=")
+            pinned[name] = [int(d) for d in dims.split("x")]
+        inputs = [(name, dtype.name, pinned.get(name, shape))
+                  for name, dtype, shape in
                   onnx_ref.graph_inputs(onnx_ref.load_model(args.source))]
         if any(d is None for _, _, shape in inputs for d in shape):
-            sys.exit("e2e_util: %s has symbolic input dims; use a transcript"
-                     % args.source)
+            sys.exit("e2e_util: %s has symbolic input dims; pin them with "
+                     "--input-shape" % args.source)
     else:
         inputs, _, _ = parse_transcript(args.source)
     os.makedirs(args.dir, exist_ok=True)
     for name, arr in harness_inputs(inputs).items():
-        np.save(os.path.join(args.dir, sanitize(name) + ".npy"), arr)
+        path = os.path.join(args.dir, sanitize(name) + ".npy")
+        np.save(path, arr)
+        if args.print_args:
+            print("--input=%s=%s" % (name, path))
     return 0
 
 
@@ -193,6 +202,11 @@ def main():
     m.add_argument("source", help="harness transcript, or a model "
                    "(.onnx/.onnxtxt) with static input shapes")
     m.add_argument("dir")
+    m.add_argument("--input-shape", action="append", default=[],
+                   metavar="NAME=DIMS", help="shape for a model input with "
+                   "symbolic dims, e.g. x=1x3x48x192 (as qcc -input-shape)")
+    m.add_argument("--print-args", action="store_true", help="print one "
+                   "--input=NAME=FILE argument per line (for qcc-run, ort_run.js)")
     c = sub.add_parser("compare")
     c.add_argument("got", help="harness transcript, or a directory of .npy "
                    "outputs (qcc-run --output-dir)")

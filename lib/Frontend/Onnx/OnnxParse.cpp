@@ -1,0 +1,60 @@
+//===- OnnxParse.cpp - parsing ONNX models with libonnx and protobuf ------===//
+//
+// This file implements the two entry points that turn bytes into an
+// onnx::ModelProto: binary protobuf (with the 64 MiB default size limit
+// raised so large models load) and ONNX textual syntax. libonnx reports some
+// malformed input by throwing, so this one file is compiled with exceptions
+// and turns every failure into a message.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "onnx/defs/parser.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <climits>
+#include <exception>
+
+namespace qcc::onnx_import {
+
+std::string parseBinaryModel(llvm::StringRef data, onnx::ModelProto &model) {
+  try {
+    if (data.size() > (size_t)INT_MAX)
+      return "the file is larger than 2 GiB; store the weights as external "
+             "data";
+    google::protobuf::io::ArrayInputStream input(data.data(),
+                                                 (int)data.size());
+    google::protobuf::io::CodedInputStream coded(&input);
+    coded.SetTotalBytesLimit(INT_MAX);
+    if (!model.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage())
+      return "invalid or truncated protobuf data";
+    return "";
+  } catch (const std::exception &e) {
+    return std::string("protobuf error: ") + e.what();
+  } catch (...) {
+    return "protobuf error";
+  }
+}
+
+std::string parseTextModel(const std::string &text, onnx::ModelProto &model) {
+  try {
+    onnx::OnnxParser parser(text.c_str());
+    auto status = parser.Parse(model);
+    if (!status.IsOK()) {
+      std::string msg = status.ErrorMessage();
+      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+        msg.pop_back();
+      return msg.empty() ? "syntax error" : msg;
+    }
+    return "";
+  } catch (const std::exception &e) {
+    return e.what();
+  } catch (...) {
+    return "syntax error";
+  }
+}
+
+} // namespace qcc::onnx_import

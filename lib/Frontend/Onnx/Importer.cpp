@@ -78,6 +78,7 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringSet<> usedNames;
+  Operation *lastInitializer = nullptr;
 };
 
 } // namespace
@@ -239,10 +240,15 @@ Value GraphImporter::lookup(const std::string &name, Location useLoc,
     failedLookup = true;
     return {};
   }
-  // Constants live at the top of the body, so any node can use them.
+  // Initializers live at the top of the body in order of first use, so any
+  // node can use them.
   OpBuilder::InsertionGuard guard(em.builder);
-  em.builder.setInsertionPointToStart(em.builder.getInsertionBlock());
+  if (lastInitializer)
+    em.builder.setInsertionPointAfter(lastInitializer);
+  else
+    em.builder.setInsertionPointToStart(em.builder.getInsertionBlock());
   Value v = em.createConstant(nameLoc(name), attr);
+  lastInitializer = v.getDefiningOp();
   if (isUnsigned)
     em.unsignedValues.insert(v);
   values[name] = v;

@@ -59,9 +59,11 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     Type elem = outType.getElementType();
     ArrayRef<int64_t> pads = op.getPads();
 
-    Value zero = createScalar(b, loc, inType.getElementType(), 0);
-    input = padTensor(b, loc, input, {0, 0, pads[0], pads[1]},
-                      {0, 0, pads[2], pads[3]}, zero);
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+      Value zero = createScalar(b, loc, inType.getElementType(), 0);
+      input = padTensor(b, loc, input, {0, 0, pads[0], pads[1]},
+                        {0, 0, pads[2], pads[3]}, zero);
+    }
     Attribute strides = b.getI64TensorAttr(op.getStrides());
     Attribute dilations = b.getI64TensorAttr(op.getDilations());
 
@@ -70,13 +72,15 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     int64_t c = inType.getDimSize(1);
     int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
     int64_t group = op.getGroup();
-    Value accZero = createScalar(b, loc, elem, 0);
+    auto zeroInit = [&](ArrayRef<int64_t> shape) {
+      return createFilled(b, loc, shape, createScalar(b, loc, elem, 0));
+    };
 
     Value result;
     if (group == 1 || (group == c && o == c)) {
       SmallVector<int64_t> shape(outType.getShape());
       Value init = bias ? broadcastAlong(b, loc, bias, shape, 1)
-                        : createFilled(b, loc, shape, accZero);
+                        : zeroInit(shape);
       if (group == 1) {
         result = linalg::Conv2DNchwFchwOp::create(
                      b, loc, TypeRange{outType}, ValueRange{input, weight},
@@ -94,12 +98,15 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
       // Split channels into [group, channels per group] views.
       int64_t cg = c / group, og = o / group;
       auto pType = llvm::cast<RankedTensorType>(input.getType());
-      Value in5 = reshapeTo(
-          b, loc, input,
+      SmallVector<ReassociationIndices> splitDim1 = {{0}, {1, 2}, {3}, {4}};
+      SmallVector<ReassociationIndices> splitDim0 = {{0, 1}, {2}, {3}, {4}};
+      Value in5 = tensor::ExpandShapeOp::create(
+          b, loc,
           pType.clone({pType.getDimSize(0), group, cg, pType.getDimSize(2),
-                       pType.getDimSize(3)}));
-      Value w5 =
-          reshapeTo(b, loc, weight, wType.clone({group, og, cg, kh, kw}));
+                       pType.getDimSize(3)}),
+          input, splitDim1);
+      Value w5 = tensor::ExpandShapeOp::create(
+          b, loc, wType.clone({group, og, cg, kh, kw}), weight, splitDim0);
       SmallVector<int64_t> shape = {n, group, og, oh, ow};
       Value init;
       if (bias) {
@@ -110,13 +117,13 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
                    ArrayRef<int64_t>{0, 3, 4})
                    ->getResult(0);
       } else {
-        init = createFilled(b, loc, shape, accZero);
+        init = zeroInit(shape);
       }
       Value r5 = linalg::Conv2DNgchwGfchwOp::create(
                      b, loc, TypeRange{init.getType()}, ValueRange{in5, w5},
                      ValueRange{init}, strides, dilations)
                      ->getResult(0);
-      result = reshapeTo(b, loc, r5, outType);
+      result = tensor::CollapseShapeOp::create(b, loc, outType, r5, splitDim1);
     }
     result = applyActivation(b, loc, result, op.getActivation(),
                              op.getActParams());
@@ -349,16 +356,17 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
     Value init = createFilled(b, loc, outType.getShape(), padValue);
     Attribute strides = b.getI64TensorAttr(s);
     Attribute dilations = b.getI64TensorAttr(d);
+    if (isMax && isUnsigned) {
+      rewriter.replaceOp(op, buildGenericPool(b, loc, padded, init, k, s, d));
+      return success();
+    }
+    // The named pooling ops take the window shape from an unused operand.
     Value window = createEmpty(b, loc, k, elem);
-
     if (isMax) {
-      Value result =
-          isUnsigned
-              ? buildGenericPool(b, loc, padded, init, k, s, d)
-              : linalg::PoolingNchwMaxOp::create(
-                    b, loc, TypeRange{outType}, ValueRange{padded, window},
-                    ValueRange{init}, strides, dilations)
-                    ->getResult(0);
+      Value result = linalg::PoolingNchwMaxOp::create(
+                         b, loc, TypeRange{outType}, ValueRange{padded, window},
+                         ValueRange{init}, strides, dilations)
+                         ->getResult(0);
       rewriter.replaceOp(op, result);
       return success();
     }

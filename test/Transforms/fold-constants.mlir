@@ -337,3 +337,52 @@ func.func @splat() -> tensor<64x64xf32> {
   %1 = qcc.transpose %0 {perm = array<i64: 1, 0>} : tensor<64x64xf32> -> tensor<64x64xf32>
   return %1 : tensor<64x64xf32>
 }
+
+// -----
+
+// Tests the remaining float unary kinds.
+// CHECK-LABEL: func.func @unary_more
+// CHECK-DAG: dense<[0.244918659, 0.761594176, 0.999329328]> : tensor<3xf32>
+// CHECK-DAG: dense<[5.000000e-01, 1.000000e+00, 2.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: dense<[1.28402543, 2.71828175, 54.5981483]> : tensor<3xf32>
+// CHECK-DAG: dense<[-1.38629436, 0.000000e+00, 1.38629436]> : tensor<3xf32>
+// CHECK-DAG: dense<[0.276326388, 0.842700779, 1.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: dense<[2.000000e-01, 5.000000e-01, 8.000000e-01]> : tensor<3xf32>
+// CHECK-DAG: dense<[2.500000e-01, 1.000000e+00, 4.000000e+00]> : tensor<3xf32>
+// CHECK-NOT: qcc.unary
+func.func @unary_more() -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %c = qcc.constant dense<[0.25, 1.0, 4.0]> : tensor<3xf32>
+  %0 = qcc.unary tanh %c : tensor<3xf32> -> tensor<3xf32>
+  %1 = qcc.unary sqrt %c : tensor<3xf32> -> tensor<3xf32>
+  %2 = qcc.unary exp %c : tensor<3xf32> -> tensor<3xf32>
+  %3 = qcc.unary log %c : tensor<3xf32> -> tensor<3xf32>
+  %4 = qcc.unary erf %c : tensor<3xf32> -> tensor<3xf32>
+  %5 = qcc.unary softsign %c : tensor<3xf32> -> tensor<3xf32>
+  %n = qcc.constant dense<[-0.25, -1.0, -4.0]> : tensor<3xf32>
+  %6 = qcc.unary abs %n : tensor<3xf32> -> tensor<3xf32>
+  return %0, %1, %2, %3, %4, %5, %6 : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// Tests that f16 and bf16 results are rounded once from the exact value,
+// and that unsigned integers compare, divide and wrap as unsigned.
+// CHECK-LABEL: func.func @narrow_types
+// CHECK-DAG: dense<[1.000000e+00, 1.000980e+00]> : tensor<2xf16>
+// CHECK-DAG: dense<[3.000000e+00, 3.140630e+00]> : tensor<2xbf16>
+// CHECK-DAG: dense<[true, false]> : tensor<2xi1>
+// CHECK-DAG: dense<[125, 0]> : tensor<2xui8>
+// CHECK-DAG: dense<244> : tensor<2xui8>
+func.func @narrow_types() -> (tensor<2xf16>, tensor<2xbf16>, tensor<2xi1>, tensor<2xui8>, tensor<2xui8>) {
+  %h = qcc.constant dense<[1.0, 1.0]> : tensor<2xf16>
+  %e = qcc.constant dense<[0.0, 0.000977]> : tensor<2xf16>
+  %0 = qcc.binary add %h, %e : (tensor<2xf16>, tensor<2xf16>) -> tensor<2xf16>
+  %f = qcc.constant dense<[3.0, 3.14159265]> : tensor<2xf32>
+  %1 = qcc.cast %f : tensor<2xf32> -> tensor<2xbf16>
+  %a = qcc.constant dense<[250, 2]> : tensor<2xui8>
+  %b = qcc.constant dense<[2, 250]> : tensor<2xui8>
+  %2 = qcc.binary greater %a, %b : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xi1>
+  %3 = qcc.binary div %a, %b : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xui8>
+  %4 = qcc.binary mul %a, %b : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xui8>
+  return %0, %1, %2, %3, %4 : tensor<2xf16>, tensor<2xbf16>, tensor<2xi1>, tensor<2xui8>, tensor<2xui8>
+}

@@ -1,13 +1,1018 @@
-//===- TileAndVectorize.cpp ----------------------------------------------------===//
-// (in progress)
+//===- TileAndVectorize.cpp - Register tiling and vectorization -----------===//
+//
+// This file implements qcc-tile-and-vectorize: every linalg op on tensors is
+// tiled (TilingInterface, scf.for) to a register-sized tile, the partial last
+// tiles are peeled off so that every tile has a static shape, and the tiles
+// are vectorized:
+//
+//  * contractions (linalg.matmul, batch_matmul, ...) get an Mt x Nt register
+//    tile with the reduction tiled to a short loop; they vectorize to
+//    vector.contract, whose accumulator is hoisted into loop-carried vectors
+//    and lowered to outer products (broadcast + FMA);
+//  * NCHW windowed ops (convolutions, grouped and depthwise convolutions,
+//    pooling) get a [1 x Fb channels x 1 row x OWt columns] output tile and a
+//    hand-written micro-kernel that vectorizes along the output width: one
+//    accumulator vector per output channel, one input row vector per (c, kh,
+//    kw), broadcast weights. The upstream 1-D NCW vectorizer transposes to
+//    NWC and vectorizes along channels, which is much slower for NCHW;
+//  * everything else (elementwise generics with broadcasts, reductions,
+//    transposes, fills, gathers) is tiled to 1 on every parallel dimension
+//    but the vectorized one, which gets up to 4 x vector-width elements, and
+//    vectorized with linalg::vectorize.
+//
+// Afterwards every vector op is lowered to the 1-D forms that
+// convert-vector-to-llvm handles (transfers unrolled to rank 1, contractions
+// to FMAs, multi-reductions to vector.reduction, transposes to shuffles).
+// Ops that cannot be vectorized stay scalar (they are still tiled, which is
+// harmless); nothing here changes the numerics except FMA contraction.
+//
+//===----------------------------------------------------------------------===//
+
 #include "qcc/Target/Passes.h"
+
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+using namespace mlir;
+
 namespace qcc {
 #define GEN_PASS_DEF_QCCTILEANDVECTORIZEPASS
 #include "qcc/Target/Passes.h.inc"
+
 namespace {
-struct QccTileAndVectorizePass : impl::QccTileAndVectorizePassBase<QccTileAndVectorizePass> {
-  using Base::Base;
-  void runOnOperation() override {}
+
+/// Discardable attribute on the innermost tiled ops that linalg::vectorize
+/// should turn into vector code.
+constexpr StringLiteral kVectorizeAttr = "qcc.vectorize";
+/// Discardable attribute on the innermost tiled NCHW windowed ops that get
+/// the output-width micro-kernel.
+constexpr StringLiteral kWindowAttr = "qcc.window_kernel";
+
+//===----------------------------------------------------------------------===//
+// Small helpers
+//===----------------------------------------------------------------------===//
+
+/// Returns the largest divisor of `n` that is at most `limit` (at least 1).
+int64_t largestDivisorAtMost(int64_t n, int64_t limit) {
+  for (int64_t d = std::min(n, limit); d > 1; --d)
+    if (n % d == 0)
+      return d;
+  return 1;
+}
+
+/// Returns true if every operand and result of `op` is a statically shaped
+/// tensor (or a scalar).
+bool hasStaticTensorSemantics(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics())
+    return false;
+  for (Value v : op->getOperands())
+    if (auto t = dyn_cast<ShapedType>(v.getType()); t && !t.hasStaticShape())
+      return false;
+  return true;
+}
+
+/// Returns the static loop ranges of `op`, or failure if one is dynamic.
+FailureOr<SmallVector<int64_t>> getStaticRanges(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return failure();
+  return ranges;
+}
+
+/// Returns the loop dimension that indexes result `pos` of the first init's
+/// indexing map, if that result is a plain dimension.
+std::optional<unsigned> initResultDim(linalg::LinalgOp op, unsigned pos) {
+  AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (pos >= map.getNumResults())
+    return std::nullopt;
+  if (auto d = dyn_cast<AffineDimExpr>(map.getResult(pos)))
+    return d.getPosition();
+  return std::nullopt;
+}
+
+/// Returns true if `op` is one of the NCHW windowed ops that get the
+/// output-width micro-kernel.
+bool isNchwWindowOp(Operation *op) {
+  return isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp,
+             linalg::DepthwiseConv2DNchwChwOp, linalg::PoolingNchwMaxOp,
+             linalg::PoolingNchwSumOp>(op);
+}
+
+/// Returns true if the payload of `op` only holds elementwise-mappable ops
+/// (so that it can be applied to vectors by cloning it).
+bool hasElementwisePayload(linalg::LinalgOp op) {
+  for (Operation &inner : op.getBlock()->without_terminator())
+    if (!OpTrait::hasElementwiseMappableTraits(&inner) ||
+        inner.getNumRegions() != 0 || inner.getNumResults() != 1)
+      return false;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Tile-size selection
+//===----------------------------------------------------------------------===//
+
+/// How one root op is tiled: `outer` tiles the parallel dimensions (and
+/// fuses the producers of the inits), `inner` then tiles the reduction
+/// dimensions of the resulting tile. 0 means "not tiled at this level".
+struct TilePlan {
+  SmallVector<int64_t> outer;
+  SmallVector<int64_t> inner;
+  /// The tile gets the NCHW output-width micro-kernel.
+  bool window = false;
 };
+
+class TilePlanner {
+public:
+  explicit TilePlanner(int64_t vectorWidth) : w(std::max<int64_t>(1, vectorWidth)) {}
+
+  std::optional<TilePlan> plan(linalg::LinalgOp op) const {
+    if (!hasStaticTensorSemantics(op) || op.getNumDpsInits() == 0)
+      return std::nullopt;
+    FailureOr<SmallVector<int64_t>> ranges = getStaticRanges(op);
+    if (failed(ranges) || ranges->empty())
+      return std::nullopt;
+    if (isNchwWindowOp(op))
+      if (std::optional<TilePlan> p = planWindow(op, *ranges))
+        return p;
+    if (std::optional<TilePlan> p = planContraction(op, *ranges))
+      return p;
+    return planGeneric(op, *ranges);
+  }
+
+private:
+  /// Accumulator vectors a register tile may use: half the register file.
+  int64_t accumulatorBudget() const { return w >= 16 ? 16 : 8; }
+
+  /// NCHW windowed op: [n=1, (g=1,) channels=Fb, oh=1, ow=OWt], reductions
+  /// untiled (the micro-kernel loops over them).
+  std::optional<TilePlan> planWindow(linalg::LinalgOp op,
+                                     ArrayRef<int64_t> ranges) const {
+    if (!hasElementwisePayload(op))
+      return std::nullopt;
+    auto outType = cast<RankedTensorType>(op.getDpsInits()[0].getType());
+    if (!outType.getElementType().isIntOrFloat())
+      return std::nullopt;
+    int64_t rank = outType.getRank();
+    // Output layouts: [n, c, oh, ow] or [n, g, f, oh, ow].
+    std::optional<unsigned> owDim = initResultDim(op, rank - 1);
+    std::optional<unsigned> ohDim = initResultDim(op, rank - 2);
+    std::optional<unsigned> chDim = initResultDim(op, rank - 3);
+    if (!owDim || !ohDim || !chDim)
+      return std::nullopt;
+    TilePlan p;
+    p.window = true;
+    p.outer.assign(ranges.size(), 0);
+    p.inner.assign(ranges.size(), 0);
+    for (unsigned i = 0; i < rank; ++i) {
+      std::optional<unsigned> d = initResultDim(op, i);
+      if (!d)
+        return std::nullopt;
+      p.outer[*d] = 1;
+    }
+    int64_t ow = ranges[*owDim];
+    int64_t owTile = std::min(ow, 2 * w);
+    p.outer[*owDim] = owTile;
+    int64_t channelTile = 1;
+    if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op)) {
+      int64_t vecs = (owTile + w - 1) / w;
+      int64_t budget = std::max<int64_t>(1, accumulatorBudget() / vecs);
+      channelTile = largestDivisorAtMost(ranges[*chDim], budget);
+    }
+    p.outer[*chDim] = channelTile;
+    return p;
+  }
+
+  /// Contractions with one M and one N dimension, N innermost in the output:
+  /// an Mt x Nt register tile, K tiled by 1 in an inner loop that keeps the
+  /// accumulators in registers.
+  std::optional<TilePlan> planContraction(linalg::LinalgOp op,
+                                          ArrayRef<int64_t> ranges) const {
+    if (!linalg::isaContractionOpInterface(op) || op.getNumDpsInits() != 1)
+      return std::nullopt;
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+        dims->k.empty())
+      return std::nullopt;
+    int64_t rank = cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank();
+    if (initResultDim(op, rank - 1) != dims->n.front())
+      return std::nullopt;
+    unsigned m = dims->m.front(), n = dims->n.front();
+    TilePlan p;
+    p.outer.assign(ranges.size(), 0);
+    p.inner.assign(ranges.size(), 0);
+    for (unsigned b : dims->batch)
+      p.outer[b] = 1;
+    int64_t mTile = std::min<int64_t>(ranges[m], w >= 16 ? 8 : 4);
+    int64_t nTile = std::min<int64_t>(ranges[n], mTile == 1 ? 4 * w : 2 * w);
+    p.outer[m] = mTile;
+    p.outer[n] = nTile;
+    for (unsigned k : dims->k)
+      p.inner[k] = 1;
+    return p;
+  }
+
+  /// Everything else: the vector dimension (the loop dimension of the
+  /// innermost output dimension, or the innermost loop) gets up to 4 x W
+  /// elements, every other dimension 1.
+  std::optional<TilePlan> planGeneric(linalg::LinalgOp op,
+                                      ArrayRef<int64_t> ranges) const {
+    unsigned numLoops = ranges.size();
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+    int64_t rank =
+        cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank();
+    unsigned vecDim = numLoops - 1;
+    if (rank > 0)
+      if (std::optional<unsigned> d = initResultDim(op, rank - 1))
+        vecDim = *d;
+    // A reduction innermost in the iteration order reads contiguous inputs:
+    // vectorize along it when the output has no contiguous parallel dim.
+    if (iters[numLoops - 1] == utils::IteratorType::reduction &&
+        (rank == 0 || ranges[vecDim] == 1))
+      vecDim = numLoops - 1;
+    TilePlan p;
+    p.outer.assign(numLoops, 0);
+    p.inner.assign(numLoops, 0);
+    for (unsigned i = 0; i < numLoops; ++i) {
+      bool parallel = iters[i] == utils::IteratorType::parallel;
+      int64_t size = i == vecDim ? std::min<int64_t>(ranges[i], 4 * w) : 1;
+      (parallel ? p.outer : p.inner)[i] = size;
+    }
+    return p;
+  }
+
+  int64_t w;
+};
+
+//===----------------------------------------------------------------------===//
+// Pre-tiling rewrites
+//===----------------------------------------------------------------------===//
+
+/// Collapses runs of adjacent loop dimensions of a linalg.generic that are
+/// contiguous in every operand (e.g. H and W of an NCHW elementwise op with a
+/// per-channel broadcast), so that the vectorized dimension is as long as
+/// possible.
+void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
+  if (!hasStaticTensorSemantics(op) || op.getNumLoops() < 2)
+    return;
+  // A reshaped function result would cost a copy into the caller's buffer,
+  // and a reshaped init producer could no longer be fused into its consumer.
+  for (OpOperand &use : op->getUses()) {
+    if (isa<func::ReturnOp>(use.getOwner()))
+      return;
+    if (auto user = dyn_cast<linalg::LinalgOp>(use.getOwner()))
+      if (user.isDpsInit(&use) && !isa<linalg::GenericOp>(user))
+        return;
+  }
+  // Index computations and gathers see the original dimensions.
+  bool hasIndexing = false;
+  op.getBody()->walk([&](Operation *inner) {
+    if (isa<linalg::IndexOp, tensor::ExtractOp>(inner))
+      hasIndexing = true;
+  });
+  if (hasIndexing)
+    return;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  SmallVector<ReassociationIndices> groups;
+  groups.push_back({0});
+  for (unsigned d = 1, e = op.getNumLoops(); d < e; ++d) {
+    ReassociationIndices candidate = groups.back();
+    candidate.push_back(d);
+    bool ok = iters[d] == iters[candidate.front()] &&
+              llvm::all_of(maps, [&](AffineMap map) {
+                return linalg::isDimSequencePreserved(map, candidate);
+              });
+    if (ok)
+      groups.back() = candidate;
+    else
+      groups.push_back({static_cast<int64_t>(d)});
+  }
+  if (groups.size() == op.getNumLoops())
+    return;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(op, groups, rewriter);
+  if (failed(collapsed))
+    return;
+  rewriter.replaceOp(op, collapsed->results);
+}
+
+/// Rewrites a 1x1, stride-1, unpadded NCHW convolution with batch 1 into a
+/// linalg.matmul [F x C] * [C x H*W], which gets the matmul register tile.
+void convertPointwiseConvToMatmul(RewriterBase &rewriter,
+                                  linalg::Conv2DNchwFchwOp conv) {
+  if (!hasStaticTensorSemantics(conv))
+    return;
+  auto inType = cast<RankedTensorType>(conv.getInputs()[0].getType());
+  auto kType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  auto outType = cast<RankedTensorType>(conv.getOutputs()[0].getType());
+  if (inType.getDimSize(0) != 1 || kType.getDimSize(2) != 1 ||
+      kType.getDimSize(3) != 1 ||
+      inType.getDimSize(2) != outType.getDimSize(2) ||
+      inType.getDimSize(3) != outType.getDimSize(3))
+    return;
+  if (llvm::any_of(conv.getStrides().getValues<int64_t>(),
+                   [](int64_t s) { return s != 1; }))
+    return;
+  Type elt = outType.getElementType();
+  if (inType.getElementType() != elt || kType.getElementType() != elt ||
+      !isa<FloatType>(elt))
+    return;
+  Location loc = conv.getLoc();
+  rewriter.setInsertionPoint(conv);
+  int64_t c = inType.getDimSize(1), f = outType.getDimSize(1);
+  int64_t hw = outType.getDimSize(2) * outType.getDimSize(3);
+  SmallVector<ReassociationIndices> inMap = {{0, 1}, {2, 3}};
+  SmallVector<ReassociationIndices> kMap = {{0}, {1, 2, 3}};
+  Value in = tensor::CollapseShapeOp::create(
+      rewriter, loc, RankedTensorType::get({c, hw}, elt), conv.getInputs()[0],
+      inMap);
+  Value k = tensor::CollapseShapeOp::create(
+      rewriter, loc, RankedTensorType::get({f, c}, elt), conv.getInputs()[1],
+      kMap);
+  Value out = tensor::CollapseShapeOp::create(
+      rewriter, loc, RankedTensorType::get({f, hw}, elt),
+      conv.getOutputs()[0], inMap);
+  auto mm = linalg::MatmulOp::create(rewriter, loc, TypeRange{out.getType()},
+                                     ValueRange{k, in}, ValueRange{out});
+  Value result = tensor::ExpandShapeOp::create(rewriter, loc, outType,
+                                               mm.getResult(0), inMap);
+  rewriter.replaceOp(conv, result);
+}
+
+/// Rewrites a statically shaped tensor.pad with a constant padding value
+/// into a linalg.fill of the padded tensor and a linalg.copy of the source
+/// into its interior, both of which are tiled and vectorized like any other
+/// op (the pad itself would bufferize to scalar loops).
+void decomposePad(RewriterBase &rewriter, tensor::PadOp pad) {
+  RankedTensorType resultType = pad.getResultType();
+  Value source = pad.getSource();
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  Value padValue = pad.getConstantPaddingValue();
+  if (!padValue || !resultType.hasStaticShape() ||
+      !sourceType.hasStaticShape() || pad.getNofold())
+    return;
+  SmallVector<int64_t> low = llvm::to_vector(pad.getStaticLow());
+  if (llvm::any_of(low, ShapedType::isDynamic))
+    return;
+  Location loc = pad.getLoc();
+  rewriter.setInsertionPoint(pad);
+  Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                        resultType.getElementType());
+  Value filled =
+      linalg::FillOp::create(rewriter, loc, padValue, empty).getResult(0);
+  SmallVector<OpFoldResult> offsets =
+      getAsIndexOpFoldResult(rewriter.getContext(), low);
+  SmallVector<OpFoldResult> sizes =
+      getAsIndexOpFoldResult(rewriter.getContext(), sourceType.getShape());
+  SmallVector<OpFoldResult> strides(low.size(), rewriter.getIndexAttr(1));
+  Value interior = tensor::ExtractSliceOp::create(
+      rewriter, loc, sourceType, filled, offsets, sizes, strides);
+  Value copied =
+      linalg::CopyOp::create(rewriter, loc, source, interior).getResult(0);
+  rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(pad, copied, filled,
+                                                     offsets, sizes, strides);
+}
+
+//===----------------------------------------------------------------------===//
+// Tiling
+//===----------------------------------------------------------------------===//
+
+/// Returns true if `producer` may be fused into the outer tile loop of a
+/// consumer whose init it produces: fills and all-parallel linalg ops (a
+/// broadcast bias) are computed tile by tile, exactly once per element.
+bool isFusableInitProducer(Operation *producer) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(producer);
+  if (!linalgOp || !hasStaticTensorSemantics(linalgOp))
+    return false;
+  if (isa<linalg::FillOp>(producer))
+    return true;
+  return linalgOp.getNumParallelLoops() == linalgOp.getNumLoops() &&
+         producer->getNumResults() == 1;
+}
+
+/// Tiles `op` according to `plan` and marks the innermost tiles for
+/// vectorization. Returns failure (leaving `op` untouched) if tiling fails.
+LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
+                       const TilePlan &plan) {
+  MLIRContext *ctx = op.getContext();
+  // Producers of the inits that only this op uses.
+  llvm::SmallPtrSet<Operation *, 4> fusable;
+  for (Value init : op.getDpsInits())
+    if (Operation *producer = init.getDefiningOp())
+      if (isFusableInitProducer(producer) && producer->hasOneUse())
+        fusable.insert(producer);
+
+  scf::SCFTilingOptions outerOptions;
+  outerOptions.setTileSizes(getAsIndexOpFoldResult(ctx, plan.outer));
+  scf::SCFTileAndFuseOptions fuseOptions;
+  fuseOptions.setTilingOptions(outerOptions);
+  fuseOptions.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool isDestination) -> std::optional<
+                                  scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (!isDestination || !fusable.contains(producer.getOwner()))
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> outer =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), fuseOptions);
+  if (failed(outer))
+    return failure();
+  for (OpResult result : op->getResults())
+    if (Value repl = outer->replacements.lookup(result))
+      rewriter.replaceAllUsesWith(result, repl);
+  if (op->use_empty())
+    rewriter.eraseOp(op);
+
+  Operation *tiled = outer->tiledAndFusedOps.front();
+  StringLiteral marker = plan.window ? kWindowAttr : kVectorizeAttr;
+  // Fused init producers are vectorized as they are.
+  for (Operation *fused : outer->tiledAndFusedOps)
+    if (fused != tiled)
+      fused->setAttr(kVectorizeAttr, UnitAttr::get(ctx));
+
+  if (llvm::any_of(plan.inner, [](int64_t s) { return s != 0; })) {
+    scf::SCFTilingOptions innerOptions;
+    innerOptions.setTileSizes(getAsIndexOpFoldResult(ctx, plan.inner));
+    rewriter.setInsertionPoint(tiled);
+    FailureOr<scf::SCFTilingResult> inner = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(tiled), innerOptions);
+    if (succeeded(inner)) {
+      rewriter.replaceOp(tiled, inner->replacements);
+      tiled = inner->tiledOps.back();
+    }
+  }
+  tiled->setAttr(marker, UnitAttr::get(ctx));
+  return success();
+}
+
+/// Returns the constant value of `ofr`, if any.
+std::optional<int64_t> constantOf(Value v) { return getConstantIntValue(v); }
+
+/// Peels the last partial iteration off every scf.for whose static trip
+/// count does not divide evenly, so that all tiles but one per loop are full
+/// and every tile has a static shape.
+void peelPartialTiles(RewriterBase &rewriter, func::FuncOp func) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    SmallVector<scf::ForOp> loops;
+    func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops) {
+      std::optional<int64_t> lb = constantOf(loop.getLowerBound());
+      std::optional<int64_t> ub = constantOf(loop.getUpperBound());
+      std::optional<int64_t> step = constantOf(loop.getStep());
+      if (!lb || !ub || !step || *step <= 1)
+        continue;
+      int64_t span = *ub - *lb;
+      if (span <= *step || span % *step == 0)
+        continue;
+      scf::ForOp partial;
+      if (succeeded(
+              scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial)))
+        changed = true;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// NCHW windowed micro-kernel
+//===----------------------------------------------------------------------===//
+
+/// Replaces a statically shaped NCHW windowed tile (output [1, (1,) Fb, 1,
+/// OWt]) with vector code along the output width:
+///
+///   acc[f] = out[0, f, 0, :]                      (Fb vectors of OWt)
+///   for c:                                        (scf.for, convs only)
+///     for kh, kw:                                 (unrolled)
+///       x = in[0, c, kh*dh, kw*dw + sw*(0..OWt)]  (one vector read)
+///       acc[f] = payload(x, broadcast(k[f, c, kh, kw]), acc[f])
+///   out[0, f, 0, :] = acc[f]
+///
+/// The payload is the op's own scalar region applied to vectors, so the
+/// element types and combining functions (FMA, max, sum, integer extension)
+/// are exactly the op's.
+LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
+                                  linalg::LinalgOp op) {
+  if (!hasStaticTensorSemantics(op) || !hasElementwisePayload(op))
+    return failure();
+  Location loc = op.getLoc();
+  Value input = op.getDpsInputs()[0];
+  Value init = op.getDpsInits()[0];
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto outType = cast<RankedTensorType>(init.getType());
+  bool pooling = isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op);
+  bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
+  bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
+  Value kernel = pooling ? Value() : op.getDpsInputs()[1];
+  auto kType = cast<RankedTensorType>(op.getDpsInputs()[1].getType());
+
+  // Window geometry from the op's attributes.
+  auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides");
+  auto dilations = op->getAttrOfType<DenseIntElementsAttr>("dilations");
+  if (!strides || !dilations)
+    return failure();
+  SmallVector<int64_t> s(strides.getValues<int64_t>());
+  SmallVector<int64_t> d(dilations.getValues<int64_t>());
+  int64_t rank = outType.getRank();
+  ArrayRef<int64_t> outShape = outType.getShape();
+  int64_t owTile = outShape[rank - 1];
+  int64_t numChannels = outShape[rank - 3];
+  if (outShape[0] != 1 || outShape[rank - 2] != 1 ||
+      (grouped && outShape[1] != 1))
+    return failure();
+  int64_t kh = kType.getDimSize(kType.getRank() - 2);
+  int64_t kw = kType.getDimSize(kType.getRank() - 1);
+  // Reduction channels (convolutions only).
+  int64_t reductionChannels =
+      pooling || depthwise ? 1 : inType.getDimSize(inType.getRank() - 3);
+  if ((pooling || depthwise) && numChannels != 1)
+    return failure();
+
+  Type inElt = inType.getElementType();
+  Type outElt = outType.getElementType();
+  Type kElt = kType.getElementType();
+  auto outVecType = VectorType::get({owTile}, outElt);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  };
+  Block *body = op.getBlock();
+
+  // Index builders for the input, kernel and output tiles.
+  auto inIndices = [&](Value c, int64_t row, int64_t col) {
+    SmallVector<Value> idx = {zero};
+    if (grouped)
+      idx.push_back(zero);
+    idx.push_back(c);
+    idx.push_back(cst(row));
+    idx.push_back(cst(col));
+    return idx;
+  };
+  auto outIndices = [&](int64_t f) {
+    SmallVector<Value> idx = {zero};
+    if (grouped)
+      idx.push_back(zero);
+    idx.push_back(cst(f));
+    idx.push_back(zero);
+    idx.push_back(zero);
+    return idx;
+  };
+  auto kIndices = [&](int64_t f, Value c, int64_t r, int64_t q) {
+    SmallVector<Value> idx;
+    if (grouped)
+      idx.push_back(zero);
+    if (depthwise) {
+      idx.push_back(zero);
+    } else {
+      idx.push_back(cst(f));
+      idx.push_back(c);
+    }
+    idx.push_back(cst(r));
+    idx.push_back(cst(q));
+    return idx;
+  };
+
+  // Reads one output-width vector of input row `row` starting at `col`.
+  auto readInput = [&](Value c, int64_t row, int64_t col) -> Value {
+    Value pad = ub::PoisonOp::create(rewriter, loc, inElt);
+    int64_t sw = s[1];
+    if (sw == 1) {
+      auto vt = VectorType::get({owTile}, inElt);
+      return vector::TransferReadOp::create(
+          rewriter, loc, vt, input, inIndices(c, row, col), pad,
+          ArrayRef<bool>{true});
+    }
+    int64_t avail = inType.getDimSize(inType.getRank() - 1) - col;
+    int64_t len = std::min(owTile * sw, avail);
+    auto vt = VectorType::get({len}, inElt);
+    Value wide = vector::TransferReadOp::create(
+        rewriter, loc, vt, input, inIndices(c, row, col), pad,
+        ArrayRef<bool>{true});
+    SmallVector<int64_t> mask;
+    for (int64_t i = 0; i < owTile; ++i)
+      mask.push_back(i * sw);
+    return vector::ShuffleOp::create(rewriter, loc, wide, wide, mask);
+  };
+
+  // Applies the payload to (input vector, kernel vector, accumulator).
+  auto applyPayload = [&](Value x, Value k, Value acc) -> FailureOr<Value> {
+    IRMapping map;
+    map.map(body->getArgument(0), x);
+    map.map(body->getArgument(1), k);
+    map.map(body->getArgument(2), acc);
+    for (Operation &inner : body->without_terminator()) {
+      for (Value operand : inner.getOperands())
+        if (!map.contains(operand)) {
+          // Scalars from above: broadcast.
+          if (isa<VectorType>(operand.getType()))
+            return failure();
+          map.map(operand, vector::BroadcastOp::create(
+                               rewriter, loc,
+                               VectorType::get({owTile}, operand.getType()),
+                               operand));
+        }
+      Operation *clone = rewriter.clone(inner, map);
+      // Let LLVM fuse the multiply-add into an FMA, as the matmul lowering
+      // does.
+      if (auto fmf = dyn_cast<arith::ArithFastMathInterface>(clone))
+        clone->setAttr(fmf.getFastMathAttrName(),
+                       arith::FastMathFlagsAttr::get(
+                           rewriter.getContext(),
+                           fmf.getFastMathFlagsAttr().getValue() |
+                               arith::FastMathFlags::contract));
+      Type scalar = inner.getResult(0).getType();
+      clone->getResult(0).setType(VectorType::get({owTile}, scalar));
+      map.map(inner.getResult(0), clone->getResult(0));
+    }
+    Value yielded = body->getTerminator()->getOperand(0);
+    return map.lookupOrDefault(yielded);
+  };
+
+  rewriter.setInsertionPoint(op);
+  Value outPad = ub::PoisonOp::create(rewriter, loc, outElt);
+  SmallVector<Value> accs;
+  for (int64_t f = 0; f < numChannels; ++f)
+    accs.push_back(vector::TransferReadOp::create(rewriter, loc, outVecType,
+                                                  init, outIndices(f), outPad,
+                                                  ArrayRef<bool>{true}));
+
+  // Emits the unrolled (kh, kw) window for reduction channel `c`.
+  auto emitWindow = [&](Value c, SmallVector<Value> &accVals) -> LogicalResult {
+    for (int64_t r = 0; r < kh; ++r) {
+      for (int64_t q = 0; q < kw; ++q) {
+        Value x = readInput(c, r * d[0], q * d[1]);
+        for (int64_t f = 0; f < numChannels; ++f) {
+          Value k;
+          if (pooling) {
+            // Pooling payloads ignore the window operand; feed a zero.
+            k = arith::ConstantOp::create(
+                rewriter, loc, outVecType, rewriter.getZeroAttr(outVecType));
+            if (kElt != outElt)
+              k = vector::BroadcastOp::create(
+                  rewriter, loc, VectorType::get({owTile}, kElt),
+                  arith::ConstantOp::create(rewriter, loc, kElt,
+                                            rewriter.getZeroAttr(kElt)));
+          } else {
+            Value scalar = tensor::ExtractOp::create(rewriter, loc, kernel,
+                                                     kIndices(f, c, r, q));
+            k = vector::BroadcastOp::create(
+                rewriter, loc, VectorType::get({owTile}, kElt), scalar);
+          }
+          FailureOr<Value> next = applyPayload(x, k, accVals[f]);
+          if (failed(next))
+            return failure();
+          accVals[f] = *next;
+        }
+      }
+    }
+    return success();
+  };
+
+  SmallVector<Value> results;
+  if (reductionChannels == 1) {
+    results = accs;
+    if (failed(emitWindow(zero, results)))
+      return failure();
+  } else {
+    auto loop = scf::ForOp::create(rewriter, loc, zero, cst(reductionChannels),
+                                   cst(1), accs);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> iterAccs(loop.getRegionIterArgs());
+    if (failed(emitWindow(loop.getInductionVar(), iterAccs)))
+      return failure();
+    scf::YieldOp::create(rewriter, loc, iterAccs);
+    results = loop.getResults();
+  }
+  rewriter.setInsertionPoint(op);
+  Value out = init;
+  for (int64_t f = 0; f < numChannels; ++f)
+    out = vector::TransferWriteOp::create(rewriter, loc, results[f], out,
+                                          outIndices(f), ArrayRef<bool>{true})
+              .getResult();
+  rewriter.replaceOp(op, out);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Vectorization and vector lowering
+//===----------------------------------------------------------------------===//
+
+/// Applies `patterns` (plus canonicalizations) to `func`.
+void applyWithCanonicalization(func::FuncOp func, RewritePatternSet &&patterns) {
+  MLIRContext *ctx = func.getContext();
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  (void)applyPatternsGreedily(func, std::move(patterns));
+}
+
+/// Rewrites the n-D vector iter_args of `loop` (register-tile accumulators)
+/// into one 1-D vector per row, so that no n-D aggregate is carried around
+/// the loop (LLVM keeps 1-D vectors in registers, n-D arrays of vectors
+/// become element-wise shuffles).
+void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
+  auto isSplittable = [](Type t) {
+    auto vt = dyn_cast<VectorType>(t);
+    return vt && vt.getRank() >= 2 && !vt.isScalable();
+  };
+  if (llvm::none_of(loop.getInitArgs().getTypes(), isSplittable))
+    return;
+  Location loc = loop.getLoc();
+  // All positions of the leading dimensions of `vt`, row-major.
+  auto rowPositions = [](VectorType vt) {
+    SmallVector<SmallVector<int64_t>> positions = {{}};
+    for (int64_t size : vt.getShape().drop_back()) {
+      SmallVector<SmallVector<int64_t>> next;
+      for (const SmallVector<int64_t> &prefix : positions)
+        for (int64_t i = 0; i < size; ++i) {
+          next.push_back(prefix);
+          next.back().push_back(i);
+        }
+      positions = std::move(next);
+    }
+    return positions;
+  };
+  auto splitValue = [&](Value v, SmallVector<Value> &out) {
+    auto vt = cast<VectorType>(v.getType());
+    for (const SmallVector<int64_t> &pos : rowPositions(vt))
+      out.push_back(vector::ExtractOp::create(rewriter, loc, v, pos));
+  };
+  auto joinValues = [&](VectorType vt, ValueRange rows) -> Value {
+    Value v = ub::PoisonOp::create(rewriter, loc, vt);
+    for (auto [pos, row] : llvm::zip(rowPositions(vt), rows))
+      v = vector::InsertOp::create(rewriter, loc, row, v, pos);
+    return v;
+  };
+
+  rewriter.setInsertionPoint(loop);
+  SmallVector<Value> newInits;
+  SmallVector<unsigned> firstNew;
+  for (Value init : loop.getInitArgs()) {
+    firstNew.push_back(newInits.size());
+    if (isSplittable(init.getType()))
+      splitValue(init, newInits);
+    else
+      newInits.push_back(init);
+  }
+  auto newLoop =
+      scf::ForOp::create(rewriter, loc, loop.getLowerBound(),
+                         loop.getUpperBound(), loop.getStep(), newInits);
+  Block *newBody = newLoop.getBody();
+  rewriter.setInsertionPointToStart(newBody);
+  SmallVector<Value> argRepl = {newLoop.getInductionVar()};
+  unsigned numOld = loop.getNumRegionIterArgs();
+  for (unsigned i = 0; i < numOld; ++i) {
+    Type t = loop.getRegionIterArgs()[i].getType();
+    unsigned begin = firstNew[i];
+    unsigned end = i + 1 < numOld ? firstNew[i + 1] : newInits.size();
+    ValueRange args = newLoop.getRegionIterArgs().slice(begin, end - begin);
+    argRepl.push_back(isSplittable(t) ? joinValues(cast<VectorType>(t), args)
+                                      : args.front());
+  }
+  if (!newBody->empty() && newBody->back().hasTrait<OpTrait::IsTerminator>())
+    rewriter.eraseOp(&newBody->back());
+  rewriter.mergeBlocks(loop.getBody(), newBody, argRepl);
+  auto yield = cast<scf::YieldOp>(newBody->getTerminator());
+  rewriter.setInsertionPoint(yield);
+  SmallVector<Value> newYields;
+  for (Value v : yield.getOperands()) {
+    if (isSplittable(v.getType()))
+      splitValue(v, newYields);
+    else
+      newYields.push_back(v);
+  }
+  rewriter.modifyOpInPlace(yield,
+                           [&] { yield.getResultsMutable().assign(newYields); });
+  rewriter.setInsertionPointAfter(newLoop);
+  SmallVector<Value> results;
+  for (unsigned i = 0; i < numOld; ++i) {
+    Type t = loop.getResult(i).getType();
+    unsigned begin = firstNew[i];
+    unsigned end = i + 1 < numOld ? firstNew[i + 1] : newInits.size();
+    ValueRange rows = newLoop.getResults().slice(begin, end - begin);
+    results.push_back(isSplittable(t) ? joinValues(cast<VectorType>(t), rows)
+                                      : rows.front());
+  }
+  rewriter.replaceOp(loop, results);
+}
+
+/// Keeps accumulators in registers: hoists loop-invariant code and matching
+/// transfer_read/transfer_write pairs on loop-carried tensors out of loops,
+/// innermost loops first.
+void hoistAccumulators(RewriterBase &rewriter, func::FuncOp func) {
+  SmallVector<scf::ForOp> loops;
+  func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  for (scf::ForOp loop : loops) {
+    moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
+    LoopLikeOpInterface hoisted = hoistLoopInvariantSubsets(
+        rewriter, cast<LoopLikeOpInterface>(loop.getOperation()));
+    if (auto forOp = dyn_cast<scf::ForOp>(hoisted.getOperation()))
+      splitVectorIterArgs(rewriter, forOp);
+  }
+}
+
+struct QccTileAndVectorizePass
+    : impl::QccTileAndVectorizePassBase<QccTileAndVectorizePass> {
+  using Base::Base;
+
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    registry.insert<ub::UBDialect, memref::MemRefDialect, math::MathDialect>();
+  }
+
+  void runOnOperation() override;
+
+private:
+  void vectorizeMarkedOps(func::FuncOp func);
+  void lowerVectorOps(func::FuncOp func);
+};
+
+void QccTileAndVectorizePass::vectorizeMarkedOps(func::FuncOp func) {
+  IRRewriter rewriter(func.getContext());
+  SmallVector<linalg::LinalgOp> marked;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op->hasAttr(kVectorizeAttr) || op->hasAttr(kWindowAttr))
+      marked.push_back(op);
+  });
+  int64_t cap = 64 * std::max<int64_t>(1, vectorWidth);
+  for (linalg::LinalgOp op : marked) {
+    bool window = op->hasAttr(kWindowAttr);
+    op->removeAttr(kVectorizeAttr);
+    op->removeAttr(kWindowAttr);
+    if (!hasStaticTensorSemantics(op))
+      continue;
+    rewriter.setInsertionPoint(op);
+    if (window) {
+      // The micro-kernel needs the full-width tile; fall through to the
+      // generic vectorizer only for ops it cannot handle.
+      if (succeeded(vectorizeWindowTile(rewriter, op)))
+        continue;
+    }
+    FailureOr<SmallVector<int64_t>> ranges = getStaticRanges(op);
+    if (failed(ranges))
+      continue;
+    int64_t volume = 1;
+    for (int64_t r : *ranges)
+      volume *= r;
+    if (volume > cap)
+      continue;
+    if (failed(linalg::vectorizeOpPrecondition(op, {}, {},
+                                               /*vectorizeNDExtract=*/true)))
+      continue;
+    bool contraction = linalg::isaContractionOpInterface(op) &&
+                       isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
+    FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+        rewriter, op, {}, {}, /*vectorizeNDExtract=*/true,
+        /*flatten1DDepthwiseConv=*/false,
+        /*assumeDynamicDimsMatchVecSizes=*/false,
+        /*createNamedContraction=*/contraction);
+    if (failed(result))
+      continue;
+    if (op->getNumResults() == 0)
+      rewriter.eraseOp(op);
+    else
+      rewriter.replaceOp(op, result->replacements);
+  }
+}
+
+void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  IRRewriter rewriter(ctx);
+
+  // 1. Fold tensor slices into the transfers (while the vectors still have
+  //    the rank of the tiles), so that results are written straight into the
+  //    loop-carried tensors.
+  {
+    RewritePatternSet patterns(ctx);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    applyWithCanonicalization(func, std::move(patterns));
+  }
+
+  // 2. Normalize: reductions to contractions, fold transposes/broadcasts
+  //    into them, drop unit dims.
+  {
+    RewritePatternSet patterns(ctx);
+    vector::populateVectorReductionToContractPatterns(patterns);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateSinkVectorOpsPatterns(patterns);
+    applyWithCanonicalization(func, std::move(patterns));
+  }
+
+  // 3. Keep accumulators in registers across reduction loops.
+  hoistAccumulators(rewriter, func);
+
+  // 4. Lower to 1-D vector ops.
+  {
+    RewritePatternSet patterns(ctx);
+    vector::populateVectorContractLoweringPatterns(
+        patterns, vector::VectorContractLowering::OuterProduct);
+    vector::populateVectorOuterProductLoweringPatterns(patterns);
+    vector::populateVectorMultiReductionLoweringPatterns(
+        patterns, vector::VectorMultiReductionLowering::InnerReduction);
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::populateVectorBroadcastLoweringPatterns(patterns);
+    vector::populateVectorTransposeLoweringPatterns(
+        patterns, vector::VectorTransposeLowering::Shuffle1D);
+    vector::populateVectorShapeCastLoweringPatterns(patterns);
+    vector::populateVectorMaskOpLoweringPatterns(patterns);
+    vector::populateVectorGatherLoweringPatterns(patterns);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    applyWithCanonicalization(func, std::move(patterns));
+  }
+  {
+    RewritePatternSet patterns(ctx);
+    populateVectorToSCFConversionPatterns(
+        patterns, VectorTransferToSCFOptions()
+                      .enableFullUnroll()
+                      .enableLowerTensors()
+                      .setTargetRank(1));
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateVectorBroadcastLoweringPatterns(patterns);
+    vector::populateVectorShapeCastLoweringPatterns(patterns);
+    applyWithCanonicalization(func, std::move(patterns));
+  }
+}
+
+void QccTileAndVectorizePass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  MLIRContext *ctx = &getContext();
+  IRRewriter rewriter(ctx);
+
+  // Shape the ops for tiling: long contiguous vector dimensions, pointwise
+  // convolutions as matmuls.
+  SmallVector<Operation *> ops;
+  func.walk([&](Operation *op) {
+    if (isa<linalg::GenericOp, linalg::Conv2DNchwFchwOp, tensor::PadOp>(op))
+      ops.push_back(op);
+  });
+  for (Operation *op : ops) {
+    if (auto generic = dyn_cast<linalg::GenericOp>(op))
+      collapseContiguousDims(rewriter, generic);
+    else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
+      convertPointwiseConvToMatmul(rewriter, conv);
+    else if (auto pad = dyn_cast<tensor::PadOp>(op))
+      decomposePad(rewriter, pad);
+  }
+
+  // Tile every linalg op that has a plan. Init producers (fills, broadcast
+  // biases) used only by a planned op are fused into its tiles instead.
+  TilePlanner planner(vectorWidth);
+  SmallVector<std::pair<linalg::LinalgOp, TilePlan>> planned;
+  llvm::SmallPtrSet<Operation *, 16> plannedOps;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op->getParentOfType<LoopLikeOpInterface>())
+      return;
+    if (std::optional<TilePlan> plan = planner.plan(op)) {
+      planned.emplace_back(op, *plan);
+      plannedOps.insert(op);
+    }
+  });
+  for (auto &[op, plan] : planned) {
+    if (isFusableInitProducer(op) && op->hasOneUse()) {
+      OpOperand &use = *op->getUses().begin();
+      auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+      if (user && user.isDpsInit(&use) && plannedOps.contains(user))
+        continue;
+    }
+    (void)tileRoot(rewriter, op, plan);
+  }
+
+  peelPartialTiles(rewriter, func);
+  applyWithCanonicalization(func, RewritePatternSet(ctx));
+
+  vectorizeMarkedOps(func);
+  lowerVectorOps(func);
+
+  // Drop the markers of ops that stayed scalar.
+  func.walk([](Operation *op) {
+    op->removeAttr(kVectorizeAttr);
+    op->removeAttr(kWindowAttr);
+  });
+}
+
 } // namespace
 } // namespace qcc

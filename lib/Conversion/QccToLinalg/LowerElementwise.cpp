@@ -103,7 +103,7 @@ static Value intParam(OpBuilder &b, Location loc, IntegerType type, double v,
 static Value buildIntUnary(OpBuilder &b, Location loc, UnaryKind kind,
                            ArrayRef<float> params, Value x, bool isUnsigned) {
   auto type = llvm::cast<IntegerType>(x.getType());
-  Value zero = createScalar(b, loc, type, 0);
+  auto zero = [&] { return createScalar(b, loc, type, 0); };
   auto maxOf = [&](Value l, Value r) -> Value {
     if (isUnsigned)
       return arith::MaxUIOp::create(b, loc, l, r);
@@ -118,7 +118,7 @@ static Value buildIntUnary(OpBuilder &b, Location loc, UnaryKind kind,
   case UnaryKind::logical_not:
     return arith::XOrIOp::create(b, loc, x, createScalar(b, loc, type, 1));
   case UnaryKind::relu:
-    return maxOf(x, zero);
+    return maxOf(x, zero());
   case UnaryKind::clip: {
     Value lo = intParam(b, loc, type, params[0], isUnsigned);
     Value hi = intParam(b, loc, type, params[1], isUnsigned);
@@ -129,16 +129,17 @@ static Value buildIntUnary(OpBuilder &b, Location loc, UnaryKind kind,
       return x;
     return math::AbsIOp::create(b, loc, x);
   case UnaryKind::neg:
-    return arith::SubIOp::create(b, loc, zero, x);
+    return arith::SubIOp::create(b, loc, zero(), x);
   case UnaryKind::sign: {
     Value one = createScalar(b, loc, type, 1);
+    Value z = zero();
     Value nonZero =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
-    Value magnitude = arith::SelectOp::create(b, loc, nonZero, one, zero);
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, z);
+    Value magnitude = arith::SelectOp::create(b, loc, nonZero, one, z);
     if (isUnsigned)
       return magnitude;
     Value negative =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, z);
     return arith::SelectOp::create(b, loc, negative,
                                    createScalar(b, loc, type, -1), magnitude);
   }

@@ -11,6 +11,7 @@
 #include "ImporterImpl.h"
 
 #include "onnx/defs/parser.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -44,10 +45,30 @@ std::string parseTextModel(const std::string &text, onnx::ModelProto &model) {
     onnx::OnnxParser parser(text.c_str());
     auto status = parser.Parse(model);
     if (!status.IsOK()) {
-      std::string msg = status.ErrorMessage();
-      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-        msg.pop_back();
-      return msg.empty() ? "syntax error" : msg;
+      // libonnx reports "[ParseError at position (line: L column: C)]",
+      // an "Error context:" line and the message; keep position + message.
+      llvm::StringRef full(status.ErrorMessage());
+      llvm::SmallVector<llvm::StringRef> lines;
+      full.split(lines, '\n', -1, /*KeepEmpty=*/false);
+      std::string position, message;
+      for (llvm::StringRef line : lines) {
+        line = line.trim();
+        size_t at = line.find("(line: ");
+        if (line.starts_with("[ParseError") && at != llvm::StringRef::npos) {
+          auto [l, rest] = line.drop_front(at + 7).split(' ');
+          llvm::StringRef col = rest.drop_until([](char c) {
+                                      return llvm::isDigit(c);
+                                    }).take_while([](char c) {
+            return llvm::isDigit(c);
+          });
+          position = "line " + l.str() + ", column " + col.str() + ": ";
+        } else if (!line.starts_with("Error context:") && !line.empty()) {
+          message = line.str();
+        }
+      }
+      if (message.empty())
+        message = full.trim().str();
+      return position + (message.empty() ? "syntax error" : message);
     }
     return "";
   } catch (const std::exception &e) {

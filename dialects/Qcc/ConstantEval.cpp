@@ -128,16 +128,6 @@ static std::vector<char> gatherBytes(ArrayRef<char> src, int64_t width,
   return out;
 }
 
-static ElementsAttr buildFloat(RankedTensorType type, ArrayRef<double> values,
-                               StringRef name) {
-  return makeElements(type, values, name);
-}
-
-static ElementsAttr buildInt(RankedTensorType type, ArrayRef<int64_t> values,
-                             StringRef name) {
-  return makeElementsInt(type, values, name);
-}
-
 /// `attr` as a splat DenseElementsAttr, or null.
 static DenseElementsAttr splatOf(Attribute attr) {
   auto dense = llvm::dyn_cast_if_present<DenseElementsAttr>(attr);
@@ -181,11 +171,9 @@ std::string blobNameFor(Location loc) {
     return "folded";
   std::string clean;
   for (char c : name)
-    clean.push_back(std::isalnum((unsigned char)c) || c == '_' || c == '.'
-                        ? c
-                        : '_');
-  if (clean.empty() || std::isdigit((unsigned char)clean[0]) ||
-      clean[0] == '.')
+    clean.push_back(
+        std::isalnum((unsigned char)c) || c == '_' || c == '.' ? c : '_');
+  if (clean.empty() || std::isdigit((unsigned char)clean[0]) || clean[0] == '.')
     clean.insert(0, "folded_");
   return clean;
 }
@@ -372,7 +360,7 @@ ElementsAttr evalUnary(UnaryKind kind, std::optional<ArrayRef<float>> params,
       return {};
     for (double &x : *values)
       x = unaryFloat(kind, x, p0, p1);
-    return buildFloat(resultType, *values, blobName);
+    return makeElements(resultType, *values, blobName);
   }
 
   auto values = getElementsAsInt64(input);
@@ -383,7 +371,7 @@ ElementsAttr evalUnary(UnaryKind kind, std::optional<ArrayRef<float>> params,
       return {};
     for (int64_t &x : *values)
       x = x ? 0 : 1;
-    return buildInt(resultType, *values, blobName);
+    return makeElementsInt(resultType, *values, blobName);
   }
   bool isUnsigned = *domain == Domain::Unsigned;
   switch (kind) {
@@ -431,7 +419,7 @@ ElementsAttr evalUnary(UnaryKind kind, std::optional<ArrayRef<float>> params,
   default:
     return {};
   }
-  return buildInt(resultType, *values, blobName);
+  return makeElementsInt(resultType, *values, blobName);
 }
 
 //===----------------------------------------------------------------------===//
@@ -601,10 +589,8 @@ ElementsAttr evalBinary(BinaryKind kind, ElementsAttr lhs, ElementsAttr rhs,
     return {};
 
   ArrayRef<int64_t> outShape = resultType.getShape();
-  SmallVector<int64_t> lStrides =
-      broadcastStrides(lType.getShape(), outShape);
-  SmallVector<int64_t> rStrides =
-      broadcastStrides(rType.getShape(), outShape);
+  SmallVector<int64_t> lStrides = broadcastStrides(lType.getShape(), outShape);
+  SmallVector<int64_t> rStrides = broadcastStrides(rType.getShape(), outShape);
   int64_t count = resultType.getNumElements();
 
   // Walk the result in row-major order, tracking both operand offsets.
@@ -642,13 +628,13 @@ ElementsAttr evalBinary(BinaryKind kind, ElementsAttr lhs, ElementsAttr rhs,
       forEachPair([&](int64_t i, int64_t li, int64_t ri) {
         out[i] = binaryFloat(kind, (*a)[li], (*b)[ri]) != 0.0;
       });
-      return buildInt(resultType, out, blobName);
+      return makeElementsInt(resultType, out, blobName);
     }
     std::vector<double> out(count);
     forEachPair([&](int64_t i, int64_t li, int64_t ri) {
       out[i] = binaryFloat(kind, (*a)[li], (*b)[ri]);
     });
-    return buildFloat(resultType, out, blobName);
+    return makeElements(resultType, out, blobName);
   }
 
   auto a = getElementsAsInt64(lhs);
@@ -667,7 +653,7 @@ ElementsAttr evalBinary(BinaryKind kind, ElementsAttr lhs, ElementsAttr rhs,
   });
   if (!ok)
     return {};
-  return buildInt(resultType, out, blobName);
+  return makeElementsInt(resultType, out, blobName);
 }
 
 //===----------------------------------------------------------------------===//
@@ -796,8 +782,7 @@ ElementsAttr evalGather(ElementsAttr data, ElementsAttr indices, int64_t axis,
   if (!data || !indices || tooLarge(resultType))
     return {};
   auto dType = llvm::cast<ShapedType>(data.getType());
-  if (axis < 0 || axis >= dType.getRank() ||
-      !sameElementType(data, resultType))
+  if (axis < 0 || axis >= dType.getRank() || !sameElementType(data, resultType))
     return {};
   auto raw = getRawBytes(data);
   auto idx = getElementsAsInt64(indices);
@@ -863,19 +848,19 @@ ElementsAttr evalCast(ElementsAttr input, RankedTensorType resultType,
     auto values = getElementsAsDouble(input);
     if (!values)
       return {};
-    return buildFloat(resultType, *values, blobName);
+    return makeElements(resultType, *values, blobName);
   }
   auto values = getElementsAsInt64(input);
   if (!values)
     return {};
   if (isIntDomain(*to))
-    return buildInt(resultType, *values, blobName);
+    return makeElementsInt(resultType, *values, blobName);
   auto ft = llvm::cast<FloatType>(resultType.getElementType());
   bool isUnsigned = *from == Domain::Unsigned;
   std::vector<double> out(values->size());
   for (size_t i = 0; i < values->size(); ++i)
     out[i] = intToFloat((*values)[i], isUnsigned, ft.getFloatSemantics());
-  return buildFloat(resultType, out, blobName);
+  return makeElements(resultType, out, blobName);
 }
 
 //===----------------------------------------------------------------------===//
@@ -991,13 +976,12 @@ ElementsAttr evalReduce(ReduceKind kind, ElementsAttr input,
     if (*domain != Domain::Float &&
         llvm::any_of(acc, [](double a) { return !std::isfinite(a); }))
       return {};
-    return buildFloat(resultType, acc, blobName);
+    return makeElements(resultType, acc, blobName);
   }
 
   // Exact integer reductions.
-  if (reduceCount == 0 &&
-      (kind == ReduceKind::max || kind == ReduceKind::min ||
-       kind == ReduceKind::mean))
+  if (reduceCount == 0 && (kind == ReduceKind::max || kind == ReduceKind::min ||
+                           kind == ReduceKind::mean))
     return {};
   auto values = getElementsAsInt64(input);
   if (!values)
@@ -1041,7 +1025,7 @@ ElementsAttr evalReduce(ReduceKind kind, ElementsAttr input,
     for (int64_t &a : acc)
       a = isUnsigned ? (int64_t)((uint64_t)a / (uint64_t)reduceCount)
                      : a / reduceCount;
-  return buildInt(resultType, acc, blobName);
+  return makeElementsInt(resultType, acc, blobName);
 }
 
 } // namespace qcc

@@ -89,9 +89,8 @@ struct FoldableLayer {
 
 /// Checks that `value` is produced by a conv2d or matmul that a per-channel
 /// affine map may be folded into, and reads its weights and bias.
-static FailureOr<FoldableLayer> matchLayer(Value value,
-                                           PatternRewriter &rewriter,
-                                           Operation *user) {
+static FailureOr<FoldableLayer>
+matchLayer(Value value, PatternRewriter &rewriter, Operation *user) {
   FoldableLayer layer;
   layer.op = value.getDefiningOp();
   if (!layer.op || !llvm::isa<Conv2DOp, MatMulOp>(layer.op))
@@ -151,8 +150,7 @@ static LogicalResult foldAffine(FoldableLayer &layer, ArrayRef<double> scale,
   Location loc = rewriter.getFusedLoc({layer.op->getLoc(), replaced->getLoc()});
   auto weightType = llvm::cast<RankedTensorType>(layer.weight.getType());
   // A pure shift (bias add) leaves the weights, possibly megabytes, shared.
-  bool scalesWeights =
-      llvm::any_of(scale, [](double s) { return s != 1.0; });
+  bool scalesWeights = llvm::any_of(scale, [](double s) { return s != 1.0; });
   std::vector<double> weights;
   if (scalesWeights) {
     auto values = getElementsAsDouble(layer.weightAttr);
@@ -177,11 +175,11 @@ static LogicalResult foldAffine(FoldableLayer &layer, ArrayRef<double> scale,
   rewriter.setInsertionPoint(layer.op);
   Value newWeight = layer.weight;
   if (scalesWeights)
-    newWeight = ConstantOp::create(
-        rewriter, layer.weight.getLoc(),
-        makeElements(weightType, weights, weightName));
-  Value newBias = ConstantOp::create(rewriter, loc,
-                                     makeElements(biasType, bias, biasName));
+    newWeight =
+        ConstantOp::create(rewriter, layer.weight.getLoc(),
+                           makeElements(weightType, weights, weightName));
+  Value newBias =
+      ConstantOp::create(rewriter, loc, makeElements(biasType, bias, biasName));
 
   // Both layers take (input, weight, bias?): operand 1 is the weight.
   SmallVector<Value> operands = {layer.op->getOperand(0), newWeight, newBias};
@@ -241,8 +239,8 @@ struct FoldChannelConstantIntoLayer : OpRewritePattern<BinaryOp> {
       return rewriter.notifyMatchFailure(op, "not an affine kind");
     Value layerValue = op.getLhs(), constant = op.getRhs();
     bool commutative = kind == BinaryKind::add || kind == BinaryKind::mul;
-    if (commutative && !llvm::isa_and_present<Conv2DOp, MatMulOp>(
-                           layerValue.getDefiningOp()))
+    if (commutative &&
+        !llvm::isa_and_present<Conv2DOp, MatMulOp>(layerValue.getDefiningOp()))
       std::swap(layerValue, constant);
     if (layerValue.getType() != op.getResult().getType())
       return rewriter.notifyMatchFailure(op, "constant broadcasts the result");
@@ -302,8 +300,8 @@ struct QccFoldBatchNormPass
     GreedyRewriteConfig config;
     config.enableFolding(false);
     config.enableConstantCSE(false);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       getOperation().emitWarning() << "batch_norm folding did not converge";
   }
 };

@@ -59,8 +59,8 @@ struct QccFoldConstantsPass
     config.enableFolding();
     config.enableConstantCSE(false);
     config.setUseTopDownTraversal();
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       getOperation().emitWarning()
           << "constant folding did not converge; some constants may remain "
              "unfolded";

@@ -92,10 +92,9 @@ struct QccFuseActivationsPass
     GreedyRewriteConfig config;
     config.enableFolding(false);
     config.enableConstantCSE(false);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
-      getOperation().emitWarning()
-          << "activation fusion did not converge";
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+      getOperation().emitWarning() << "activation fusion did not converge";
   }
 };
 

@@ -326,15 +326,6 @@ LogicalResult compileModel(const CompileOptions &options,
   auto mainFn = module->lookupSymbol<func::FuncOp>("main");
   if (!mainFn)
     return emitError(fileLoc) << "internal error: import produced no main";
-  for (auto &[name, shape] : options.inputShapes) {
-    bool found = false;
-    for (unsigned i = 0; i < mainFn.getNumArguments(); ++i)
-      if (auto n = mainFn.getArgAttrOfType<StringAttr>(i, "qcc.name"))
-        found |= n.getValue() == name;
-    if (!found)
-      return emitError(fileLoc) << "-input-shape names '" << name
-                                << "', which is not an input of the model";
-  }
   if (options.emit == EmitKind::Import) {
     artifacts.output = printModule(*module);
     return success();

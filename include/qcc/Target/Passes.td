@@ -43,7 +43,8 @@ def QccAllocateScratchPass : Pass<"qcc-allocate-scratch", "mlir::ModuleOp"> {
            "name of the entry function">
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
 }
 
 def QccExpandMathPass : Pass<"qcc-expand-math", "mlir::ModuleOp"> {

@@ -7,11 +7,13 @@
 // CHECK-SAME: %[[IN:.+]]: memref<16xf32>, %[[OUT:.+]]: memref<16xf32>, %[[ARENA:.+]]: memref<128xi8> {qcc.scratch}
 // CHECK-SAME: qcc.scratch_size = 128 : i64
 // CHECK-NOT: memref.alloc
-// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
-// CHECK-DAG: %[[C64:.+]] = arith.constant 64 : index
-// CHECK: %[[A:.+]] = memref.view %[[ARENA]][%[[C0]]][] : memref<128xi8> to memref<16xf32>
-// CHECK: %[[B:.+]] = memref.view %[[ARENA]][%[[C64]]][] : memref<128xi8> to memref<16xf32>
-// CHECK: %[[C:.+]] = memref.view %[[ARENA]][%[[C0]]][] : memref<128xi8> to memref<16xf32>
+// CHECK: %[[O1:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[A:.+]] = memref.view %[[ARENA]][%[[O1]]][] : memref<128xi8> to memref<16xf32>
+// CHECK: %[[O2:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[B:.+]] = memref.view %[[ARENA]][%[[O2]]][] : memref<128xi8> to memref<16xf32>
+// CHECK: %[[O3:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[C:.+]] = memref.view %[[ARENA]][%[[O3]]][] : memref<128xi8> to memref<16xf32>
+// CHECK: memref.copy %[[C]], %[[OUT]]
 func.func @main(%in: memref<16xf32>, %out: memref<16xf32>) {
   %a = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
   memref.copy %in, %a : memref<16xf32> to memref<16xf32>

@@ -43,6 +43,7 @@
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -114,11 +115,20 @@ bool isNchwWindowOp(Operation *op) {
 /// Returns true if the payload of `op` only holds elementwise-mappable ops
 /// (so that it can be applied to vectors by cloning it).
 bool hasElementwisePayload(linalg::LinalgOp op) {
-  for (Operation &inner : op.getBlock()->without_terminator())
+  Block *body = op.getBlock();
+  for (Operation &inner : body->without_terminator()) {
     if (!OpTrait::hasElementwiseMappableTraits(&inner) ||
         inner.getNumRegions() != 0 || inner.getNumResults() != 1)
       return false;
-  return true;
+    for (Type t : inner.getOperandTypes())
+      if (!t.isIntOrIndexOrFloat())
+        return false;
+  }
+  Operation *terminator = body->getTerminator();
+  if (terminator->getNumOperands() != 1)
+    return false;
+  Operation *def = terminator->getOperand(0).getDefiningOp();
+  return def && def->getBlock() == body;
 }
 
 //===----------------------------------------------------------------------===//
@@ -355,17 +365,100 @@ void convertPointwiseConvToMatmul(RewriterBase &rewriter,
   rewriter.replaceOp(conv, result);
 }
 
+/// Emits vector loops that copy the statically shaped tensor `source` into
+/// `dest` at `offsets` and returns the updated `dest`: scf.for over every
+/// dimension but the last, the last one in chunks of at most `chunk`
+/// elements (a loop over the full chunks, then one partial chunk).
+Value emitVectorCopy(RewriterBase &rewriter, Location loc, Value source,
+                     Value dest, ArrayRef<int64_t> offsets, int64_t chunk) {
+  auto type = cast<RankedTensorType>(source.getType());
+  int64_t rank = type.getRank();
+  Type elt = type.getElementType();
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  };
+  // Copies one row [ivs..., *] of the source.
+  auto copyRow = [&](ValueRange ivs, Value acc) -> Value {
+    int64_t len = type.getShape().back();
+    int64_t step = std::min(len, chunk);
+    int64_t full = len / step * step;
+    auto indices = [&](Value col, bool dst) {
+      SmallVector<Value> idx;
+      for (auto [d, iv] : llvm::enumerate(ivs))
+        idx.push_back(dst && offsets[d] != 0
+                          ? arith::AddIOp::create(rewriter, loc, iv,
+                                                  cst(offsets[d]))
+                                .getResult()
+                          : iv);
+      idx.push_back(dst ? arith::AddIOp::create(rewriter, loc, col,
+                                                cst(offsets.back()))
+                              .getResult()
+                        : col);
+      return idx;
+    };
+    auto copyChunk = [&](Value col, int64_t size, Value into) -> Value {
+      auto vt = VectorType::get({size}, elt);
+      Value pad = ub::PoisonOp::create(rewriter, loc, elt);
+      Value v = vector::TransferReadOp::create(rewriter, loc, vt, source,
+                                               indices(col, false), pad,
+                                               ArrayRef<bool>{true});
+      return vector::TransferWriteOp::create(rewriter, loc, v, into,
+                                             indices(col, true),
+                                             ArrayRef<bool>{true})
+          .getResult();
+    };
+    if (full == step) {
+      acc = copyChunk(cst(0), step, acc);
+    } else if (full > 0) {
+      auto loop = scf::ForOp::create(rewriter, loc, cst(0), cst(full),
+                                     cst(step), ValueRange{acc});
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(loop.getBody());
+      Value next = copyChunk(loop.getInductionVar(), step,
+                             loop.getRegionIterArgs()[0]);
+      scf::YieldOp::create(rewriter, loc, next);
+      rewriter.setInsertionPointAfter(loop);
+      acc = loop.getResult(0);
+    }
+    if (len > full)
+      acc = copyChunk(cst(full), len - full, acc);
+    return acc;
+  };
+  // Loop nest over the leading dimensions.
+  std::function<Value(SmallVector<Value> &, Value)> build =
+      [&](SmallVector<Value> &ivs, Value acc) -> Value {
+    if (static_cast<int64_t>(ivs.size()) == rank - 1)
+      return copyRow(ivs, acc);
+    int64_t size = type.getDimSize(ivs.size());
+    auto loop = scf::ForOp::create(rewriter, loc, cst(0), cst(size), cst(1),
+                                   ValueRange{acc});
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    ivs.push_back(loop.getInductionVar());
+    Value next = build(ivs, loop.getRegionIterArgs()[0]);
+    ivs.pop_back();
+    scf::YieldOp::create(rewriter, loc, next);
+    return loop.getResult(0);
+  };
+  SmallVector<Value> ivs;
+  Value result = build(ivs, dest);
+  return result;
+}
+
 /// Rewrites a statically shaped tensor.pad with a constant padding value
-/// into a linalg.fill of the padded tensor and a linalg.copy of the source
-/// into its interior, both of which are tiled and vectorized like any other
-/// op (the pad itself would bufferize to scalar loops).
-void decomposePad(RewriterBase &rewriter, tensor::PadOp pad) {
+/// into a linalg.fill of the padded tensor (tiled and vectorized like any
+/// other op) and vector loops that copy the source into its interior. The
+/// pad itself would bufferize to scalar loops; an insert_slice of a copy
+/// would leave a self-copy behind.
+void decomposePad(RewriterBase &rewriter, tensor::PadOp pad,
+                  int64_t vectorWidth) {
   RankedTensorType resultType = pad.getResultType();
   Value source = pad.getSource();
   auto sourceType = cast<RankedTensorType>(source.getType());
   Value padValue = pad.getConstantPaddingValue();
   if (!padValue || !resultType.hasStaticShape() ||
-      !sourceType.hasStaticShape() || pad.getNofold())
+      !sourceType.hasStaticShape() || sourceType.getRank() == 0 ||
+      sourceType.getNumElements() == 0 || pad.getNofold())
     return;
   SmallVector<int64_t> low = llvm::to_vector(pad.getStaticLow());
   if (llvm::any_of(low, ShapedType::isDynamic))
@@ -376,17 +469,9 @@ void decomposePad(RewriterBase &rewriter, tensor::PadOp pad) {
                                         resultType.getElementType());
   Value filled =
       linalg::FillOp::create(rewriter, loc, padValue, empty).getResult(0);
-  SmallVector<OpFoldResult> offsets =
-      getAsIndexOpFoldResult(rewriter.getContext(), low);
-  SmallVector<OpFoldResult> sizes =
-      getAsIndexOpFoldResult(rewriter.getContext(), sourceType.getShape());
-  SmallVector<OpFoldResult> strides(low.size(), rewriter.getIndexAttr(1));
-  Value interior = tensor::ExtractSliceOp::create(
-      rewriter, loc, sourceType, filled, offsets, sizes, strides);
   Value copied =
-      linalg::CopyOp::create(rewriter, loc, source, interior).getResult(0);
-  rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(pad, copied, filled,
-                                                     offsets, sizes, strides);
+      emitVectorCopy(rewriter, loc, source, filled, low, 4 * vectorWidth);
+  rewriter.replaceOp(pad, copied);
 }
 
 //===----------------------------------------------------------------------===//
@@ -567,14 +652,14 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
     idx.push_back(cst(col));
     return idx;
   };
-  auto outIndices = [&](int64_t f) {
-    SmallVector<Value> idx = {zero};
+  // Position of output channel `f`'s row in the tile vector.
+  auto rowPosition = [&](int64_t f) {
+    SmallVector<int64_t> pos = {0};
     if (grouped)
-      idx.push_back(zero);
-    idx.push_back(cst(f));
-    idx.push_back(zero);
-    idx.push_back(zero);
-    return idx;
+      pos.push_back(0);
+    pos.push_back(f);
+    pos.push_back(0);
+    return pos;
   };
   auto kIndices = [&](int64_t f, Value c, int64_t r, int64_t q) {
     SmallVector<Value> idx;
@@ -614,7 +699,9 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
   };
 
   // Applies the payload to (input vector, kernel vector, accumulator).
-  auto applyPayload = [&](Value x, Value k, Value acc) -> FailureOr<Value> {
+  // hasElementwisePayload guarantees scalar ops whose operands are block
+  // arguments, earlier payload results or scalars from above.
+  auto applyPayload = [&](Value x, Value k, Value acc) -> Value {
     IRMapping map;
     map.map(body->getArgument(0), x);
     map.map(body->getArgument(1), k);
@@ -623,8 +710,6 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
       for (Value operand : inner.getOperands())
         if (!map.contains(operand)) {
           // Scalars from above: broadcast.
-          if (isa<VectorType>(operand.getType()))
-            return failure();
           map.map(operand, vector::BroadcastOp::create(
                                rewriter, loc,
                                VectorType::get({owTile}, operand.getType()),
@@ -647,16 +732,23 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
     return map.lookupOrDefault(yielded);
   };
 
+  // The output tile is read and written as one vector of its own shape, so
+  // that the surrounding extract_slice/insert_slice pair folds into the
+  // transfers and the result lands directly in the loop-carried tensor.
   rewriter.setInsertionPoint(op);
   Value outPad = ub::PoisonOp::create(rewriter, loc, outElt);
+  auto tileVecType = VectorType::get(outShape, outElt);
+  SmallVector<Value> tileIndices(rank, zero);
+  SmallVector<bool> tileInBounds(rank, true);
+  Value tile = vector::TransferReadOp::create(
+      rewriter, loc, tileVecType, init, tileIndices, outPad, tileInBounds);
   SmallVector<Value> accs;
   for (int64_t f = 0; f < numChannels; ++f)
-    accs.push_back(vector::TransferReadOp::create(rewriter, loc, outVecType,
-                                                  init, outIndices(f), outPad,
-                                                  ArrayRef<bool>{true}));
+    accs.push_back(vector::ExtractOp::create(rewriter, loc, tile,
+                                             rowPosition(f)));
 
   // Emits the unrolled (kh, kw) window for reduction channel `c`.
-  auto emitWindow = [&](Value c, SmallVector<Value> &accVals) -> LogicalResult {
+  auto emitWindow = [&](Value c, SmallVector<Value> &accVals) {
     for (int64_t r = 0; r < kh; ++r) {
       for (int64_t q = 0; q < kw; ++q) {
         Value x = readInput(c, r * d[0], q * d[1]);
@@ -677,38 +769,34 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
             k = vector::BroadcastOp::create(
                 rewriter, loc, VectorType::get({owTile}, kElt), scalar);
           }
-          FailureOr<Value> next = applyPayload(x, k, accVals[f]);
-          if (failed(next))
-            return failure();
-          accVals[f] = *next;
+          accVals[f] = applyPayload(x, k, accVals[f]);
         }
       }
     }
-    return success();
   };
 
   SmallVector<Value> results;
   if (reductionChannels == 1) {
     results = accs;
-    if (failed(emitWindow(zero, results)))
-      return failure();
+    emitWindow(zero, results);
   } else {
     auto loop = scf::ForOp::create(rewriter, loc, zero, cst(reductionChannels),
                                    cst(1), accs);
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(loop.getBody());
     SmallVector<Value> iterAccs(loop.getRegionIterArgs());
-    if (failed(emitWindow(loop.getInductionVar(), iterAccs)))
-      return failure();
+    emitWindow(loop.getInductionVar(), iterAccs);
     scf::YieldOp::create(rewriter, loc, iterAccs);
     results = loop.getResults();
   }
   rewriter.setInsertionPoint(op);
-  Value out = init;
+  Value outVec = ub::PoisonOp::create(rewriter, loc, tileVecType);
   for (int64_t f = 0; f < numChannels; ++f)
-    out = vector::TransferWriteOp::create(rewriter, loc, results[f], out,
-                                          outIndices(f), ArrayRef<bool>{true})
-              .getResult();
+    outVec = vector::InsertOp::create(rewriter, loc, results[f], outVec,
+                                      rowPosition(f));
+  Value out = vector::TransferWriteOp::create(rewriter, loc, outVec, init,
+                                              tileIndices, tileInBounds)
+                  .getResult();
   rewriter.replaceOp(op, out);
   return success();
 }
@@ -731,10 +819,18 @@ void applyWithCanonicalization(func::FuncOp func, RewritePatternSet &&patterns) 
 /// into one 1-D vector per row, so that no n-D aggregate is carried around
 /// the loop (LLVM keeps 1-D vectors in registers, n-D arrays of vectors
 /// become element-wise shuffles).
-void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
-  auto isSplittable = [](Type t) {
+void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop,
+                         int64_t width) {
+  // n-D vectors split into rows; 1-D vectors of k * width elements into k
+  // native vectors.
+  auto isSplittable = [&](Type t) {
     auto vt = dyn_cast<VectorType>(t);
-    return vt && vt.getRank() >= 2 && !vt.isScalable();
+    if (!vt || vt.isScalable())
+      return false;
+    if (vt.getRank() >= 2)
+      return true;
+    return vt.getRank() == 1 && vt.getNumElements() > width &&
+           vt.getNumElements() % width == 0;
   };
   if (llvm::none_of(loop.getInitArgs().getTypes(), isSplittable))
     return;
@@ -755,11 +851,26 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop) {
   };
   auto splitValue = [&](Value v, SmallVector<Value> &out) {
     auto vt = cast<VectorType>(v.getType());
+    if (vt.getRank() == 1) {
+      for (int64_t off = 0; off < vt.getNumElements(); off += width)
+        out.push_back(vector::ExtractStridedSliceOp::create(
+            rewriter, loc, v, ArrayRef<int64_t>{off},
+            ArrayRef<int64_t>{width}, ArrayRef<int64_t>{1}));
+      return;
+    }
     for (const SmallVector<int64_t> &pos : rowPositions(vt))
       out.push_back(vector::ExtractOp::create(rewriter, loc, v, pos));
   };
   auto joinValues = [&](VectorType vt, ValueRange rows) -> Value {
     Value v = ub::PoisonOp::create(rewriter, loc, vt);
+    if (vt.getRank() == 1) {
+      for (auto [i, row] : llvm::enumerate(rows))
+        v = vector::InsertStridedSliceOp::create(
+            rewriter, loc, row, v,
+            ArrayRef<int64_t>{static_cast<int64_t>(i) * width},
+            ArrayRef<int64_t>{1});
+      return v;
+    }
     for (auto [pos, row] : llvm::zip(rowPositions(vt), rows))
       v = vector::InsertOp::create(rewriter, loc, row, v, pos);
     return v;
@@ -828,8 +939,31 @@ void hoistAccumulators(RewriterBase &rewriter, func::FuncOp func) {
     LoopLikeOpInterface hoisted = hoistLoopInvariantSubsets(
         rewriter, cast<LoopLikeOpInterface>(loop.getOperation()));
     if (auto forOp = dyn_cast<scf::ForOp>(hoisted.getOperation()))
-      splitVectorIterArgs(rewriter, forOp);
+      splitVectorIterArgs(rewriter, forOp, /*width=*/INT64_MAX);
   }
+}
+
+/// Returns the native (register) shape to unroll `op` to: 1-D vector ops of
+/// k * `width` elements become k ops on vector<width>.
+std::optional<SmallVector<int64_t>> nativeVectorShape(Operation *op,
+                                                      int64_t width) {
+  if (isa<vector::ReductionOp, vector::ShuffleOp, vector::MultiDimReductionOp,
+          vector::ContractionOp>(op))
+    return std::nullopt;
+  VectorType vt;
+  if (auto write = dyn_cast<vector::TransferWriteOp>(op))
+    vt = write.getVectorType();
+  else if (op->getNumResults() == 1)
+    vt = dyn_cast<VectorType>(op->getResult(0).getType());
+  if (!vt || vt.getRank() != 1 || vt.isScalable() ||
+      vt.getNumElements() <= width || vt.getNumElements() % width != 0)
+    return std::nullopt;
+  // Elementwise ops must not mix in wider operands (e.g. a shuffle source).
+  for (Value operand : op->getOperands())
+    if (auto ot = dyn_cast<VectorType>(operand.getType()))
+      if (ot.getRank() != 1 || ot.getNumElements() != vt.getNumElements())
+        return std::nullopt;
+  return SmallVector<int64_t>{width};
 }
 
 struct QccTileAndVectorizePass
@@ -955,6 +1089,22 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
     vector::populateVectorShapeCastLoweringPatterns(patterns);
     applyWithCanonicalization(func, std::move(patterns));
   }
+
+  // 5. Unroll to native vector<W> registers, loop-carried values included.
+  int64_t width = std::max<int64_t>(1, vectorWidth);
+  SmallVector<scf::ForOp> loops;
+  func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  for (scf::ForOp loop : loops)
+    splitVectorIterArgs(rewriter, loop, width);
+  {
+    RewritePatternSet patterns(ctx);
+    vector::populateVectorUnrollPatterns(
+        patterns, vector::UnrollVectorOptions().setNativeShapeFn(
+                      [width](Operation *op) {
+                        return nativeVectorShape(op, width);
+                      }));
+    applyWithCanonicalization(func, std::move(patterns));
+  }
 }
 
 void QccTileAndVectorizePass::runOnOperation() {
@@ -975,7 +1125,7 @@ void QccTileAndVectorizePass::runOnOperation() {
     else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
       convertPointwiseConvToMatmul(rewriter, conv);
     else if (auto pad = dyn_cast<tensor::PadOp>(op))
-      decomposePad(rewriter, pad);
+      decomposePad(rewriter, pad, vectorWidth);
   }
 
   // Tile every linalg op that has a plan. Init producers (fills, broadcast
@@ -1012,6 +1162,8 @@ void QccTileAndVectorizePass::runOnOperation() {
     op->removeAttr(kVectorizeAttr);
     op->removeAttr(kWindowAttr);
   });
+  DominanceInfo dominance(func);
+  eliminateCommonSubExpressions(rewriter, dominance, func);
 }
 
 } // namespace

@@ -30,6 +30,16 @@ llvm_config.add_tool_substitutions(["qcc", "qcc-opt", "qcc-run"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qcc_tools_dir, append_path=True)
 
+# A hung compile must not eat a CI run: cap every test (the node-test runner
+# and real-model tests are the slow ones) unless --timeout was given. lit needs
+# psutil (python3-psutil, installed by scripts/setup.sh) to enforce it.
+if lit_config.maxIndividualTestTime == 0:
+    try:
+        import psutil  # noqa: F401
+        lit_config.maxIndividualTestTime = 1200
+    except ImportError:
+        lit_config.note("python3-psutil is missing: no per-test timeout")
+
 # Host features, for tests that must run (not just compile) target code.
 def _cpu_flags():
     try:

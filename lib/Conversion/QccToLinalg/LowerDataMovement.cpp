@@ -41,8 +41,8 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
                << op.getType() << " cannot be retyped to " << type;
       }
     }
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type,
-                                                   llvm::cast<TypedAttr>(value));
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, type, llvm::cast<TypedAttr>(value));
     return success();
   }
 };
@@ -69,10 +69,10 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
         getTypeConverter()->convertType(op.getType()));
     Value init = createEmpty(rewriter, op.getLoc(), type.getShape(),
                              type.getElementType());
-    Value result = linalg::TransposeOp::create(rewriter, op.getLoc(),
-                                               adaptor.getInput(), init,
-                                               op.getPerm())
-                       ->getResult(0);
+    Value result =
+        linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getInput(),
+                                    init, op.getPerm())
+            ->getResult(0);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -107,8 +107,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
       offset += inType.getDimSize(axis);
       if (inType.getDimSize(axis) == 0)
         continue;
-      result = tensor::InsertSliceOp::create(rewriter, loc, in, result,
-                                             offsets, sizes, strides);
+      result = tensor::InsertSliceOp::create(rewriter, loc, in, result, offsets,
+                                             sizes, strides);
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -208,11 +208,10 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value raw = args[0];
               Type idxType = b.getIndexType();
-              Value idx = indexUnsigned
-                              ? (Value)arith::IndexCastUIOp::create(
-                                    b, l, idxType, raw)
-                              : (Value)arith::IndexCastOp::create(b, l, idxType,
-                                                                  raw);
+              Value idx =
+                  indexUnsigned
+                      ? (Value)arith::IndexCastUIOp::create(b, l, idxType, raw)
+                      : (Value)arith::IndexCastOp::create(b, l, idxType, raw);
               Value zero = arith::ConstantIndexOp::create(b, l, 0);
               Value size = arith::ConstantIndexOp::create(b, l, dim);
               Value negative = arith::CmpIOp::create(

@@ -174,8 +174,7 @@ Value qcc::buildUnary(OpBuilder &b, Location loc, UnaryKind kind,
     return arith::MinimumFOp::create(b, loc, l, r);
   };
   auto geZero = [&](Value v) -> Value {
-    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, v,
-                                 cst(0));
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, v, cst(0));
   };
   // alpha * (exp(x) - 1), the negative branch of elu and selu.
   auto expMinusOne = [&](double alpha) -> Value {
@@ -224,7 +223,8 @@ Value qcc::buildUnary(OpBuilder &b, Location loc, UnaryKind kind,
     if (param(0, 0) != 0) {
       // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
       Value x3 = mul(mul(x, x), x);
-      Value inner = mul(cst(std::sqrt(2.0 / M_PI)), add(x, mul(cst(0.044715), x3)));
+      Value inner =
+          mul(cst(std::sqrt(2.0 / M_PI)), add(x, mul(cst(0.044715), x3)));
       return mul(half, add(cst(1), math::TanhOp::create(b, loc, inner)));
     }
     Value e = math::ErfOp::create(b, loc, mul(x, cst(M_SQRT1_2)));
@@ -236,15 +236,17 @@ Value qcc::buildUnary(OpBuilder &b, Location loc, UnaryKind kind,
   case UnaryKind::selu: {
     double alpha = param(0, 1.67326319217681884765625);
     double gamma = param(1, 1.05070102214813232421875);
-    Value gt = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
-                                     cst(0));
+    Value gt =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, cst(0));
     Value v = arith::SelectOp::create(b, loc, gt, x, expMinusOne(alpha));
     return mul(cst(gamma), v);
   }
   case UnaryKind::softplus: {
     // log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), exact for large |x|.
-    Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
-    Value l = math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
+    Value negAbs =
+        arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+    Value l =
+        math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
     return add(maxOf(x, cst(0)), l);
   }
   case UnaryKind::softsign:
@@ -257,10 +259,10 @@ Value qcc::buildUnary(OpBuilder &b, Location loc, UnaryKind kind,
     return math::RoundEvenOp::create(b, loc, x);
   case UnaryKind::sign: {
     // Zero and NaN map to themselves.
-    Value pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
-                                      cst(0));
-    Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
-                                      cst(0));
+    Value pos =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, cst(0));
+    Value neg =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, cst(0));
     Value v = arith::SelectOp::create(b, loc, neg, cst(-1), x);
     return arith::SelectOp::create(b, loc, pos, cst(1), v);
   }
@@ -424,10 +426,10 @@ using CombineFn = llvm::function_ref<Value(OpBuilder &, Location,
 /// A linalg.generic over the loop space `shape` reducing `axes`: the first
 /// input is read in full, the others with `extraMaps`; the accumulator starts
 /// at `init` and the result keeps the non-reduced dims.
-static Value buildReduction(OpBuilder &b, Location loc,
-                            ArrayRef<int64_t> shape, ArrayRef<int64_t> axes,
-                            ValueRange inputs, ArrayRef<AffineMap> extraMaps,
-                            Value init, CombineFn combine) {
+static Value buildReduction(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                            ArrayRef<int64_t> axes, ValueRange inputs,
+                            ArrayRef<AffineMap> extraMaps, Value init,
+                            CombineFn combine) {
   int64_t rank = shape.size();
   SmallVector<int64_t> keptShape;
   SmallVector<utils::IteratorType> iterators;
@@ -558,8 +560,9 @@ struct CastLowering : OpConversionPattern<CastOp> {
       rewriter.replaceOp(op, input);
       return success();
     }
-    bool srcUnsigned = isUnsignedInteger(op.getInput().getType().getElementType()) ||
-                       op->hasAttr("unsigned_input");
+    bool srcUnsigned =
+        isUnsignedInteger(op.getInput().getType().getElementType()) ||
+        op->hasAttr("unsigned_input");
     bool dstUnsigned = isUnsignedInteger(op.getType().getElementType());
     Type to = type.getElementType();
     Value result = buildElementwise(
@@ -584,7 +587,8 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
         getTypeConverter()->convertType(op.getType()));
     Type elem = inType.getElementType();
     bool isFloat = isa<FloatType>(elem);
-    bool isUnsigned = isUnsignedInteger(op.getInput().getType().getElementType());
+    bool isUnsigned =
+        isUnsignedInteger(op.getInput().getType().getElementType());
     ArrayRef<int64_t> shape = inType.getShape();
     SmallVector<int64_t> axes(op.getAxes());
     ReduceKind kind = op.getKind();
@@ -633,40 +637,38 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
                            Value acc) { return mul(nb, l, in[0], acc); });
       break;
     case ReduceKind::max:
-      reduced = reduce(
-          createExtremum(b, loc, elem, /*max=*/false, true, isUnsigned),
-          [&](OpBuilder &nb, Location l, ValueRange in, Value acc) {
-            return maxOf(nb, l, in[0], acc);
-          });
+      reduced =
+          reduce(createExtremum(b, loc, elem, /*max=*/false, true, isUnsigned),
+                 [&](OpBuilder &nb, Location l, ValueRange in, Value acc) {
+                   return maxOf(nb, l, in[0], acc);
+                 });
       break;
     case ReduceKind::min:
-      reduced = reduce(
-          createExtremum(b, loc, elem, /*max=*/true, true, isUnsigned),
-          [&](OpBuilder &nb, Location l, ValueRange in, Value acc) {
-            return minOf(nb, l, in[0], acc);
-          });
+      reduced =
+          reduce(createExtremum(b, loc, elem, /*max=*/true, true, isUnsigned),
+                 [&](OpBuilder &nb, Location l, ValueRange in, Value acc) {
+                   return minOf(nb, l, in[0], acc);
+                 });
       break;
     case ReduceKind::l1:
-      reduced = reduce(zero, [&](OpBuilder &nb, Location l, ValueRange in,
-                                 Value acc) {
-        Value a = buildUnary(nb, l, UnaryKind::abs, {}, in[0], isUnsigned);
-        return add(nb, l, a, acc);
-      });
+      reduced = reduce(
+          zero, [&](OpBuilder &nb, Location l, ValueRange in, Value acc) {
+            Value a = buildUnary(nb, l, UnaryKind::abs, {}, in[0], isUnsigned);
+            return add(nb, l, a, acc);
+          });
       break;
     case ReduceKind::l2:
     case ReduceKind::sum_square:
-      reduced = reduce(zero, [&](OpBuilder &nb, Location l, ValueRange in,
-                                 Value acc) {
-        return add(nb, l, mul(nb, l, in[0], in[0]), acc);
-      });
+      reduced = reduce(
+          zero, [&](OpBuilder &nb, Location l, ValueRange in, Value acc) {
+            return add(nb, l, mul(nb, l, in[0], in[0]), acc);
+          });
       break;
     case ReduceKind::log_sum_exp: {
       // max + log(sum(exp(x - max))), stable for large inputs.
-      Value max = reduce(
-          createExtremum(b, loc, elem, /*max=*/false, true),
-          [&](OpBuilder &nb, Location l, ValueRange in, Value acc) {
-            return maxOf(nb, l, in[0], acc);
-          });
+      Value max = reduce(createExtremum(b, loc, elem, /*max=*/false, true),
+                         [&](OpBuilder &nb, Location l, ValueRange in,
+                             Value acc) { return maxOf(nb, l, in[0], acc); });
       AffineMap maxMap = keptDimsMap(b.getContext(), shape.size(), axes);
       Value sum = buildReduction(
           b, loc, shape, axes, {input, max}, maxMap, zero,
@@ -752,8 +754,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
       maps.push_back(identity);
       Value init = createEmpty(b, loc, shape, elem);
       return linalg::GenericOp::create(
-                 b, loc, TypeRange{type}, ins, ValueRange{init}, maps,
-                 parallel,
+                 b, loc, TypeRange{type}, ins, ValueRange{init}, maps, parallel,
                  [&](OpBuilder &nb, Location l, ValueRange args) {
                    linalg::YieldOp::create(nb, l,
                                            body(nb, l, args.drop_back()));
@@ -770,30 +771,27 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
             return arith::AddFOp::create(nb, l, math::ExpOp::create(nb, l, d),
                                          acc);
           });
-      result = fullGeneric(input, {max, sum},
-                           [&](OpBuilder &nb, Location l, ValueRange in) {
-                             Value d =
-                                 arith::SubFOp::create(nb, l, in[0], in[1]);
-                             Value lg = math::LogOp::create(nb, l, in[2]);
-                             return (Value)arith::SubFOp::create(nb, l, d, lg);
-                           });
+      result = fullGeneric(
+          input, {max, sum}, [&](OpBuilder &nb, Location l, ValueRange in) {
+            Value d = arith::SubFOp::create(nb, l, in[0], in[1]);
+            Value lg = math::LogOp::create(nb, l, in[2]);
+            return (Value)arith::SubFOp::create(nb, l, d, lg);
+          });
     } else {
-      Value e = fullGeneric(input, max,
-                            [&](OpBuilder &nb, Location l, ValueRange in) {
-                              Value d =
-                                  arith::SubFOp::create(nb, l, in[0], in[1]);
-                              return (Value)math::ExpOp::create(nb, l, d);
-                            });
+      Value e = fullGeneric(
+          input, max, [&](OpBuilder &nb, Location l, ValueRange in) {
+            Value d = arith::SubFOp::create(nb, l, in[0], in[1]);
+            return (Value)math::ExpOp::create(nb, l, d);
+          });
       Value sum = buildReduction(
           b, loc, shape, axes, e, {}, zero,
           [&](OpBuilder &nb, Location l, ValueRange in, Value acc) -> Value {
             return arith::AddFOp::create(nb, l, in[0], acc);
           });
-      result = fullGeneric(e, sum,
-                           [&](OpBuilder &nb, Location l, ValueRange in) {
-                             return (Value)arith::DivFOp::create(nb, l, in[0],
-                                                                 in[1]);
-                           });
+      result =
+          fullGeneric(e, sum, [&](OpBuilder &nb, Location l, ValueRange in) {
+            return (Value)arith::DivFOp::create(nb, l, in[0], in[1]);
+          });
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -891,13 +889,12 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
     Value result = buildQuantGeneric(
         rewriter, loc, type, adaptor.getInput(), params, qp.axis,
         [&](OpBuilder &b, Location l, ValueRange in) -> Value {
-          Value scale = qp.axis >= 0 ? in[1]
-                                     : createScalar(b, l, floatType,
-                                                    qp.scales[0]);
-          Value zp = qp.axis >= 0
-                         ? in[2]
-                         : createScalar(b, l, floatType,
-                                        (double)qp.zeroPoints[0]);
+          Value scale = qp.axis >= 0
+                            ? in[1]
+                            : createScalar(b, l, floatType, qp.scales[0]);
+          Value zp = qp.axis >= 0 ? in[2]
+                                  : createScalar(b, l, floatType,
+                                                 (double)qp.zeroPoints[0]);
           Value v = arith::DivFOp::create(b, l, in[0], scale);
           v = math::RoundEvenOp::create(b, l, v);
           v = arith::AddFOp::create(b, l, v, zp);
@@ -934,8 +931,8 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
     auto type = llvm::cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
     Type floatType = type.getElementType();
-    Type wideInt = qp.storageWidth > 16 ? rewriter.getI64Type()
-                                    : rewriter.getI32Type();
+    Type wideInt =
+        qp.storageWidth > 16 ? rewriter.getI64Type() : rewriter.getI32Type();
     SmallVector<Value> params;
     if (qp.axis >= 0) {
       SmallVector<double> zps(qp.zeroPoints.begin(), qp.zeroPoints.end());
@@ -945,12 +942,12 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
     Value result = buildQuantGeneric(
         rewriter, loc, type, adaptor.getInput(), params, qp.axis,
         [&](OpBuilder &b, Location l, ValueRange in) -> Value {
-          Value scale = qp.axis >= 0 ? in[1]
-                                     : createScalar(b, l, floatType,
-                                                    qp.scales[0]);
-          Value zp = qp.axis >= 0
-                         ? in[2]
-                         : createScalar(b, l, wideInt, (double)qp.zeroPoints[0]);
+          Value scale = qp.axis >= 0
+                            ? in[1]
+                            : createScalar(b, l, floatType, qp.scales[0]);
+          Value zp = qp.axis >= 0 ? in[2]
+                                  : createScalar(b, l, wideInt,
+                                                 (double)qp.zeroPoints[0]);
           Value q = in[0];
           if (qp.storageWidth < wideInt.getIntOrFloatBitWidth())
             q = qp.isSigned ? (Value)arith::ExtSIOp::create(b, l, wideInt, q)

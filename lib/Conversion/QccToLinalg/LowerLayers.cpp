@@ -79,8 +79,8 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     Value result;
     if (group == 1 || (group == c && o == c)) {
       SmallVector<int64_t> shape(outType.getShape());
-      Value init = bias ? broadcastAlong(b, loc, bias, shape, 1)
-                        : zeroInit(shape);
+      Value init =
+          bias ? broadcastAlong(b, loc, bias, shape, 1) : zeroInit(shape);
       if (group == 1) {
         result = linalg::Conv2DNchwFchwOp::create(
                      b, loc, TypeRange{outType}, ValueRange{input, weight},
@@ -112,9 +112,9 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
       if (bias) {
         auto bType = llvm::cast<RankedTensorType>(bias.getType());
         Value b2 = reshapeTo(b, loc, bias, bType.clone({group, og}));
-        init = linalg::BroadcastOp::create(
-                   b, loc, b2, createEmpty(b, loc, shape, elem),
-                   ArrayRef<int64_t>{0, 3, 4})
+        init = linalg::BroadcastOp::create(b, loc, b2,
+                                           createEmpty(b, loc, shape, elem),
+                                           ArrayRef<int64_t>{0, 3, 4})
                    ->getResult(0);
       } else {
         init = zeroInit(shape);
@@ -125,8 +125,8 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
                      ->getResult(0);
       result = tensor::CollapseShapeOp::create(b, loc, outType, r5, splitDim1);
     }
-    result = applyActivation(b, loc, result, op.getActivation(),
-                             op.getActParams());
+    result =
+        applyActivation(b, loc, result, op.getActivation(), op.getActParams());
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -183,8 +183,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                      ->getResult(0);
       result = reshapeTo(b, loc, mm, outType);
     } else {
-      auto batched = [&](Value v, RankedTensorType t, int64_t d0,
-                         int64_t d1) {
+      auto batched = [&](Value v, RankedTensorType t, int64_t d0, int64_t d1) {
         SmallVector<int64_t> full(batch);
         full.append({d0, d1});
         v = broadcastTo(b, loc, v, full);
@@ -200,8 +199,8 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
               ->getResult(0);
       result = reshapeTo(b, loc, mm, outType);
     }
-    result = applyActivation(b, loc, result, op.getActivation(),
-                             op.getActParams());
+    result =
+        applyActivation(b, loc, result, op.getActivation(), op.getActParams());
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -224,32 +223,31 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
     Type elem = type.getElementType();
     AffineMap identity = b.getMultiDimIdentityMap(rank);
     AffineMap channel = AffineMap::get(rank, 0, b.getAffineDimExpr(1));
-    SmallVector<AffineMap> maps = {identity, channel, channel, channel,
-                                   channel, identity};
+    SmallVector<AffineMap> maps = {identity, channel, channel,
+                                   channel,  channel, identity};
     SmallVector<utils::IteratorType> parallel(rank,
                                               utils::IteratorType::parallel);
     double eps = op.getEpsilon().convertToDouble();
     Value init = createEmpty(b, loc, type.getShape(), elem);
-    Value result =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{type},
-            ValueRange{adaptor.getInput(), adaptor.getScale(),
-                       adaptor.getBias(), adaptor.getMean(),
-                       adaptor.getVariance()},
-            ValueRange{init}, maps, parallel,
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value x = args[0], scale = args[1], shift = args[2];
-              Value mean = args[3], var = args[4];
-              Value ve = arith::AddFOp::create(nb, l, var,
-                                               createScalar(nb, l, elem, eps));
-              Value sd = math::SqrtOp::create(nb, l, ve);
-              Value d = arith::SubFOp::create(nb, l, x, mean);
-              Value v = arith::DivFOp::create(nb, l, d, sd);
-              v = arith::MulFOp::create(nb, l, v, scale);
-              v = arith::AddFOp::create(nb, l, v, shift);
-              linalg::YieldOp::create(nb, l, v);
-            })
-            .getResult(0);
+    Value result = linalg::GenericOp::create(
+                       b, loc, TypeRange{type},
+                       ValueRange{adaptor.getInput(), adaptor.getScale(),
+                                  adaptor.getBias(), adaptor.getMean(),
+                                  adaptor.getVariance()},
+                       ValueRange{init}, maps, parallel,
+                       [&](OpBuilder &nb, Location l, ValueRange args) {
+                         Value x = args[0], scale = args[1], shift = args[2];
+                         Value mean = args[3], var = args[4];
+                         Value ve = arith::AddFOp::create(
+                             nb, l, var, createScalar(nb, l, elem, eps));
+                         Value sd = math::SqrtOp::create(nb, l, ve);
+                         Value d = arith::SubFOp::create(nb, l, x, mean);
+                         Value v = arith::DivFOp::create(nb, l, d, sd);
+                         v = arith::MulFOp::create(nb, l, v, scale);
+                         v = arith::AddFOp::create(nb, l, v, shift);
+                         linalg::YieldOp::create(nb, l, v);
+                       })
+                       .getResult(0);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -266,8 +264,7 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
 static SmallVector<int64_t> windowCounts(int64_t in, int64_t out,
                                          int64_t kernel, int64_t stride,
                                          int64_t dilation, int64_t padBegin,
-                                         int64_t padEnd,
-                                         bool countIncludePad) {
+                                         int64_t padEnd, bool countIncludePad) {
   SmallVector<int64_t> counts;
   int64_t lo = countIncludePad ? -padBegin : 0;
   int64_t hi = countIncludePad ? in + padEnd : in;
@@ -307,9 +304,8 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
         AffineMap::get(6, 0, {ky, kx}, ctx),
         AffineMap::get(6, 0, {n, c, y, x}, ctx)};
     using IT = utils::IteratorType;
-    SmallVector<IT> iterators = {IT::parallel,  IT::parallel,
-                                 IT::parallel,  IT::parallel,
-                                 IT::reduction, IT::reduction};
+    SmallVector<IT> iterators = {IT::parallel, IT::parallel,  IT::parallel,
+                                 IT::parallel, IT::reduction, IT::reduction};
     auto inType = llvm::cast<RankedTensorType>(input.getType());
     Value window = createEmpty(b, loc, kernel, inType.getElementType());
     return linalg::GenericOp::create(
@@ -332,7 +328,8 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
     auto outType = llvm::cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
     Type elem = outType.getElementType();
-    bool isUnsigned = isUnsignedInteger(op.getInput().getType().getElementType());
+    bool isUnsigned =
+        isUnsignedInteger(op.getInput().getType().getElementType());
     ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides();
     ArrayRef<int64_t> d = op.getDilations(), p = op.getPads();
     int64_t h = inType.getDimSize(2), w = inType.getDimSize(3);
@@ -346,13 +343,11 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
     int64_t endW = std::max(p[3], needW - w - p[1]);
 
     bool isMax = op.getKind() == PoolKind::max;
-    Value padValue =
-        isMax ? createExtremum(b, loc, elem, /*max=*/false,
-                               /*infinity=*/false, isUnsigned)
-              : createScalar(b, loc, elem, 0);
-    Value padded =
-        padTensor(b, loc, input, {0, 0, p[0], p[1]}, {0, 0, endH, endW},
-                  padValue);
+    Value padValue = isMax ? createExtremum(b, loc, elem, /*max=*/false,
+                                            /*infinity=*/false, isUnsigned)
+                           : createScalar(b, loc, elem, 0);
+    Value padded = padTensor(b, loc, input, {0, 0, p[0], p[1]},
+                             {0, 0, endH, endW}, padValue);
     Value init = createFilled(b, loc, outType.getShape(), padValue);
     Attribute strides = b.getI64TensorAttr(s);
     Attribute dilations = b.getI64TensorAttr(d);
@@ -415,6 +410,7 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
 
 void qcc::populateLayerPatterns(const TypeConverter &converter,
                                 RewritePatternSet &patterns) {
-  patterns.add<Conv2DLowering, MatMulLowering, BatchNormLowering,
-               Pool2DLowering>(converter, patterns.getContext());
+  patterns
+      .add<Conv2DLowering, MatMulLowering, BatchNormLowering, Pool2DLowering>(
+          converter, patterns.getContext());
 }

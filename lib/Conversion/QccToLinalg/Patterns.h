@@ -72,8 +72,8 @@ mlir::Value buildUnary(mlir::OpBuilder &b, mlir::Location loc, UnaryKind kind,
                        bool isUnsigned = false);
 
 /// Applies the binary function `kind` to the scalars `lhs` and `rhs`.
-mlir::Value buildBinary(mlir::OpBuilder &b, mlir::Location loc,
-                        BinaryKind kind, mlir::Value lhs, mlir::Value rhs,
+mlir::Value buildBinary(mlir::OpBuilder &b, mlir::Location loc, BinaryKind kind,
+                        mlir::Value lhs, mlir::Value rhs,
                         bool isUnsigned = false);
 
 //===----------------------------------------------------------------------===//
@@ -100,8 +100,8 @@ mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
 /// Reshapes `value` to `type` (same element count) with a single
 /// collapse_shape or expand_shape when a reassociation exists, else through a
 /// 1-D collapse followed by an expand.
-mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc,
-                      mlir::Value value, mlir::RankedTensorType type);
+mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      mlir::RankedTensorType type);
 
 /// Prepares `value` to be read under numpy broadcasting by a loop nest over
 /// `resultShape`: dimensions of size 1 that broadcast are collapsed away so

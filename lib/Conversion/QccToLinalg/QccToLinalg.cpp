@@ -171,13 +171,12 @@ static Type elementTypeOf(Value v) {
   return llvm::cast<ShapedType>(v.getType()).getElementType();
 }
 
-static LogicalResult checkActivation(Operation *op,
-                                     std::optional<UnaryKind> kind,
-                                     Type elemType) {
+static LogicalResult
+checkActivation(Operation *op, std::optional<UnaryKind> kind, Type elemType) {
   if (kind && !isUnarySupported(*kind, elemType))
     return op->emitError("fused activation '")
-           << stringifyUnaryKind(*kind) << "' is not supported on "
-           << elemType << " elements";
+           << stringifyUnaryKind(*kind) << "' is not supported on " << elemType
+           << " elements";
   return success();
 }
 
@@ -185,12 +184,10 @@ LogicalResult qcc::checkLowerable(Operation *op) {
   // Data movement and the quantization boundary handle quantized element
   // types (as their storage integers); every other op computes on values and
   // needs the integer kernels that quantization brings.
-  bool quantAware =
-      isa<ConstantOp, ReshapeOp, TransposeOp, ConcatOp, SliceOp, GatherOp,
-          QuantizeOp, DequantizeOp>(op);
-  if (!quantAware &&
-      (llvm::any_of(op->getOperandTypes(), isQuantized) ||
-       llvm::any_of(op->getResultTypes(), isQuantized)))
+  bool quantAware = isa<ConstantOp, ReshapeOp, TransposeOp, ConcatOp, SliceOp,
+                        GatherOp, QuantizeOp, DequantizeOp>(op);
+  if (!quantAware && (llvm::any_of(op->getOperandTypes(), isQuantized) ||
+                      llvm::any_of(op->getResultTypes(), isQuantized)))
     return op->emitError("lowering of quantized types is not supported yet "
                          "(in '")
            << op->getName() << "')";
@@ -227,8 +224,8 @@ LogicalResult qcc::checkLowerable(Operation *op) {
   if (isa<BatchNormOp, SoftmaxOp>(op)) {
     Type elem = elementTypeOf(op->getOperand(0));
     if (!isa<FloatType>(elem))
-      return op->emitError("'") << op->getName()
-                                << "' needs float elements, got " << elem;
+      return op->emitError("'")
+             << op->getName() << "' needs float elements, got " << elem;
     return success();
   }
   if (auto reduce = dyn_cast<ReduceOp>(op)) {
@@ -253,8 +250,8 @@ LogicalResult qcc::checkLowerable(Operation *op) {
     return success();
   }
   if (auto cast = dyn_cast<CastOp>(op)) {
-    for (Type t : {elementTypeOf(cast.getInput()),
-                   elementTypeOf(cast.getResult())})
+    for (Type t :
+         {elementTypeOf(cast.getInput()), elementTypeOf(cast.getResult())})
       if (!isa<FloatType, IntegerType>(t))
         return op->emitError("cast of ") << t << " elements is not supported";
     return success();
@@ -271,8 +268,7 @@ LogicalResult qcc::checkLowerable(Operation *op) {
 /// signedness is read from the qcc op's types by the patterns.
 static Type convertElementType(Type type) {
   if (auto q = llvm::dyn_cast<quant::QuantizedType>(type))
-    return IntegerType::get(type.getContext(),
-                            q.getStorageTypeIntegralWidth());
+    return IntegerType::get(type.getContext(), q.getStorageTypeIntegralWidth());
   if (auto it = llvm::dyn_cast<IntegerType>(type); it && !it.isSignless())
     return IntegerType::get(type.getContext(), it.getWidth());
   return type;
@@ -289,8 +285,7 @@ struct ConvertQccToLinalgPass
 
     bool ok = true;
     module.walk([&](Operation *op) {
-      if (llvm::isa<QccDialect>(op->getDialect()) &&
-          failed(checkLowerable(op)))
+      if (llvm::isa<QccDialect>(op->getDialect()) && failed(checkLowerable(op)))
         ok = false;
     });
     if (!ok)
@@ -303,9 +298,8 @@ struct ConvertQccToLinalgPass
     });
     converter.addConversion(
         [](quant::QuantizedType type) { return convertElementType(type); });
-    converter.addConversion([](IntegerType type) -> Type {
-      return convertElementType(type);
-    });
+    converter.addConversion(
+        [](IntegerType type) -> Type { return convertElementType(type); });
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<QccDialect>();

@@ -54,7 +54,7 @@ static FailureOr<Window> readWindow(NodeImport &n, ArrayRef<int64_t> inShape,
   }
   for (int64_t p : *pads) {
     if (p < 0) {
-      n.unsupported("negative pads of " + n.opType());
+      (void)n.unsupported("negative pads of " + n.opType());
       return failure();
     }
   }
@@ -73,7 +73,7 @@ static FailureOr<Window> readWindow(NodeImport &n, ArrayRef<int64_t> inShape,
     for (int64_t &p : *pads)
       p = 0;
   } else if (autoPad != "NOTSET" && !autoPad.empty()) {
-    n.unsupported("auto_pad '" + autoPad + "' of " + n.opType());
+    (void)n.unsupported("auto_pad '" + autoPad + "' of " + n.opType());
     return failure();
   }
   (void)ceilMode;
@@ -182,8 +182,6 @@ static LogicalResult importConvTranspose(NodeImport &n) {
   if ((int64_t)ws.size() != rank)
     return n.error() << "ConvTranspose weight has rank " << ws.size()
                      << ", expected " << rank;
-  if (!n.em.isConstant(w))
-    return n.unsupported("ConvTranspose with a weight computed at run time");
   int64_t group = n.attrInt("group", 1);
   int64_t cin = xs[1];
   if (group <= 0 || cin % group || ws[0] != cin)

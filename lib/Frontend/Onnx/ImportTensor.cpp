@@ -3,7 +3,9 @@
 // This file implements the import of ONNX's tensor operators: constants,
 // Shape / Size (always constants, since shapes are static), Reshape, Flatten,
 // Squeeze / Unsqueeze, Transpose, Concat, Split, Slice, Gather, Cast, Expand,
-// Tile, Pad, ConstantOfShape, Range, DepthToSpace / SpaceToDepth and Resize.
+// Tile, Pad, ConstantOfShape, Range, DepthToSpace / SpaceToDepth, Resize,
+// GatherElements / GatherND with constant indices, OneHot, and the
+// constant-only Trilu, EyeLike and NonZero.
 // Shape operands (Reshape's shape, Slice's starts, ...) must be constant at
 // import; the emission helpers evaluate shape subgraphs on the host so that
 // Shape -> Gather -> Concat -> Reshape chains resolve to static reshapes.
@@ -930,6 +932,249 @@ static LogicalResult importResize(NodeImport &n) {
   return success();
 }
 
+/// GatherElements with constant indices: a gather of precomputed flat
+/// indices from the flattened data.
+static LogicalResult importGatherElements(NodeImport &n) {
+  if (failed(n.require(0, "data")))
+    return failure();
+  Value data = n.input(0);
+  SmallVector<int64_t> ds(Emitter::shapeOf(data));
+  int64_t rank = ds.size();
+  auto axis = n.normalizeAxis(n.attrInt("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  auto idx = n.constInts(1, "indices");
+  if (failed(idx))
+    return failure();
+  SmallVector<int64_t> is(Emitter::shapeOf(n.input(1)));
+  if ((int64_t)is.size() != rank)
+    return n.error() << "GatherElements indices must have the data's rank";
+  SmallVector<int64_t> dStrides = stridesOf(ds);
+  SmallVector<int64_t> flat(idx->size());
+  for (int64_t k = 0; k < (int64_t)idx->size(); ++k) {
+    int64_t rem = k, offset = 0;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      int64_t c = rem % is[d];
+      rem /= is[d];
+      if (d == *axis) {
+        c = (*idx)[k];
+        if (c < 0)
+          c += ds[d];
+        if (c < 0 || c >= ds[d])
+          return n.error() << "GatherElements index " << (*idx)[k]
+                           << " is out of range";
+      } else if (c >= ds[d]) {
+        return n.error() << "GatherElements indices are larger than the data";
+      }
+      offset += c * dStrides[d];
+    }
+    flat[k] = offset;
+  }
+  HostTensor t;
+  t.elemType = n.b().getI64Type();
+  t.shape = is;
+  t.i.assign(flat.begin(), flat.end());
+  Value flatData = n.em.reshape(n.loc, data, {numElementsOf(ds)});
+  auto r = n.em.gather(n.loc, flatData, n.em.createConstant(n.loc, t), 0);
+  if (failed(r))
+    return failure();
+  n.setResult(0, *r);
+  return success();
+}
+
+/// GatherND (batch_dims = 0) with constant indices: index tuples become flat
+/// indices into the data with its first k dims merged.
+static LogicalResult importGatherND(NodeImport &n) {
+  if (failed(n.require(0, "data")))
+    return failure();
+  if (n.attrInt("batch_dims", 0) != 0)
+    return n.unsupported("GatherND with batch_dims != 0");
+  Value data = n.input(0);
+  SmallVector<int64_t> ds(Emitter::shapeOf(data));
+  auto idx = n.constInts(1, "indices");
+  if (failed(idx))
+    return failure();
+  SmallVector<int64_t> is(Emitter::shapeOf(n.input(1)));
+  if (is.empty() || is.back() < 1 || is.back() > (int64_t)ds.size())
+    return n.error() << "GatherND index tuples must have 1 to "
+                     << ds.size() << " entries";
+  int64_t k = is.back();
+  ArrayRef<int64_t> lead = ArrayRef<int64_t>(ds).take_front(k);
+  SmallVector<int64_t> leadStrides = stridesOf(lead);
+  SmallVector<int64_t> flat;
+  for (size_t t = 0; t < idx->size(); t += k) {
+    int64_t offset = 0;
+    for (int64_t j = 0; j < k; ++j) {
+      int64_t c = (*idx)[t + j];
+      if (c < 0)
+        c += lead[j];
+      if (c < 0 || c >= lead[j])
+        return n.error() << "GatherND index " << (*idx)[t + j]
+                         << " is out of range";
+      offset += c * leadStrides[j];
+    }
+    flat.push_back(offset);
+  }
+  SmallVector<int64_t> merged = {numElementsOf(lead)};
+  merged.append(ds.begin() + k, ds.end());
+  HostTensor t;
+  t.elemType = n.b().getI64Type();
+  t.shape.assign(is.begin(), is.end() - 1);
+  t.i.assign(flat.begin(), flat.end());
+  auto r = n.em.gather(n.loc, n.em.reshape(n.loc, data, merged),
+                       n.em.createConstant(n.loc, t), 0);
+  if (failed(r))
+    return failure();
+  n.setResult(0, *r);
+  return success();
+}
+
+static LogicalResult importTrilu(NodeImport &n) {
+  if (failed(n.require(0, "input")))
+    return failure();
+  auto t = n.em.getConstant(n.input(0));
+  if (!t)
+    return n.unsupported("Trilu of a tensor computed at run time");
+  int64_t k = 0;
+  if (n.hasInput(1)) {
+    auto kv = n.constInts(1, "k");
+    if (failed(kv))
+      return failure();
+    k = kv->empty() ? 0 : (*kv)[0];
+  }
+  bool upper = n.attrInt("upper", 1) != 0;
+  int64_t rank = t->shape.size();
+  if (rank < 2)
+    return n.error() << "Trilu expects an input of rank >= 2";
+  int64_t rows = t->shape[rank - 2], cols = t->shape[rank - 1];
+  for (int64_t e = 0; e < t->size(); ++e) {
+    int64_t j = e % cols, i = (e / cols) % rows;
+    bool keep = upper ? j - i >= k : j - i <= k;
+    if (!keep)
+      t->setI(e, 0);
+  }
+  n.setResult(0, n.em.createConstant(n.loc, *t, n.outputName(0)));
+  return success();
+}
+
+static LogicalResult importEyeLike(NodeImport &n) {
+  if (failed(n.require(0, "input")))
+    return failure();
+  auto shape = Emitter::shapeOf(n.input(0));
+  if (shape.size() != 2)
+    return n.error() << "EyeLike expects a 2-D input";
+  HostTensor t;
+  t.elemType = Emitter::elemOf(n.input(0));
+  t.isUnsigned = n.em.isUnsigned(n.input(0));
+  if (n.hasAttr("dtype")) {
+    bool isUnsigned = false;
+    t.elemType = convertElementType(n.em.ctx, n.attrInt("dtype", 1), isUnsigned);
+    t.isUnsigned = isUnsigned;
+    if (!t.elemType)
+      return n.unsupported("EyeLike dtype " +
+                           dataTypeName(n.attrInt("dtype", 1)));
+  }
+  t.shape.assign(shape.begin(), shape.end());
+  t.resize();
+  int64_t k = n.attrInt("k", 0);
+  for (int64_t i = 0; i < shape[0]; ++i)
+    if (i + k >= 0 && i + k < shape[1])
+      t.setI(i * shape[1] + i + k, 1);
+  n.setResult(0, n.em.createConstant(n.loc, t, n.outputName(0)));
+  return success();
+}
+
+static LogicalResult importNonZero(NodeImport &n) {
+  if (failed(n.require(0, "X")))
+    return failure();
+  auto t = n.em.getConstant(n.input(0));
+  if (!t)
+    return n.unsupported("NonZero of a tensor computed at run time (its "
+                         "result shape depends on the data)");
+  int64_t rank = t->shape.size();
+  SmallVector<int64_t> hits;
+  for (int64_t e = 0; e < t->size(); ++e)
+    if (t->getD(e) != 0)
+      hits.push_back(e);
+  HostTensor r;
+  r.elemType = n.b().getI64Type();
+  r.shape = {rank, (int64_t)hits.size()};
+  r.resize();
+  SmallVector<int64_t> strides = stridesOf(t->shape);
+  for (size_t h = 0; h < hits.size(); ++h)
+    for (int64_t d = 0; d < rank; ++d)
+      r.i[d * hits.size() + h] = (hits[h] / strides[d]) % t->shape[d];
+  n.setResult(0, n.em.createConstant(n.loc, r, n.outputName(0)));
+  return success();
+}
+
+/// OneHot: off + (on - off) * (indices == range(depth)), with the depth
+/// axis inserted at `axis`.
+static LogicalResult importOneHot(NodeImport &n) {
+  for (unsigned i = 0; i < 3; ++i)
+    if (failed(n.require(i, "indices, depth and values")))
+      return failure();
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  auto depthV = n.constDoubles(1, "depth");
+  if (failed(depthV))
+    return failure();
+  if (depthV->size() != 1 || (*depthV)[0] < 1)
+    return n.error() << "OneHot depth must be a positive scalar";
+  int64_t depth = (int64_t)(*depthV)[0];
+  Value idx = n.input(0), vals = n.input(2);
+  if (numElementsOf(Emitter::shapeOf(vals)) != 2)
+    return n.error() << "OneHot values must hold [off, on]";
+  SmallVector<int64_t> is(Emitter::shapeOf(idx));
+  int64_t outRank = is.size() + 1;
+  auto axis = n.normalizeAxis(n.attrInt("axis", -1), outRank);
+  if (failed(axis))
+    return failure();
+  // Indices as i64, negative ones counted from the end.
+  Value i64 = em.cast(loc, idx, n.b().getI64Type());
+  SmallVector<int64_t> expanded(is);
+  expanded.insert(expanded.begin() + *axis, 1);
+  Value col = em.reshape(loc, i64, expanded);
+  HostTensor range;
+  range.elemType = n.b().getI64Type();
+  range.shape.assign(outRank, 1);
+  range.shape[*axis] = depth;
+  range.resize();
+  for (int64_t d = 0; d < depth; ++d)
+    range.i[d] = d;
+  Value r = em.createConstant(loc, range);
+  auto eq = em.binary(loc, BinaryKind::equal, col, r);
+  // Negative indices: also compare against range - depth.
+  HostTensor negRange = range;
+  for (int64_t d = 0; d < depth; ++d)
+    negRange.i[d] = d - depth;
+  auto eqNeg = em.binary(loc, BinaryKind::equal, col,
+                         em.createConstant(loc, negRange));
+  if (failed(eq) || failed(eqNeg))
+    return failure();
+  auto hit = em.binary(loc, BinaryKind::logical_or, *eq, *eqNeg);
+  if (failed(hit))
+    return failure();
+  Type elem = Emitter::elemOf(vals);
+  Value flatVals = em.reshape(loc, vals, {2});
+  Value off = em.sliceAxis(loc, flatVals, 0, 0, 1);
+  Value on = em.sliceAxis(loc, flatVals, 0, 1, 1);
+  off = em.reshape(loc, off, {});
+  on = em.reshape(loc, on, {});
+  Value mask = em.cast(loc, *hit, elem);
+  auto diff = em.binary(loc, BinaryKind::sub, on, off);
+  if (failed(diff))
+    return failure();
+  auto scaled = em.binary(loc, BinaryKind::mul, mask, *diff);
+  if (failed(scaled))
+    return failure();
+  auto y = em.binary(loc, BinaryKind::add, *scaled, off);
+  if (failed(y))
+    return failure();
+  n.setResult(0, *y);
+  return success();
+}
+
 void qcc::onnx_import::registerTensorOps(OpTable &table) {
   table["Constant"] = importConstant;
   table["ConstantOfShape"] = importConstantOfShape;
@@ -958,4 +1203,10 @@ void qcc::onnx_import::registerTensorOps(OpTable &table) {
   };
   table["Resize"] = importResize;
   table["Upsample"] = importResize;
+  table["GatherElements"] = importGatherElements;
+  table["GatherND"] = importGatherND;
+  table["Trilu"] = importTrilu;
+  table["EyeLike"] = importEyeLike;
+  table["NonZero"] = importNonZero;
+  table["OneHot"] = importOneHot;
 }

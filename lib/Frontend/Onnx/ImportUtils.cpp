@@ -64,6 +64,28 @@ Type convertElementType(MLIRContext *ctx, int32_t dataType, bool &isUnsigned) {
   }
 }
 
+int32_t onnxDataType(Type type, bool isUnsigned) {
+  if (type.isF32())
+    return onnx::TensorProto::FLOAT;
+  if (type.isF64())
+    return onnx::TensorProto::DOUBLE;
+  if (type.isF16())
+    return onnx::TensorProto::FLOAT16;
+  if (type.isBF16())
+    return onnx::TensorProto::BFLOAT16;
+  if (type.isInteger(1))
+    return onnx::TensorProto::BOOL;
+  if (type.isInteger(8))
+    return isUnsigned ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
+  if (type.isInteger(16))
+    return isUnsigned ? onnx::TensorProto::UINT16 : onnx::TensorProto::INT16;
+  if (type.isInteger(32))
+    return isUnsigned ? onnx::TensorProto::UINT32 : onnx::TensorProto::INT32;
+  if (type.isInteger(64))
+    return isUnsigned ? onnx::TensorProto::UINT64 : onnx::TensorProto::INT64;
+  return 0;
+}
+
 std::string dataTypeName(int32_t dataType) {
   if (onnx::TensorProto_DataType_IsValid(dataType))
     return onnx::TensorProto_DataType_Name(

@@ -48,6 +48,7 @@ public:
     registerNNOps(table);
     registerMathOps(table);
     registerTensorOps(table);
+    registerQuantOps(table);
   }
 
   OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
@@ -64,7 +65,25 @@ private:
                           SmallVectorImpl<int> &order);
   /// The value named `name`, creating an initializer's constant on first use.
   Value lookup(const std::string &name, Location useLoc, bool &failedLookup);
-  LogicalResult importNode(const onnx::NodeProto &node, int index);
+  /// Opset versions in effect by domain (the model's, or a function's).
+  using OpsetMap = std::map<std::string, int64_t>;
+  static std::string nodeName(const onnx::NodeProto &node, int index);
+  /// Imports one node through its handler, or by expanding a model-local
+  /// function, ONNX's function body for the op, or a constant If branch.
+  LogicalResult importNode(const onnx::NodeProto &node, Location loc,
+                           const OpsetMap &opsets, int depth);
+  /// Imports `body` in place of `caller`, binding the formal inputs and
+  /// outputs to the caller's and renaming the body's own values.
+  LogicalResult
+  inlineNodes(const onnx::NodeProto &caller,
+              const google::protobuf::RepeatedPtrField<std::string> &formalIn,
+              const google::protobuf::RepeatedPtrField<std::string> &formalOut,
+              const google::protobuf::RepeatedPtrField<onnx::NodeProto> &body,
+              const onnx::GraphProto *subgraph, Location loc,
+              const OpsetMap &opsets, int depth);
+  /// If with a condition known at import: imports the taken branch.
+  LogicalResult importIf(const onnx::NodeProto &node, Location loc,
+                         const OpsetMap &opsets, int depth);
 
   MLIRContext *ctx;
   Emitter em;
@@ -73,8 +92,10 @@ private:
   const OnnxImportOptions &options;
   Location fileLoc = UnknownLoc::get(ctx);
   OpTable table;
-  int64_t opset = 1;
-  llvm::StringMap<int64_t> domainVersions;
+  OpsetMap domainVersions;
+  std::map<std::pair<std::string, std::string>, const onnx::FunctionProto *>
+      functions;
+  int inlineCounter = 0;
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringSet<> usedNames;
@@ -150,6 +171,38 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info, bool &isUnsigned) {
   return RankedTensorType::get(dims, elem);
 }
 
+/// Names a subgraph reads from enclosing scopes: used by its nodes (or
+/// nested subgraphs) but defined by none of its nodes, inputs or
+/// initializers.
+static void collectOuterNames(const onnx::GraphProto &graph,
+                              std::set<std::string> &out) {
+  std::set<std::string> defined;
+  for (const auto &in : graph.input())
+    defined.insert(in.name());
+  for (const auto &init : graph.initializer())
+    defined.insert(init.name());
+  for (const auto &node : graph.node())
+    for (const std::string &o : node.output())
+      defined.insert(o);
+  std::set<std::string> used;
+  for (const auto &node : graph.node()) {
+    for (const std::string &in : node.input())
+      if (!in.empty())
+        used.insert(in);
+    for (const auto &attr : node.attribute()) {
+      if (attr.has_g())
+        collectOuterNames(attr.g(), used);
+      for (const auto &g : attr.graphs())
+        collectOuterNames(g, used);
+    }
+  }
+  for (const auto &out : graph.output())
+    used.insert(out.name());
+  for (const std::string &name : used)
+    if (!defined.count(name))
+      out.insert(name);
+}
+
 LogicalResult GraphImporter::sortNodes(const onnx::GraphProto &graph,
                                        SmallVectorImpl<int> &order) {
   int n = graph.node_size();
@@ -169,7 +222,17 @@ LogicalResult GraphImporter::sortNodes(const onnx::GraphProto &graph,
   for (int i = 0; i < n; ++i) {
     const auto &node = graph.node(i);
     llvm::SmallDenseSet<int> deps;
-    for (const std::string &in : node.input()) {
+    // Subgraphs (If branches) read values of this scope implicitly.
+    std::set<std::string> implicit;
+    for (const auto &attr : node.attribute()) {
+      if (attr.has_g())
+        collectOuterNames(attr.g(), implicit);
+      for (const auto &g : attr.graphs())
+        collectOuterNames(g, implicit);
+    }
+    SmallVector<std::string> ins(node.input().begin(), node.input().end());
+    ins.append(implicit.begin(), implicit.end());
+    for (const std::string &in : ins) {
       if (in.empty())
         continue;
       usedNames.insert(in);
@@ -181,12 +244,11 @@ LogicalResult GraphImporter::sortNodes(const onnx::GraphProto &graph,
         }
         continue;
       }
-      if (!values.count(in) && !initializers.count(in)) {
-        std::string nodeName = node.name().empty()
-                                   ? node.op_type() + "_" + std::to_string(i)
-                                   : node.name();
-        return emitError(nameLoc(nodeName))
-               << "node '" << nodeName << "' (" << node.op_type()
+      if (!values.count(in) && !initializers.count(in) &&
+          !implicit.count(in)) {
+        std::string name = nodeName(node, i);
+        return emitError(nameLoc(name))
+               << "node '" << name << "' (" << node.op_type()
                << ") uses undefined value '" << in << "'";
       }
     }
@@ -209,11 +271,9 @@ LogicalResult GraphImporter::sortNodes(const onnx::GraphProto &graph,
       if (pending[i] == 0)
         continue;
       const auto &node = graph.node(i);
-      std::string nodeName = node.name().empty()
-                                 ? node.op_type() + "_" + std::to_string(i)
-                                 : node.name();
-      return emitError(nameLoc(nodeName))
-             << "the graph has a cycle through node '" << nodeName << "' ("
+      std::string name = nodeName(node, i);
+      return emitError(nameLoc(name))
+             << "the graph has a cycle through node '" << name << "' ("
              << node.op_type() << ")";
     }
   }
@@ -255,15 +315,25 @@ Value GraphImporter::lookup(const std::string &name, Location useLoc,
   return v;
 }
 
-LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
-                                        int index) {
-  std::string nodeName = node.name().empty()
-                             ? node.op_type() + "_" + std::to_string(index)
+std::string GraphImporter::nodeName(const onnx::NodeProto &node, int index) {
+  return node.name().empty() ? node.op_type() + "_" + std::to_string(index)
                              : node.name();
-  Location loc = nameLoc(nodeName);
-  std::string domain = node.domain();
-  if (domain == "ai.onnx")
-    domain = "";
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        Location loc, const OpsetMap &opsets,
+                                        int depth) {
+  std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+  auto dv = opsets.find(domain);
+  int64_t version = dv == opsets.end() ? 0 : dv->second;
+  auto unsupportedOp = [&]() {
+    return emitError(loc) << "unsupported ONNX op '" << node.op_type()
+                          << "' (domain '" << node.domain() << "', opset "
+                          << version << ")";
+  };
+  if (depth > 32)
+    return emitError(loc) << "functions nest more than 32 levels deep";
+
   OpHandler handler = nullptr;
   if (domain.empty()) {
     auto it = table.find(node.op_type());
@@ -271,12 +341,63 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       handler = it->second;
   }
   if (!handler) {
-    auto dv = domainVersions.find(domain);
-    int64_t version = dv == domainVersions.end() ? 0 : dv->second;
-    return emitError(loc) << "unsupported ONNX op '" << node.op_type()
-                          << "' (domain '" << node.domain() << "', opset "
-                          << version << ")";
+    // A function of the model, then a function body ONNX defines for the op.
+    auto fn = functions.find({node.domain(), node.op_type()});
+    if (fn != functions.end()) {
+      OpsetMap fnOpsets = opsets;
+      for (const auto &op : fn->second->opset_import())
+        fnOpsets[op.domain() == "ai.onnx" ? "" : op.domain()] = op.version();
+      return inlineNodes(node, fn->second->input(), fn->second->output(),
+                         fn->second->node(), nullptr, loc, fnOpsets,
+                         depth + 1);
+    }
+    if (node.op_type() == "If" && domain.empty())
+      return importIf(node, loc, opsets, depth);
+    onnx::FunctionProto body;
+    if (domain.empty() && version > 0) {
+      std::vector<onnx::TypeProto> types;
+      bool allKnown = true;
+      for (const std::string &in : node.input()) {
+        onnx::TypeProto t;
+        auto it = values.find(in);
+        if (!in.empty() && it == values.end() && !initializers.count(in))
+          allKnown = false;
+        if (!in.empty() && it != values.end()) {
+          auto type = Emitter::typeOf(it->second);
+          auto *tt = t.mutable_tensor_type();
+          tt->set_elem_type(onnxDataType(type.getElementType(),
+                                         em.isUnsigned(it->second)));
+          for (int64_t d : type.getShape())
+            tt->mutable_shape()->add_dim()->set_dim_value(d);
+        } else if (!in.empty()) {
+          const onnx::TensorProto *init = initializers.lookup(in);
+          auto *tt = t.mutable_tensor_type();
+          tt->set_elem_type(init ? init->data_type() : 0);
+          for (int64_t d : init ? init->dims()
+                                : google::protobuf::RepeatedField<int64_t>())
+            tt->mutable_shape()->add_dim()->set_dim_value(d);
+        }
+        types.push_back(t);
+      }
+      onnx::NodeProto caller;
+      if (allKnown && getSchemaFunction(node, version, types, body, caller)) {
+        OpsetMap fnOpsets = opsets;
+        for (const auto &op : body.opset_import())
+          fnOpsets[op.domain() == "ai.onnx" ? "" : op.domain()] =
+              op.version();
+        if (failed(inlineNodes(caller, body.input(), body.output(),
+                               body.node(), nullptr, loc, fnOpsets,
+                               depth + 1))) {
+          emitRemark(loc) << "while expanding ONNX op '" << node.op_type()
+                          << "' into its function body";
+          return failure();
+        }
+        return success();
+      }
+    }
+    return unsupportedOp();
   }
+
   SmallVector<Value> inputs;
   bool failedLookup = false;
   for (const std::string &in : node.input())
@@ -286,7 +407,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   SmallVector<bool> used;
   for (const std::string &out : node.output())
     used.push_back(!out.empty() && usedNames.contains(out));
-  NodeImport ni(em, node, loc, opset, std::move(inputs), std::move(used));
+  NodeImport ni(em, node, loc, version, std::move(inputs), std::move(used));
   if (failed(handler(ni)))
     return failure();
   for (int i = 0; i < node.output_size(); ++i) {
@@ -304,19 +425,122 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   return success();
 }
 
-OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
-  const onnx::GraphProto &graph = model.graph();
-  bool haveDefault = false;
-  for (const auto &op : model.opset_import()) {
-    std::string domain = op.domain() == "ai.onnx" ? "" : op.domain();
-    domainVersions[domain] = op.version();
-    if (domain.empty()) {
-      opset = op.version();
-      haveDefault = true;
+LogicalResult GraphImporter::inlineNodes(
+    const onnx::NodeProto &caller,
+    const google::protobuf::RepeatedPtrField<std::string> &formalInputs,
+    const google::protobuf::RepeatedPtrField<std::string> &formalOutputs,
+    const google::protobuf::RepeatedPtrField<onnx::NodeProto> &body,
+    const onnx::GraphProto *subgraph, Location loc, const OpsetMap &opsets,
+    int depth) {
+  // Names defined inside the body get a unique prefix; formal parameters map
+  // to the caller's values; anything else refers to the enclosing scope.
+  std::string prefix = caller.name().empty() ? caller.op_type() : caller.name();
+  prefix += "/" + std::to_string(inlineCounter++) + "/";
+  std::map<std::string, std::string> rename;
+  for (int i = 0; i < formalInputs.size(); ++i)
+    rename[formalInputs[i]] = i < caller.input_size() ? caller.input(i) : "";
+  for (int i = 0; i < formalOutputs.size(); ++i) {
+    bool bound = i < caller.output_size() && !caller.output(i).empty();
+    rename[formalOutputs[i]] =
+        bound ? caller.output(i) : prefix + formalOutputs[i];
+  }
+  if (subgraph) {
+    for (const auto &init : subgraph->initializer()) {
+      std::string name = prefix + init.name();
+      rename[init.name()] = name;
+      initializers[name] = &init;
     }
   }
-  if (!haveDefault)
-    domainVersions[""] = opset;
+  auto mapName = [&](const std::string &name) -> std::string {
+    if (name.empty())
+      return name;
+    auto it = rename.find(name);
+    return it == rename.end() ? name : it->second;
+  };
+  std::vector<onnx::NodeProto> nodes;
+  for (const auto &bodyNode : body) {
+    onnx::NodeProto node = bodyNode;
+    for (int i = 0; i < node.input_size(); ++i) {
+      node.set_input(i, mapName(node.input(i)));
+      if (!node.input(i).empty())
+        usedNames.insert(node.input(i));
+    }
+    for (int i = 0; i < node.output_size(); ++i) {
+      const std::string &out = node.output(i);
+      if (out.empty())
+        continue;
+      if (!rename.count(out))
+        rename[out] = prefix + out;
+      node.set_output(i, rename[out]);
+    }
+    // Attributes that refer to the caller's attributes take their values.
+    node.clear_attribute();
+    for (const auto &attr : bodyNode.attribute()) {
+      if (attr.ref_attr_name().empty()) {
+        *node.add_attribute() = attr;
+        continue;
+      }
+      for (const auto &callerAttr : caller.attribute()) {
+        if (callerAttr.name() != attr.ref_attr_name())
+          continue;
+        onnx::AttributeProto copy = callerAttr;
+        copy.set_name(attr.name());
+        *node.add_attribute() = copy;
+      }
+    }
+    nodes.push_back(std::move(node));
+  }
+  for (const auto &node : nodes)
+    if (failed(importNode(node, loc, opsets, depth)))
+      return failure();
+  // Outputs the caller names must now be defined.
+  for (int i = 0; i < formalOutputs.size() && i < caller.output_size(); ++i) {
+    const std::string &out = caller.output(i);
+    if (out.empty())
+      continue;
+    bool failedLookup = false;
+    Value v = lookup(mapName(formalOutputs[i]), loc, failedLookup);
+    if (failedLookup)
+      return failure();
+    values[out] = v;
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::importIf(const onnx::NodeProto &node,
+                                      Location loc, const OpsetMap &opsets,
+                                      int depth) {
+  bool failedLookup = false;
+  Value cond = node.input_size() ? lookup(node.input(0), loc, failedLookup)
+                                 : Value();
+  if (failedLookup)
+    return failure();
+  auto c = cond ? em.getConstant(cond) : std::nullopt;
+  if (!c || c->size() != 1)
+    return emitError(loc)
+           << "unsupported: If whose condition is computed at run time";
+  const onnx::GraphProto *branch = nullptr;
+  for (const auto &attr : node.attribute())
+    if (attr.name() == (c->getI(0) ? "then_branch" : "else_branch"))
+      branch = &attr.g();
+  if (!branch)
+    return emitError(loc) << "If has no "
+                          << (c->getI(0) ? "then_branch" : "else_branch");
+  google::protobuf::RepeatedPtrField<std::string> outputs;
+  for (const auto &out : branch->output())
+    *outputs.Add() = out.name();
+  return inlineNodes(node, {}, outputs, branch->node(), branch, loc, opsets,
+                     depth + 1);
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
+  const onnx::GraphProto &graph = model.graph();
+  for (const auto &op : model.opset_import())
+    domainVersions[op.domain() == "ai.onnx" ? "" : op.domain()] = op.version();
+  // Models before IR version 3 imply opset 1 of the default domain.
+  domainVersions.try_emplace("", 1);
+  for (const auto &fn : model.functions())
+    functions[{fn.domain(), fn.name()}] = &fn;
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   OpBuilder &b = em.builder;
@@ -385,9 +609,12 @@ OwningOpRef<ModuleOp> GraphImporter::run(const onnx::ModelProto &model) {
   SmallVector<int> order;
   if (failed(sortNodes(graph, order)))
     return nullptr;
-  for (int i : order)
-    if (failed(importNode(graph.node(i), i)))
+  for (int i : order) {
+    const onnx::NodeProto &node = graph.node(i);
+    if (failed(importNode(node, nameLoc(nodeName(node, i)), domainVersions,
+                          /*depth=*/0)))
       return nullptr;
+  }
 
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;

@@ -31,7 +31,7 @@
 namespace qcc::onnx_import {
 
 //===----------------------------------------------------------------------===//
-// Parsing (OnnxParse.cpp, compiled with exceptions because libonnx throws)
+// libonnx (LibOnnx.cpp, compiled with exceptions because libonnx throws)
 //===----------------------------------------------------------------------===//
 
 /// Parses a binary ModelProto from `data`. Returns an empty string on success,
@@ -41,6 +41,15 @@ std::string parseBinaryModel(llvm::StringRef data, onnx::ModelProto &model);
 /// Parses ONNX textual syntax. Returns an empty string on success, otherwise
 /// the parser's message.
 std::string parseTextModel(const std::string &text, onnx::ModelProto &model);
+
+/// The function body ONNX defines for `node`'s operator at `opset` (built
+/// for the node's attributes and `inputTypes` when context-dependent), and
+/// in `caller` the node completed with the schema's default attributes.
+/// Returns false when the operator has none.
+bool getSchemaFunction(const onnx::NodeProto &node, int64_t opset,
+                       const std::vector<onnx::TypeProto> &inputTypes,
+                       onnx::FunctionProto &function,
+                       onnx::NodeProto &caller);
 
 //===----------------------------------------------------------------------===//
 // Host tensors
@@ -276,11 +285,14 @@ using OpTable = llvm::StringMap<OpHandler>;
 void registerNNOps(OpTable &table);
 void registerMathOps(OpTable &table);
 void registerTensorOps(OpTable &table);
+void registerQuantOps(OpTable &table);
 
 /// Maps an ONNX TensorProto data type to a signless MLIR element type;
 /// returns null for unsupported types. Sets `isUnsigned` for uint types.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType,
                               bool &isUnsigned);
+/// The ONNX data type of an element type (0 when it has none).
+int32_t onnxDataType(mlir::Type type, bool isUnsigned);
 /// Name of an ONNX data type for diagnostics.
 std::string dataTypeName(int32_t dataType);
 

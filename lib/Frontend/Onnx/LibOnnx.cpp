@@ -1,16 +1,18 @@
-//===- OnnxParse.cpp - parsing ONNX models with libonnx and protobuf ------===//
+//===- LibOnnx.cpp - the importer's calls into libonnx and protobuf -------===//
 //
-// This file implements the two entry points that turn bytes into an
-// onnx::ModelProto: binary protobuf (with the 64 MiB default size limit
-// raised so large models load) and ONNX textual syntax. libonnx reports some
-// malformed input by throwing, so this one file is compiled with exceptions
-// and turns every failure into a message.
+// This file implements the importer's entry points into libonnx: turning
+// bytes into an onnx::ModelProto (binary protobuf with the 64 MiB default
+// size limit raised so large models load, or ONNX textual syntax), and
+// fetching the function body ONNX defines for an operator. libonnx reports
+// some malformed input by throwing, so this one file is compiled with
+// exceptions and turns every failure into a message.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ImporterImpl.h"
 
 #include "onnx/defs/parser.h"
+#include "onnx/defs/schema.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <google/protobuf/io/coded_stream.h>
@@ -75,6 +77,47 @@ std::string parseTextModel(const std::string &text, onnx::ModelProto &model) {
     return e.what();
   } catch (...) {
     return "syntax error";
+  }
+}
+
+bool getSchemaFunction(const onnx::NodeProto &node, int64_t opset,
+                       const std::vector<onnx::TypeProto> &inputTypes,
+                       onnx::FunctionProto &function,
+                       onnx::NodeProto &caller) {
+  try {
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+        node.op_type(), (int)opset, node.domain());
+    if (!schema)
+      return false;
+    // The body refers to attributes by name; give it the schema's defaults
+    // for those the node leaves out.
+    caller = node;
+    for (const auto &[name, attr] : schema->attributes()) {
+      if (attr.default_value.type() == onnx::AttributeProto::UNDEFINED)
+        continue;
+      bool present = false;
+      for (const auto &a : node.attribute())
+        present |= a.name() == name;
+      if (present)
+        continue;
+      onnx::AttributeProto *copy = caller.add_attribute();
+      *copy = attr.default_value;
+      copy->set_name(name);
+    }
+    if (schema->HasFunction()) {
+      const onnx::FunctionProto *body = schema->GetFunction();
+      if (!body)
+        return false;
+      function = *body;
+      return true;
+    }
+    if (schema->HasContextDependentFunction()) {
+      onnx::FunctionBodyBuildContextImpl ctx(node, inputTypes);
+      return schema->BuildContextDependentFunction(ctx, function);
+    }
+    return false;
+  } catch (...) {
+    return false;
   }
 }
 

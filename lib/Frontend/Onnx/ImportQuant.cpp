@@ -1,0 +1,172 @@
+//===- ImportQuant.cpp - ONNX QuantizeLinear / DequantizeLinear -----------===//
+//
+// This file implements the import of ONNX's QDQ operators. DequantizeLinear
+// of a constant (int8 weights stored quantized) folds to a float constant at
+// import. QuantizeLinear of a float tensor becomes qcc.quantize to a
+// `!quant.uniform` type (per-tensor, or per-axis for a 1-D scale), and
+// DequantizeLinear of such a value becomes qcc.dequantize, so fake-quantized
+// (QDQ) models keep their quantization parameters as types. Integer tensors
+// computed by other ops (QLinear* / integer arithmetic) are not imported.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+
+using namespace mlir;
+using namespace qcc;
+using namespace qcc::onnx_import;
+
+namespace {
+/// Scale and zero point of a QDQ node, per tensor or along `axis`.
+struct QuantParams {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  int64_t axis = -1; // -1: per tensor
+  Type storage;
+  bool isUnsigned = true;
+};
+} // namespace
+
+/// Reads the constant scale (input 1) and zero point (input 2) of a QDQ node
+/// applied to a tensor of `rank`.
+static FailureOr<QuantParams> readParams(NodeImport &n, int64_t rank,
+                                         Type storageIfNoZeroPoint,
+                                         bool unsignedIfNoZeroPoint) {
+  QuantParams p;
+  auto scales = n.constDoubles(1, "scale");
+  if (failed(scales))
+    return failure();
+  p.scales = *scales;
+  p.storage = storageIfNoZeroPoint;
+  p.isUnsigned = unsignedIfNoZeroPoint;
+  if (n.hasInput(2)) {
+    auto zps = n.constInts(2, "zero_point");
+    if (failed(zps))
+      return failure();
+    p.zeroPoints = *zps;
+    p.storage = Emitter::elemOf(n.input(2));
+    p.isUnsigned = n.em.isUnsigned(n.input(2));
+  } else {
+    p.zeroPoints.assign(p.scales.size(), 0);
+  }
+  if (!p.storage.isInteger(8) && !p.storage.isInteger(16) &&
+      !p.storage.isInteger(32)) {
+    (void)n.unsupported(n.opType() + " with a non-integer quantized type");
+    return failure();
+  }
+  if (p.zeroPoints.size() != p.scales.size()) {
+    n.error() << n.opType() << " scale and zero_point differ in size";
+    return failure();
+  }
+  if (Emitter::shapeOf(n.input(1)).size() == 1 && p.scales.size() > 1) {
+    auto axis = n.normalizeAxis(n.attrInt("axis", 1), rank);
+    if (failed(axis))
+      return failure();
+    p.axis = *axis;
+  } else if (p.scales.size() != 1) {
+    (void)n.unsupported(n.opType() + " with a scale of rank > 1");
+    return failure();
+  }
+  for (double s : p.scales) {
+    if (!(s > 0)) {
+      n.error() << n.opType() << " scale " << s << " is not positive";
+      return failure();
+    }
+  }
+  return p;
+}
+
+/// The `!quant.uniform` element type for `params`, expressing `expressed`.
+static Type quantType(const QuantParams &p, Type expressed) {
+  unsigned bits = p.storage.getIntOrFloatBitWidth();
+  int64_t lo = p.isUnsigned ? 0 : -(int64_t(1) << (bits - 1));
+  int64_t hi = p.isUnsigned ? (int64_t(1) << bits) - 1
+                            : (int64_t(1) << (bits - 1)) - 1;
+  unsigned flags = p.isUnsigned ? 0 : quant::QuantizationFlags::Signed;
+  if (p.axis < 0)
+    return quant::UniformQuantizedType::get(flags, p.storage, expressed,
+                                            p.scales[0], p.zeroPoints[0], lo,
+                                            hi);
+  return quant::UniformQuantizedPerAxisType::get(
+      flags, p.storage, expressed, p.scales, p.zeroPoints, (int32_t)p.axis, lo,
+      hi);
+}
+
+static LogicalResult importQuantizeLinear(NodeImport &n) {
+  if (failed(n.require(0, "x")) || failed(n.require(1, "y_scale")) ||
+      failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  auto inTy = Emitter::typeOf(x);
+  auto p = readParams(n, inTy.getRank(), n.b().getI8Type(),
+                      /*unsignedIfNoZeroPoint=*/true);
+  if (failed(p))
+    return failure();
+  if (n.hasAttr("saturate") && n.attrInt("saturate", 1) == 0)
+    return n.unsupported("QuantizeLinear with saturate=0");
+  auto outTy = RankedTensorType::get(inTy.getShape(),
+                                     quantType(*p, inTy.getElementType()));
+  n.setResult(0, QuantizeOp::create(n.b(), n.loc, outTy, x));
+  return success();
+}
+
+static LogicalResult importDequantizeLinear(NodeImport &n) {
+  if (failed(n.require(0, "x")) || failed(n.require(1, "x_scale")))
+    return failure();
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  Value x = n.input(0);
+  auto inTy = Emitter::typeOf(x);
+  Type scaleType = Emitter::elemOf(n.input(1));
+  if (!llvm::isa<FloatType>(scaleType))
+    return n.unsupported("DequantizeLinear with a non-float scale");
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(inTy.getElementType())) {
+    auto outTy = RankedTensorType::get(inTy.getShape(), q.getExpressedType());
+    Value y = DequantizeOp::create(n.b(), loc, outTy, x);
+    if (q.getExpressedType() != scaleType)
+      y = em.cast(loc, y, scaleType);
+    n.setResult(0, y);
+    return success();
+  }
+  auto p = readParams(n, inTy.getRank(), inTy.getElementType(),
+                      em.isUnsigned(x));
+  if (failed(p))
+    return failure();
+  if (em.isConstant(x)) {
+    // Weights stored quantized: (x - zero_point) * scale, folded now.
+    SmallVector<int64_t> paramShape;
+    if (p->axis >= 0) {
+      paramShape.assign(inTy.getRank(), 1);
+      paramShape[p->axis] = p->scales.size();
+    }
+    HostTensor zp, scale;
+    zp.elemType = scale.elemType = scaleType;
+    zp.shape = scale.shape = paramShape;
+    zp.resize();
+    scale.resize();
+    for (size_t k = 0; k < p->scales.size(); ++k) {
+      zp.set(k, (double)p->zeroPoints[k]);
+      scale.set(k, p->scales[k]);
+    }
+    Value xf = em.cast(loc, x, scaleType);
+    auto d = em.binary(loc, BinaryKind::sub, xf, em.createConstant(loc, zp));
+    if (failed(d))
+      return failure();
+    auto y = em.binary(loc, BinaryKind::mul, *d,
+                       em.createConstant(loc, scale, n.outputName(0)));
+    if (failed(y))
+      return failure();
+    n.setResult(0, *y);
+    return success();
+  }
+  return n.unsupported("DequantizeLinear of an integer tensor computed at "
+                       "run time (only of constants and QuantizeLinear "
+                       "results)");
+}
+
+void qcc::onnx_import::registerQuantOps(OpTable &table) {
+  table["QuantizeLinear"] = importQuantizeLinear;
+  table["DequantizeLinear"] = importDequantizeLinear;
+}

@@ -208,12 +208,18 @@ LogicalResult qcc::checkLowerable(Operation *op) {
              << "' is not supported on " << elem << " elements";
     return success();
   }
-  if (auto conv = dyn_cast<Conv2DOp>(op))
-    return checkActivation(op, conv.getActivation(),
-                           elementTypeOf(conv.getResult()));
-  if (auto mm = dyn_cast<MatMulOp>(op))
-    return checkActivation(op, mm.getActivation(),
-                           elementTypeOf(mm.getResult()));
+  if (isa<Conv2DOp, MatMulOp>(op)) {
+    // The named contractions sign-extend narrower operands into the
+    // accumulator; unsigned operands would need a zero-extension.
+    Type acc = elementTypeOf(op->getResult(0));
+    for (Value v : op->getOperands())
+      if (isUnsignedInteger(elementTypeOf(v)) && elementTypeOf(v) != acc)
+        return op->emitError("'") << op->getName() << "' cannot widen unsigned "
+                                  << elementTypeOf(v) << " operands to " << acc;
+    if (auto conv = dyn_cast<Conv2DOp>(op))
+      return checkActivation(op, conv.getActivation(), acc);
+    return checkActivation(op, cast<MatMulOp>(op).getActivation(), acc);
+  }
   if (auto pool = dyn_cast<Pool2DOp>(op)) {
     Type elem = elementTypeOf(pool.getInput());
     if (pool.getKind() == PoolKind::avg && !isa<FloatType>(elem))

@@ -58,3 +58,25 @@ func.func @unsigned_resource() -> tensor<4xui8> {
     }
   }
 #-}
+
+// -----
+
+// Tests that quantized weights (a blob typed with !quant.uniform) become a
+// blob of their storage integers that dequantize reads.
+// CHECK-LABEL: func.func @quantized_resource
+// CHECK: %[[C:.+]] = arith.constant dense_resource<qweights> : tensor<4xi8>
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[C]] : tensor<4xi8>)
+func.func @quantized_resource() -> tensor<4xf32> {
+  %c = qcc.constant dense_resource<qweights> : tensor<4x!quant.uniform<i8:f32, 0.5:1>>
+  %d = qcc.dequantize %c : tensor<4x!quant.uniform<i8:f32, 0.5:1>> -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      qweights: "0x0100000001FF7F80"
+    }
+  }
+#-}

@@ -101,3 +101,13 @@ func.func @two_errors(%x: tensor<4xi32>) -> (tensor<4xi32>, tensor<4xi32>) {
   %b = qcc.unary log %x : tensor<4xi32> -> tensor<4xi32>
   return %a, %b : tensor<4xi32>, tensor<4xi32>
 }
+
+// -----
+
+// Tests that a matmul widening unsigned operands (the named op would
+// sign-extend them) is rejected.
+func.func @unsigned_widening_matmul(%a: tensor<2x2xui8>) -> tensor<2x2xi32> {
+  // expected-error @+1 {{'qcc.matmul' cannot widen unsigned 'ui8' operands to 'i32'}}
+  %y = qcc.matmul %a, %a : (tensor<2x2xui8>, tensor<2x2xui8>) -> tensor<2x2xi32>
+  return %y : tensor<2x2xi32>
+}

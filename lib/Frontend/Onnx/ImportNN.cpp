@@ -216,9 +216,12 @@ static LogicalResult importConvTranspose(NodeImport &n) {
       int64_t target =
           outputShape ? (*outputShape)[i] : xs[2 + i] * strides[i];
       int64_t total = full - target;
-      if (total < 0)
-        return n.unsupported("ConvTranspose output_shape larger than the "
-                             "full transposed convolution");
+      if (total < 0) {
+        // A larger output_shape extends the output at the end, as
+        // output_padding does.
+        outPad[i] += -total;
+        total = 0;
+      }
       bool lower = autoPad == "SAME_LOWER";
       pads[i] = lower ? total - total / 2 : total / 2;
       pads[i + spatial] = total - pads[i];

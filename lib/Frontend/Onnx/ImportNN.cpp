@@ -1,9 +1,10 @@
 //===- ImportNN.cpp - ONNX layer ops to qcc -------------------------------===//
 //
 // This file implements the import of ONNX's layer operators: convolution,
-// Gemm / MatMul, pooling and normalization. 1-D convolution and pooling are
-// imported as 2-D with a unit height (reshapes around the op); Gemm's
-// transposes and alpha/beta scaling fold into constant weights.
+// Gemm / MatMul, pooling and normalization (BatchNormalization natively;
+// Layer/Instance/Group normalization and LRN decomposed). 1-D convolution
+// and pooling are imported as 2-D with a unit height (reshapes around the
+// op); Gemm's transposes and alpha/beta scaling fold into constant weights.
 //
 //===----------------------------------------------------------------------===//
 
@@ -701,7 +702,55 @@ static LogicalResult importGroupNorm(NodeImport &n) {
   return success();
 }
 
+/// LRN: x / (bias + alpha / size * sum of squares over a channel window)^beta.
+/// The channel-window sum is a convolution with a [size, 1] kernel of ones
+/// over the input viewed as [N, 1, C, H*W].
+static LogicalResult importLRN(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.requireFloat(0)))
+    return failure();
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  Value x = n.input(0);
+  SmallVector<int64_t> xs(Emitter::shapeOf(x));
+  if (xs.size() < 3)
+    return n.error() << "LRN expects an input of rank >= 3";
+  int64_t size = n.attrInt("size", 0);
+  if (size <= 0)
+    return n.error() << "LRN requires a positive 'size'";
+  float alpha = n.attrFloat("alpha", 1e-4f), beta = n.attrFloat("beta", 0.75f);
+  float bias = n.attrFloat("bias", 1.0f);
+  Type elem = Emitter::elemOf(x);
+  int64_t spatial = numElementsOf(ArrayRef<int64_t>(xs).drop_front(2));
+  auto sq = em.binary(loc, BinaryKind::mul, x, x);
+  if (failed(sq))
+    return failure();
+  Value v = em.reshape(loc, *sq, {xs[0], 1, xs[1], spatial});
+  Value ones = em.splat(loc, 1.0, elem, {1, 1, size, 1});
+  int64_t before = (size - 1) / 2, after = size - 1 - before;
+  Value sum = Conv2DOp::create(
+      n.b(), loc, em.tensorType({xs[0], 1, xs[1], spatial}, elem), v, ones,
+      Value(), ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{before, 0, after, 0},
+      ArrayRef<int64_t>{1, 1}, (uint64_t)1, nullptr, nullptr, nullptr);
+  sum = em.reshape(loc, sum, xs);
+  auto scaled = em.binary(loc, BinaryKind::mul, sum,
+                          em.splat(loc, alpha / size, elem));
+  if (failed(scaled))
+    return failure();
+  auto base = em.binary(loc, BinaryKind::add, *scaled, em.splat(loc, bias, elem));
+  if (failed(base))
+    return failure();
+  auto den = em.binary(loc, BinaryKind::pow, *base, em.splat(loc, beta, elem));
+  if (failed(den))
+    return failure();
+  auto y = em.binary(loc, BinaryKind::div, x, *den);
+  if (failed(y))
+    return failure();
+  n.setResult(0, *y);
+  return success();
+}
+
 void qcc::onnx_import::registerNNOps(OpTable &table) {
+  table["LRN"] = importLRN;
   table["Conv"] = importConv;
   table["ConvTranspose"] = importConvTranspose;
   table["Gemm"] = importGemm;

@@ -33,7 +33,22 @@ struct OnnxImportOptions {
 /// The result holds `func.func @main` whose arguments and results carry the
 /// ONNX graph input/output names as `qcc.name` string attributes, in graph
 /// order. Initializers become `qcc.constant dense_resource<...>`; every op's
-/// location is `NameLoc(node name, FileLineColLoc(file basename, 0, 0))`.
+/// location is `NameLoc(node name, FileLineColLoc(file basename, 0, 0))`
+/// (ops that one ONNX node expands to all carry that node's location).
+///
+/// Element types are signless (`uint8` is `i8`, `bool` is `i1`). Where the
+/// ONNX sign matters it is recorded as a unit attribute: `qcc.unsigned` on
+/// `@main`'s arguments and results of unsigned ONNX types, and
+/// `unsigned_input` / `unsigned_result` on a `qcc.cast` whose source /
+/// destination ONNX type is unsigned (extui / uitofp / fptoui semantics).
+///
+/// Shapes are static: shape-computing subgraphs are evaluated at import,
+/// and operands that must be known (Reshape's shape, Slice's starts, ...)
+/// must fold to constants.
+///
+/// Ops without a handler are expanded when the model defines them as a
+/// function, or when ONNX defines a function body for them; an `If` whose
+/// condition folds imports its taken branch.
 mlir::OwningOpRef<mlir::ModuleOp>
 importOnnxFile(mlir::MLIRContext &context, llvm::StringRef path,
                const OnnxImportOptions &options);

@@ -47,6 +47,19 @@ def QccAllocateScratchPass : Pass<"qcc-allocate-scratch", "mlir::ModuleOp"> {
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def QccFuseElementwisePass : Pass<"qcc-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuses elementwise linalg producers into their consumers";
+  let description = [{
+    Upstream `linalg-fuse-elementwise-ops` also folds reshapes into generic
+    ops, which turns a collapsed `linalg.matmul` (the N-D x 2-D case) back
+    into a rank-4 `linalg.generic` that no longer vectorizes as a matmul.
+    This pass applies only the elementwise producer/consumer fusion (plus
+    the usual canonical folds), and only into elementwise consumers.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 def QccExpandMathPass : Pass<"qcc-expand-math", "mlir::ModuleOp"> {
   let summary = "Replaces transcendental math ops with vectorizable polynomials";
   let description = [{

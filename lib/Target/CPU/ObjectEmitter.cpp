@@ -10,6 +10,7 @@
 
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
@@ -33,6 +34,23 @@ translateAndOptimize(mlir::ModuleOp module, LLVMContext &context,
   mlir::registerLLVMDialectTranslation(registry);
   module->getContext()->appendDialectRegistry(registry);
 
+  // qcc's own argument annotations (ONNX names, the arena marker) have no
+  // LLVM meaning; drop them so translation does not warn about them.
+  module.walk([](mlir::LLVM::LLVMFuncOp fn) {
+    auto strip = [](mlir::DictionaryAttr dict) -> mlir::DictionaryAttr {
+      if (!dict)
+        return dict;
+      SmallVector<mlir::NamedAttribute> kept;
+      for (mlir::NamedAttribute a : dict)
+        if (!a.getName().getValue().starts_with("qcc."))
+          kept.push_back(a);
+      return mlir::DictionaryAttr::get(dict.getContext(), kept);
+    };
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      fn.setArgAttrs(i, strip(fn.getArgAttrDict(i)));
+    for (unsigned i = 0; i < fn.getNumResults(); ++i)
+      fn.setResultAttrs(i, strip(fn.getResultAttrDict(i)));
+  });
   std::unique_ptr<Module> llvmModule =
       mlir::translateModuleToLLVMIR(module, context, sig.prefix);
   if (!llvmModule)

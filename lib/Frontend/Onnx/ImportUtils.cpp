@@ -508,9 +508,10 @@ FailureOr<Value> Emitter::concat(Location loc, ArrayRef<Value> inputs,
   if (nonEmpty.size() == 1 && shapeOf(nonEmpty[0]) == ArrayRef(shape))
     return nonEmpty[0];
   SmallVector<HostTensor> hosts;
-  for (Value v : nonEmpty)
-    if (auto t = getConstant(v))
-      hosts.push_back(std::move(*t));
+  if (llvm::all_of(nonEmpty, [&](Value v) { return isConstant(v); }))
+    for (Value v : nonEmpty)
+      if (auto t = getConstant(v))
+        hosts.push_back(std::move(*t));
   if (hosts.size() == nonEmpty.size() && numElementsOf(shape) <= kHostEvalLimit)
     return createConstant(loc, evalConcat(hosts, axis));
   auto outTy = tensorType(shape, first.getElementType());
@@ -627,7 +628,8 @@ FailureOr<Value> Emitter::binary(Location loc, BinaryKind kind, Value lhs,
   if (failed(shape))
     return emitError(loc) << "operand shapes [" << lTy.getShape() << "] and ["
                           << rTy.getShape() << "] do not broadcast";
-  if (numElementsOf(*shape) <= kHostEvalLimit) {
+  if (numElementsOf(*shape) <= kHostEvalLimit && isConstant(lhs) &&
+      isConstant(rhs)) {
     auto a = getConstant(lhs), b = getConstant(rhs);
     if (a && b) {
       auto r = evalBinary(kind, *a, *b);

@@ -21,8 +21,10 @@ namespace qcc::onnx_import {
 
 int64_t numElementsOf(ArrayRef<int64_t> shape) {
   int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
+  for (int64_t d : shape) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+      return INT64_MAX;
+  }
   return n;
 }
 

@@ -1075,6 +1075,9 @@ static LogicalResult importEyeLike(NodeImport &n) {
                            dataTypeName(n.attrInt("dtype", 1)));
   }
   t.shape.assign(shape.begin(), shape.end());
+  if (t.size() > kHostEvalLimit)
+    return n.unsupported("EyeLike with more than " + Twine(kHostEvalLimit) +
+                         " elements");
   t.resize();
   int64_t k = n.attrInt("k", 0);
   for (int64_t i = 0; i < shape[0]; ++i)
@@ -1119,8 +1122,10 @@ static LogicalResult importOneHot(NodeImport &n) {
   auto depthV = n.constDoubles(1, "depth");
   if (failed(depthV))
     return failure();
-  if (depthV->size() != 1 || (*depthV)[0] < 1)
-    return n.error() << "OneHot depth must be a positive scalar";
+  if (depthV->size() != 1 || (*depthV)[0] < 1 ||
+      (*depthV)[0] > (double)kHostEvalLimit)
+    return n.error() << "OneHot depth must be a positive scalar of at most "
+                     << kHostEvalLimit;
   int64_t depth = (int64_t)(*depthV)[0];
   Value idx = n.input(0), vals = n.input(2);
   if (numElementsOf(Emitter::shapeOf(vals)) != 2)

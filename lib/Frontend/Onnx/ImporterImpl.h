@@ -82,7 +82,7 @@ constexpr int64_t kHostEvalLimit = 1 << 22;
 /// Row-major strides of a shape.
 llvm::SmallVector<int64_t> stridesOf(llvm::ArrayRef<int64_t> shape);
 
-/// Product of the dims of a shape.
+/// Product of the dims of a shape (INT64_MAX when it overflows).
 int64_t numElementsOf(llvm::ArrayRef<int64_t> shape);
 
 //===----------------------------------------------------------------------===//

@@ -39,7 +39,7 @@ class GraphImporter {
 public:
   GraphImporter(MLIRContext *ctx, StringRef path,
                 const OnnxImportOptions &options)
-      : ctx(ctx), em(ctx), path(path.str()), options(options) {
+      : ctx(ctx), em(ctx), options(options) {
     fileName = llvm::sys::path::filename(path).str();
     em.modelDir = llvm::sys::path::parent_path(path).str();
     if (em.modelDir.empty())
@@ -87,7 +87,6 @@ private:
 
   MLIRContext *ctx;
   Emitter em;
-  std::string path;
   std::string fileName;
   const OnnxImportOptions &options;
   Location fileLoc = UnknownLoc::get(ctx);

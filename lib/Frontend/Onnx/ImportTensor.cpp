@@ -776,8 +776,11 @@ static FailureOr<Value> resizeAxis(NodeImport &n, Value x, int64_t axis,
       return (o + 0.5) / scale - 0.5;
     if (coordMode == "pytorch_half_pixel")
       return out > 1 ? (o + 0.5) / scale - 0.5 : 0.0;
-    if (coordMode == "align_corners")
-      return out == 1 ? 0.0 : (double)o * (in - 1) / (out - 1);
+    if (coordMode == "align_corners") {
+      // ONNX takes the resized length as in * scale, before flooring.
+      double length = in * scale;
+      return length <= 1 ? 0.0 : (double)o * (in - 1) / (length - 1);
+    }
     if (coordMode == "tf_half_pixel_for_nn")
       return (o + 0.5) / scale;
     return o / scale; // asymmetric

@@ -2,10 +2,11 @@
 //
 // This file implements the import of ONNX's math operators: elementwise
 // unary functions and activations (qcc.unary), broadcasting binary ops
-// (qcc.binary), variadic Max/Min/Sum/Mean, Clip in its attribute (< 11) and
-// input (>= 11) forms, Pow special cases, the Reduce* family with axes as an
-// attribute or an input depending on the opset, and Softmax / LogSoftmax with
-// the pre-13 "coerce to 2-D" semantics.
+// (qcc.binary), variadic Max/Min/Sum/Mean, Where (and the activations built
+// on it), Clip in its attribute (< 11) and input (>= 11) forms, Pow special
+// cases, the Reduce* family with axes as an attribute or an input depending
+// on the opset, and Softmax / LogSoftmax with the pre-13 "coerce to 2-D"
+// semantics.
 //
 //===----------------------------------------------------------------------===//
 
@@ -322,6 +323,95 @@ static LogicalResult importVariadic(NodeImport &n, BinaryKind kind,
   return success();
 }
 
+/// where(c, x, y) with operands computed at run time, built from ops qcc
+/// has: x and y (broadcast to `shape` and flattened to N elements) are
+/// concatenated into 2N, and one gather picks element i + N * (1 - c[i]).
+/// The selection is exact for every value, infinities and NaN included.
+static FailureOr<Value> selectElements(Emitter &em, Location loc, Value c,
+                                       Value x, Value y,
+                                       ArrayRef<int64_t> shape) {
+  int64_t count = numElementsOf(shape);
+  if (count > kHostEvalLimit)
+    return emitError(loc) << "unsupported: Where of more than "
+                          << kHostEvalLimit << " elements";
+  auto cb = em.expand(loc, c, shape);
+  auto xb = em.expand(loc, x, shape);
+  auto yb = em.expand(loc, y, shape);
+  if (failed(cb) || failed(xb) || failed(yb))
+    return failure();
+  Type i64 = em.builder.getI64Type();
+  Value ci = em.cast(loc, em.reshape(loc, *cb, {count}), i64);
+  // idx = (i + N) - N * c
+  HostTensor base;
+  base.elemType = i64;
+  base.shape = {count};
+  base.resize();
+  for (int64_t i = 0; i < count; ++i)
+    base.i[i] = i + count;
+  auto off = em.binary(loc, BinaryKind::mul, ci, em.splat(loc, -count, i64));
+  if (failed(off))
+    return failure();
+  auto idx = em.binary(loc, BinaryKind::add, em.createConstant(loc, base), *off);
+  if (failed(idx))
+    return failure();
+  auto stacked = em.concat(loc,
+                           {em.reshape(loc, *xb, {count}),
+                            em.reshape(loc, *yb, {count})},
+                           0);
+  if (failed(stacked))
+    return failure();
+  auto picked = em.gather(loc, *stacked, *idx, 0);
+  if (failed(picked))
+    return failure();
+  return em.propagateSign(em.reshape(loc, *picked, shape), x);
+}
+
+/// ThresholdedRelu: where(x > alpha, x, 0).
+static LogicalResult importThresholdedRelu(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.requireFloat(0)))
+    return failure();
+  Emitter &em = n.em;
+  Value x = n.input(0);
+  Type elem = Emitter::elemOf(x);
+  auto c = em.binary(n.loc, BinaryKind::greater, x,
+                     em.splat(n.loc, n.attrFloat("alpha", 1.0f), elem));
+  if (failed(c))
+    return failure();
+  auto y = selectElements(em, n.loc, *c, x, em.splat(n.loc, 0.0, elem),
+                          Emitter::shapeOf(x));
+  if (failed(y))
+    return failure();
+  n.setResult(0, *y);
+  return success();
+}
+
+/// Shrink: x < -lambd ? x + bias : (x > lambd ? x - bias : 0).
+static LogicalResult importShrink(NodeImport &n) {
+  if (failed(n.require(0, "input")))
+    return failure();
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  Value x = n.input(0);
+  Type elem = Emitter::elemOf(x);
+  float lambd = n.attrFloat("lambd", 0.5f), bias = n.attrFloat("bias", 0.0f);
+  auto shape = Emitter::shapeOf(x);
+  auto lo = em.binary(loc, BinaryKind::less, x, em.splat(loc, -lambd, elem));
+  auto hi = em.binary(loc, BinaryKind::greater, x, em.splat(loc, lambd, elem));
+  auto plus = em.binary(loc, BinaryKind::add, x, em.splat(loc, bias, elem));
+  auto minus = em.binary(loc, BinaryKind::sub, x, em.splat(loc, bias, elem));
+  if (failed(lo) || failed(hi) || failed(plus) || failed(minus))
+    return failure();
+  auto inner = selectElements(em, loc, *hi, *minus, em.splat(loc, 0.0, elem),
+                              shape);
+  if (failed(inner))
+    return failure();
+  auto y = selectElements(em, loc, *lo, *plus, *inner, shape);
+  if (failed(y))
+    return failure();
+  n.setResult(0, *y);
+  return success();
+}
+
 static LogicalResult importWhere(NodeImport &n) {
   for (unsigned i = 0; i < 3; ++i)
     if (failed(n.require(i, "condition, X and Y")))
@@ -330,6 +420,8 @@ static LogicalResult importWhere(NodeImport &n) {
   Value c = n.input(0), x = n.input(1), y = n.input(2);
   if (Emitter::elemOf(x) != Emitter::elemOf(y))
     return n.error() << "Where X and Y have different element types";
+  if (!Emitter::elemOf(c).isInteger(1))
+    return n.error() << "Where condition must be bool";
   auto s1 = broadcastShapes(Emitter::shapeOf(c), Emitter::shapeOf(x));
   if (failed(s1))
     return n.error() << "Where operand shapes do not broadcast";
@@ -365,7 +457,11 @@ static LogicalResult importWhere(NodeImport &n) {
       return success();
     }
   }
-  return n.unsupported("Where whose operands are computed at run time");
+  auto r = selectElements(em, n.loc, c, x, y, *shape);
+  if (failed(r))
+    return failure();
+  n.setResult(0, *r);
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -555,6 +651,8 @@ void qcc::onnx_import::registerMathOps(OpTable &table) {
     return importVariadic(n, BinaryKind::add, true);
   };
   table["Where"] = importWhere;
+  table["ThresholdedRelu"] = importThresholdedRelu;
+  table["Shrink"] = importShrink;
 
   table["ReduceSum"] = importReduceT<ReduceKind::sum>;
   table["ReduceMean"] = importReduceT<ReduceKind::mean>;

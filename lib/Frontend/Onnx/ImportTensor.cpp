@@ -4,8 +4,8 @@
 // Shape / Size (always constants, since shapes are static), Reshape, Flatten,
 // Squeeze / Unsqueeze, Transpose, Concat, Split, Slice, Gather, Cast, Expand,
 // Tile, Pad, ConstantOfShape, Range, DepthToSpace / SpaceToDepth, Resize,
-// GatherElements / GatherND with constant indices, OneHot, and the
-// constant-only Trilu, EyeLike and NonZero.
+// GatherElements / GatherND (as gathers of computed flat indices), OneHot,
+// and the constant-only Trilu, EyeLike and NonZero.
 // Shape operands (Reshape's shape, Slice's starts, ...) must be constant at
 // import; the emission helpers evaluate shape subgraphs on the host so that
 // Shape -> Gather -> Concat -> Reshape chains resolve to static reshapes.
@@ -935,100 +935,141 @@ static LogicalResult importResize(NodeImport &n) {
   return success();
 }
 
-/// GatherElements with constant indices: a gather of precomputed flat
-/// indices from the flattened data.
-static LogicalResult importGatherElements(NodeImport &n) {
-  if (failed(n.require(0, "data")))
+/// Indices as i64 with negative ones counted from the end of a dimension
+/// of size `dim`: idx + dim * (idx < 0). Constant indices fold, and must be
+/// in range.
+static FailureOr<Value> normalizeIndices(NodeImport &n, Value idx,
+                                         int64_t dim) {
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  Type i64 = n.b().getI64Type();
+  if (!llvm::isa<IntegerType>(Emitter::elemOf(idx)) ||
+      Emitter::elemOf(idx).isInteger(1))
+    return n.error() << n.opType() << " indices must be integers";
+  Value v = em.cast(loc, idx, i64);
+  if (auto t = em.getConstant(v)) {
+    for (int64_t k = 0; k < t->size(); ++k)
+      if (t->i[k] < -dim || t->i[k] >= dim)
+        return n.error() << n.opType() << " index " << t->i[k]
+                         << " is out of range for a dimension of size " << dim;
+  }
+  auto neg = em.binary(loc, BinaryKind::less, v, em.splat(loc, 0, i64));
+  if (failed(neg))
     return failure();
+  auto wrap = em.binary(loc, BinaryKind::mul, em.cast(loc, *neg, i64),
+                        em.splat(loc, (double)dim, i64));
+  if (failed(wrap))
+    return failure();
+  return em.binary(loc, BinaryKind::add, v, *wrap);
+}
+
+/// GatherElements as one gather from the flattened data: the flat index of
+/// output element k is its own coordinates (with the axis coordinate taken
+/// from the indices) dotted with the data's strides. The part that does not
+/// depend on the indices is a constant.
+static LogicalResult importGatherElements(NodeImport &n) {
+  if (failed(n.require(0, "data")) || failed(n.require(1, "indices")))
+    return failure();
+  Emitter &em = n.em;
+  Location loc = n.loc;
   Value data = n.input(0);
   SmallVector<int64_t> ds(Emitter::shapeOf(data));
   int64_t rank = ds.size();
   auto axis = n.normalizeAxis(n.attrInt("axis", 0), rank);
   if (failed(axis))
     return failure();
-  auto idx = n.constInts(1, "indices");
-  if (failed(idx))
-    return failure();
   SmallVector<int64_t> is(Emitter::shapeOf(n.input(1)));
   if ((int64_t)is.size() != rank)
     return n.error() << "GatherElements indices must have the data's rank";
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != *axis && is[d] > ds[d])
+      return n.error() << "GatherElements indices are larger than the data "
+                       << "in dimension " << d;
+  int64_t count = numElementsOf(is);
+  if (count > kHostEvalLimit)
+    return n.unsupported("GatherElements with more than " +
+                         Twine(kHostEvalLimit) + " indices");
   SmallVector<int64_t> dStrides = stridesOf(ds);
-  SmallVector<int64_t> flat(idx->size());
-  for (int64_t k = 0; k < (int64_t)idx->size(); ++k) {
+  HostTensor base;
+  base.elemType = n.b().getI64Type();
+  base.shape = is;
+  base.resize();
+  for (int64_t k = 0; k < count; ++k) {
     int64_t rem = k, offset = 0;
     for (int64_t d = rank - 1; d >= 0; --d) {
       int64_t c = rem % is[d];
       rem /= is[d];
-      if (d == *axis) {
-        c = (*idx)[k];
-        if (c < 0)
-          c += ds[d];
-        if (c < 0 || c >= ds[d])
-          return n.error() << "GatherElements index " << (*idx)[k]
-                           << " is out of range";
-      } else if (c >= ds[d]) {
-        return n.error() << "GatherElements indices are larger than the data";
-      }
-      offset += c * dStrides[d];
+      if (d != *axis)
+        offset += c * dStrides[d];
     }
-    flat[k] = offset;
+    base.i[k] = offset;
   }
-  HostTensor t;
-  t.elemType = n.b().getI64Type();
-  t.shape = is;
-  t.i.assign(flat.begin(), flat.end());
-  Value flatData = n.em.reshape(n.loc, data, {numElementsOf(ds)});
-  auto r = n.em.gather(n.loc, flatData, n.em.createConstant(n.loc, t), 0);
+  auto idx = normalizeIndices(n, n.input(1), ds[*axis]);
+  if (failed(idx))
+    return failure();
+  auto scaled = em.binary(loc, BinaryKind::mul, *idx,
+                          em.splat(loc, (double)dStrides[*axis], base.elemType));
+  if (failed(scaled))
+    return failure();
+  auto flat = em.binary(loc, BinaryKind::add, em.createConstant(loc, base),
+                        *scaled);
+  if (failed(flat))
+    return failure();
+  Value flatData = em.reshape(loc, data, {numElementsOf(ds)});
+  auto r = em.gather(loc, flatData, *flat, 0);
   if (failed(r))
     return failure();
-  n.setResult(0, *r);
+  n.setResult(0, em.propagateSign(*r, data));
   return success();
 }
 
-/// GatherND (batch_dims = 0) with constant indices: index tuples become flat
-/// indices into the data with its first k dims merged.
+/// GatherND (batch_dims = 0): each index tuple becomes a flat index into the
+/// data with its first k dims merged, and one gather picks the slices.
 static LogicalResult importGatherND(NodeImport &n) {
-  if (failed(n.require(0, "data")))
+  if (failed(n.require(0, "data")) || failed(n.require(1, "indices")))
     return failure();
   if (n.attrInt("batch_dims", 0) != 0)
     return n.unsupported("GatherND with batch_dims != 0");
+  Emitter &em = n.em;
+  Location loc = n.loc;
   Value data = n.input(0);
   SmallVector<int64_t> ds(Emitter::shapeOf(data));
-  auto idx = n.constInts(1, "indices");
-  if (failed(idx))
-    return failure();
-  SmallVector<int64_t> is(Emitter::shapeOf(n.input(1)));
+  Value indices = n.input(1);
+  SmallVector<int64_t> is(Emitter::shapeOf(indices));
   if (is.empty() || is.back() < 1 || is.back() > (int64_t)ds.size())
     return n.error() << "GatherND index tuples must have 1 to "
                      << ds.size() << " entries";
   int64_t k = is.back();
   ArrayRef<int64_t> lead = ArrayRef<int64_t>(ds).take_front(k);
   SmallVector<int64_t> leadStrides = stridesOf(lead);
-  SmallVector<int64_t> flat;
-  for (size_t t = 0; t < idx->size(); t += k) {
-    int64_t offset = 0;
-    for (int64_t j = 0; j < k; ++j) {
-      int64_t c = (*idx)[t + j];
-      if (c < 0)
-        c += lead[j];
-      if (c < 0 || c >= lead[j])
-        return n.error() << "GatherND index " << (*idx)[t + j]
-                         << " is out of range";
-      offset += c * leadStrides[j];
+  SmallVector<int64_t> tupleShape(is.begin(), is.end() - 1);
+  Value flat;
+  for (int64_t j = 0; j < k; ++j) {
+    Value col = em.reshape(
+        loc, em.sliceAxis(loc, indices, is.size() - 1, j, 1), tupleShape);
+    auto norm = normalizeIndices(n, col, lead[j]);
+    if (failed(norm))
+      return failure();
+    auto term = em.binary(loc, BinaryKind::mul, *norm,
+                          em.splat(loc, (double)leadStrides[j],
+                                   n.b().getI64Type()));
+    if (failed(term))
+      return failure();
+    if (!flat) {
+      flat = *term;
+      continue;
     }
-    flat.push_back(offset);
+    auto sum = em.binary(loc, BinaryKind::add, flat, *term);
+    if (failed(sum))
+      return failure();
+    flat = *sum;
   }
   SmallVector<int64_t> merged = {numElementsOf(lead)};
   merged.append(ds.begin() + k, ds.end());
-  HostTensor t;
-  t.elemType = n.b().getI64Type();
-  t.shape.assign(is.begin(), is.end() - 1);
-  t.i.assign(flat.begin(), flat.end());
-  auto r = n.em.gather(n.loc, n.em.reshape(n.loc, data, merged),
-                       n.em.createConstant(n.loc, t), 0);
+  auto r = em.gather(loc, em.reshape(loc, data, merged), flat, 0);
   if (failed(r))
     return failure();
-  n.setResult(0, *r);
+  n.setResult(0, em.propagateSign(*r, data));
   return success();
 }
 

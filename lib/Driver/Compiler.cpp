@@ -11,6 +11,7 @@
 #include "qcc/Driver/Compiler.h"
 
 #include "Qcc/QccDialect.h"
+#include "Qcc/QccOps.h"
 #include "qcc/Frontend/Onnx/Importer.h"
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Target/ObjectEmitter.h"
@@ -277,6 +278,45 @@ static void printDiagnostic(Diagnostic &diag) {
 // Compilation
 //===----------------------------------------------------------------------===//
 
+/// Rewrites i1 tensors in the entry's signature to i8 (0/1 bytes, the ABI's
+/// bool) with qcc.cast at the boundary.
+static void widenBoolInterface(func::FuncOp fn) {
+  MLIRContext *ctx = fn.getContext();
+  auto i8 = IntegerType::get(ctx, 8);
+  auto widen = [&](Type t) -> Type {
+    auto tt = dyn_cast<RankedTensorType>(t);
+    if (tt && tt.getElementType().isInteger(1))
+      return tt.clone(i8);
+    return t;
+  };
+  Block &entry = fn.getBody().front();
+  OpBuilder b(ctx);
+  b.setInsertionPointToStart(&entry);
+  for (BlockArgument arg : entry.getArguments()) {
+    Type wide = widen(arg.getType());
+    if (wide == arg.getType())
+      continue;
+    Type narrow = arg.getType();
+    arg.setType(wide);
+    auto cast = CastOp::create(b, fn.getLoc(), narrow, arg);
+    arg.replaceAllUsesExcept(cast.getResult(), cast);
+  }
+  fn.walk([&](func::ReturnOp ret) {
+    b.setInsertionPoint(ret);
+    for (OpOperand &operand : ret->getOpOperands()) {
+      Type wide = widen(operand.get().getType());
+      if (wide != operand.get().getType())
+        operand.set(CastOp::create(b, ret.getLoc(), wide, operand.get()));
+    }
+  });
+  SmallVector<Type> inputs, results;
+  for (Type t : fn.getArgumentTypes())
+    inputs.push_back(widen(t));
+  for (Type t : fn.getResultTypes())
+    results.push_back(widen(t));
+  fn.setFunctionType(FunctionType::get(ctx, inputs, results));
+}
+
 static std::string printModule(ModuleOp module) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -345,6 +385,10 @@ LogicalResult compileModel(const CompileOptions &options,
   if (failed(sig))
     return failure();
   artifacts.signature = *sig;
+
+  // Bool tensors cross the ABI as one byte per element. Inside, i1 vectors
+  // are bit-packed in memory, so convert at the boundary.
+  widenBoolInterface(mainFn);
 
   // The entry becomes an internal function wrapped by the C entry points;
   // inputs are read-only for bufferization (the ABI never writes them).

@@ -139,8 +139,12 @@ Error addEntryPoints(Module &m, Function *impl, const ModelSignature &sig) {
     auto *fail = BasicBlock::Create(ctx, "fail", fn);
     auto *body = BasicBlock::Create(ctx, "body", fn);
     IRBuilder<> b(entry);
-    Value *bad = b.CreateOr(b.CreateIsNull(fn->getArg(1)),
-                            b.CreateIsNull(fn->getArg(2)));
+    // An empty pointer array may be NULL (a model without inputs).
+    Value *bad = b.getFalse();
+    if (numIn > 0)
+      bad = b.CreateOr(bad, b.CreateIsNull(fn->getArg(1)));
+    if (numOut > 0)
+      bad = b.CreateOr(bad, b.CreateIsNull(fn->getArg(2)));
     b.CreateCondBr(bad, fail, body);
     IRBuilder<>(fail).CreateRet(ConstantInt::get(i32, kNullArgument));
     b.SetInsertPoint(body);

@@ -143,6 +143,12 @@ struct TilePlan {
   SmallVector<int64_t> inner;
   /// The tile gets the NCHW output-width micro-kernel.
   bool window = false;
+  /// The inner level splits the reduction along this contiguous dimension
+  /// into vector lanes of partial results (reassociating the reduction),
+  /// merged once at the end.
+  std::optional<unsigned> partialReductionDim;
+  /// The target's vector width, for the partial-reduction split.
+  int64_t vectorWidth = 1;
 };
 
 class TilePlanner {
@@ -236,9 +242,11 @@ private:
     return p;
   }
 
-  /// Everything else: the vector dimension (the loop dimension of the
-  /// innermost output dimension, or the innermost loop) gets up to 4 x W
-  /// elements, every other dimension 1.
+  /// Everything else: the vector dimension gets up to 4 x W elements,
+  /// every other dimension 1. The vector dimension is the one the first
+  /// input is contiguous in when that is a reduction (a horizontal,
+  /// reassociated reduction), else the innermost output dimension (outer
+  /// reductions then accumulate whole vectors).
   std::optional<TilePlan> planGeneric(linalg::LinalgOp op,
                                       ArrayRef<int64_t> ranges) const {
     unsigned numLoops = ranges.size();
@@ -249,19 +257,37 @@ private:
     if (rank > 0)
       if (std::optional<unsigned> d = initResultDim(op, rank - 1))
         vecDim = *d;
-    // A reduction innermost in the iteration order reads contiguous inputs:
-    // vectorize along it when the output has no contiguous parallel dim.
-    if (iters[numLoops - 1] == utils::IteratorType::reduction &&
-        (rank == 0 || ranges[vecDim] == 1))
+    std::optional<unsigned> inputDim;
+    if (op.getNumDpsInputs() > 0) {
+      OpOperand *in = op.getDpsInputOperand(0);
+      AffineMap map = op.getMatchingIndexingMap(in);
+      if (map.getNumResults() > 0)
+        if (auto d = dyn_cast<AffineDimExpr>(map.getResults().back()))
+          inputDim = d.getPosition();
+    }
+    bool horizontal = false;
+    if (inputDim && iters[*inputDim] == utils::IteratorType::reduction &&
+        ranges[*inputDim] > 1) {
+      vecDim = *inputDim;
+      horizontal = true;
+    } else if (iters[numLoops - 1] == utils::IteratorType::reduction &&
+               (rank == 0 || ranges[vecDim] == 1)) {
       vecDim = numLoops - 1;
+      horizontal = true;
+    }
     TilePlan p;
     p.outer.assign(numLoops, 0);
     p.inner.assign(numLoops, 0);
+    unsigned numReductions = 0;
     for (unsigned i = 0; i < numLoops; ++i) {
       bool parallel = iters[i] == utils::IteratorType::parallel;
+      numReductions += !parallel;
       int64_t size = i == vecDim ? std::min<int64_t>(ranges[i], 4 * w) : 1;
       (parallel ? p.outer : p.inner)[i] = size;
     }
+    if (horizontal && numReductions == 1 && ranges[vecDim] > w)
+      p.partialReductionDim = vecDim;
+    p.vectorWidth = w;
     return p;
   }
 
@@ -534,15 +560,67 @@ LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
     if (fused != tiled)
       fused->setAttr(kVectorizeAttr, UnitAttr::get(ctx));
 
-  if (llvm::any_of(plan.inner, [](int64_t s) { return s != 0; })) {
+  SmallVector<int64_t> innerSizes = plan.inner;
+  std::optional<unsigned> partialDim = plan.partialReductionDim;
+  if (partialDim) {
+    // Split off the last (size mod W) reduction elements so that the
+    // partial results tile the rest exactly; the remainder is reduced in
+    // order by its own small op, which accumulates onto the first result.
+    auto tiledLinalg = cast<linalg::LinalgOp>(tiled);
+    FailureOr<SmallVector<int64_t>> ranges = getStaticRanges(tiledLinalg);
+    int64_t size = succeeded(ranges) ? (*ranges)[*partialDim] : 0;
+    int64_t main = size / plan.vectorWidth * plan.vectorWidth;
+    int64_t tile = 0;
+    for (int64_t t = plan.vectorWidth; t <= innerSizes[*partialDim] && t <= main;
+         t += plan.vectorWidth)
+      if (main % t == 0)
+        tile = t;
+    if (tile == 0) {
+      partialDim.reset();
+    } else {
+      if (main < size) {
+        rewriter.setInsertionPoint(tiled);
+        auto [first, second] = linalg::splitOp(
+            rewriter, cast<TilingInterface>(tiled), *partialDim,
+            rewriter.getIndexAttr(main));
+        if (!first || !second)
+          return success();
+        second->setAttr(kVectorizeAttr, UnitAttr::get(ctx));
+        tiled = first;
+      }
+      innerSizes[*partialDim] = tile;
+    }
+  }
+
+  if (llvm::any_of(innerSizes, [](int64_t s) { return s != 0; })) {
     scf::SCFTilingOptions innerOptions;
-    innerOptions.setTileSizes(getAsIndexOpFoldResult(ctx, plan.inner));
+    innerOptions.setTileSizes(getAsIndexOpFoldResult(ctx, innerSizes));
+    if (partialDim)
+      innerOptions
+          .setReductionTilingStrategy(
+              ReductionTilingStrategy::PartialReductionOuterReduction)
+          .setReductionDims({*partialDim});
     rewriter.setInsertionPoint(tiled);
     FailureOr<scf::SCFTilingResult> inner = scf::tileUsingSCF(
         rewriter, cast<TilingInterface>(tiled), innerOptions);
+    if (failed(inner) && partialDim) {
+      // Not a recognizable combiner: keep the reduction order instead.
+      innerOptions.setReductionTilingStrategy(
+          ReductionTilingStrategy::FullReduction);
+      inner = scf::tileUsingSCF(rewriter, cast<TilingInterface>(tiled),
+                                innerOptions);
+    }
     if (succeeded(inner)) {
       rewriter.replaceOp(tiled, inner->replacements);
       tiled = inner->tiledOps.back();
+      // The partial-result initialization and the final merge are small
+      // vectorizable ops as well.
+      for (Value init : inner->initialValues)
+        if (Operation *def = init.getDefiningOp<linalg::LinalgOp>())
+          def->setAttr(kVectorizeAttr, UnitAttr::get(ctx));
+      for (Operation *merge : inner->mergeOps)
+        if (isa<linalg::LinalgOp>(merge))
+          merge->setAttr(kVectorizeAttr, UnitAttr::get(ctx));
     }
   }
   tiled->setAttr(marker, UnitAttr::get(ctx));
@@ -805,6 +883,104 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
 // Vectorization and vector lowering
 //===----------------------------------------------------------------------===//
 
+/// Returns the loop-carried dimension that a 1-D transfer with a non-minor
+/// permutation map (a strided access, e.g. the input of a transpose) walks
+/// along, or nullopt if the transfer is contiguous or not 1-D.
+std::optional<unsigned> stridedTransferDim(VectorTransferOpInterface xfer) {
+  if (xfer.getVectorType().getRank() != 1 || xfer.getMask() ||
+      !isa<RankedTensorType>(xfer.getShapedType()))
+    return std::nullopt;
+  AffineMap map = xfer.getPermutationMap();
+  if (map.isMinorIdentity() || map.getNumResults() != 1)
+    return std::nullopt;
+  auto dim = dyn_cast<AffineDimExpr>(map.getResult(0));
+  if (!dim || !xfer.isDimInBounds(0))
+    return std::nullopt;
+  return dim.getPosition();
+}
+
+/// Lowers a 1-D strided vector.transfer_read on a tensor (which
+/// convert-vector-to-llvm cannot handle) to scalar tensor.extracts.
+struct ScalarizeStridedTransferRead
+    : public OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    std::optional<unsigned> dim = stridedTransferDim(read);
+    if (!dim)
+      return failure();
+    Location loc = read.getLoc();
+    SmallVector<Value> elements;
+    for (int64_t i = 0, e = read.getVectorType().getNumElements(); i < e;
+         ++i) {
+      SmallVector<Value> indices(read.getIndices());
+      indices[*dim] = affine::AffineApplyOp::create(
+          rewriter, loc,
+          AffineMap::get(1, 0, rewriter.getAffineDimExpr(0) + i),
+          ValueRange{indices[*dim]});
+      elements.push_back(
+          tensor::ExtractOp::create(rewriter, loc, read.getBase(), indices));
+    }
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        read, read.getVectorType(), elements);
+    return success();
+  }
+};
+
+/// Lowers a 1-D strided vector.transfer_write on a tensor to scalar
+/// tensor.inserts.
+struct ScalarizeStridedTransferWrite
+    : public OpRewritePattern<vector::TransferWriteOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferWriteOp write,
+                                PatternRewriter &rewriter) const override {
+    std::optional<unsigned> dim = stridedTransferDim(write);
+    if (!dim)
+      return failure();
+    Location loc = write.getLoc();
+    Value dest = write.getBase();
+    for (int64_t i = 0, e = write.getVectorType().getNumElements(); i < e;
+         ++i) {
+      SmallVector<Value> indices(write.getIndices());
+      indices[*dim] = affine::AffineApplyOp::create(
+          rewriter, loc,
+          AffineMap::get(1, 0, rewriter.getAffineDimExpr(0) + i),
+          ValueRange{indices[*dim]});
+      Value element =
+          vector::ExtractOp::create(rewriter, loc, write.getVector(), i);
+      dest = tensor::InsertOp::create(rewriter, loc, element, dest, indices);
+    }
+    rewriter.replaceOp(write, dest);
+    return success();
+  }
+};
+
+/// Folds vector.shape_cast(vector.from_elements) into one from_elements of
+/// the cast type (both list the elements in row-major order), which removes
+/// the n-D vectors that unrolled strided transfers leave behind.
+struct FoldShapeCastOfFromElements
+    : public OpRewritePattern<vector::ShapeCastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::ShapeCastOp cast,
+                                PatternRewriter &rewriter) const override {
+    auto from = cast.getSource().getDefiningOp<vector::FromElementsOp>();
+    if (!from)
+      return failure();
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        cast, cast.getResultVectorType(), from.getElements());
+    return success();
+  }
+};
+
+/// Returns a greedy-rewrite configuration whose number of rewrites is
+/// bounded by the size of `func`, so that two patterns undoing each other
+/// cannot hang the compiler (the IR stays valid when the bound is hit).
+GreedyRewriteConfig boundedConfig(func::FuncOp func) {
+  int64_t numOps = 0;
+  func.walk([&](Operation *) { ++numOps; });
+  return GreedyRewriteConfig().setMaxNumRewrites(64 * numOps + 4096);
+}
+
 /// Applies `patterns` (plus canonicalizations) to `func`.
 void applyWithCanonicalization(func::FuncOp func, RewritePatternSet &&patterns) {
   MLIRContext *ctx = func.getContext();
@@ -812,7 +988,7 @@ void applyWithCanonicalization(func::FuncOp func, RewritePatternSet &&patterns) 
     dialect->getCanonicalizationPatterns(patterns);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
-  (void)applyPatternsGreedily(func, std::move(patterns));
+  (void)applyPatternsGreedily(func, std::move(patterns), boundedConfig(func));
 }
 
 /// Rewrites the n-D vector iter_args of `loop` (register-tile accumulators)
@@ -1044,18 +1220,26 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
   }
 
   // 2. Normalize: reductions to contractions, fold transposes/broadcasts
-  //    into them, drop unit dims.
+  //    into them. Unit dimensions stay until the accumulators are hoisted:
+  //    the hoisted transfers must still match their tiles' shapes to fold
+  //    into the tensors.
   {
     RewritePatternSet patterns(ctx);
     vector::populateVectorReductionToContractPatterns(patterns);
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
-    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     vector::populateSinkVectorOpsPatterns(patterns);
     applyWithCanonicalization(func, std::move(patterns));
   }
 
   // 3. Keep accumulators in registers across reduction loops.
   hoistAccumulators(rewriter, func);
+  {
+    // The hoisted accumulator writes now sit between a tile's
+    // extract_slice/insert_slice pair: write them straight into the tensor.
+    RewritePatternSet patterns(ctx);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    applyWithCanonicalization(func, std::move(patterns));
+  }
 
   // 4. Lower to 1-D vector ops.
   {
@@ -1069,13 +1253,14 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
     vector::populateVectorBroadcastLoweringPatterns(patterns);
     vector::populateVectorTransposeLoweringPatterns(
         patterns, vector::VectorTransposeLowering::Shuffle1D);
-    vector::populateVectorShapeCastLoweringPatterns(patterns);
     vector::populateVectorMaskOpLoweringPatterns(patterns);
     vector::populateVectorGatherLoweringPatterns(patterns);
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
     applyWithCanonicalization(func, std::move(patterns));
   }
+  // Unroll n-D transfers into 1-D ones. This runs without the
+  // canonicalizations, which would fold the unrolled pieces back together.
   {
     RewritePatternSet patterns(ctx);
     populateVectorToSCFConversionPatterns(
@@ -1083,10 +1268,16 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
                       .enableFullUnroll()
                       .enableLowerTensors()
                       .setTargetRank(1));
+    (void)applyPatternsGreedily(func, std::move(patterns),
+                                boundedConfig(func));
+  }
+  {
+    RewritePatternSet patterns(ctx);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     vector::populateVectorBroadcastLoweringPatterns(patterns);
-    vector::populateVectorShapeCastLoweringPatterns(patterns);
+    patterns.add<ScalarizeStridedTransferRead, ScalarizeStridedTransferWrite,
+                 FoldShapeCastOfFromElements>(ctx);
     applyWithCanonicalization(func, std::move(patterns));
   }
 
@@ -1097,14 +1288,25 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
   for (scf::ForOp loop : loops)
     splitVectorIterArgs(rewriter, loop, width);
   {
+    // Unroll exactly the ops that have a native shape: some unroll patterns
+    // (from_elements) ignore the native-shape callback and would fight the
+    // canonicalizations, so they run on these ops alone, without them.
+    SmallVector<Operation *> toUnroll;
+    func.walk([&](Operation *op) {
+      if (nativeVectorShape(op, width))
+        toUnroll.push_back(op);
+    });
     RewritePatternSet patterns(ctx);
     vector::populateVectorUnrollPatterns(
         patterns, vector::UnrollVectorOptions().setNativeShapeFn(
                       [width](Operation *op) {
                         return nativeVectorShape(op, width);
                       }));
-    applyWithCanonicalization(func, std::move(patterns));
+    (void)applyOpPatternsGreedily(
+        toUnroll, std::move(patterns),
+        boundedConfig(func).setStrictness(GreedyRewriteStrictness::ExistingOps));
   }
+  applyWithCanonicalization(func, RewritePatternSet(ctx));
 }
 
 void QccTileAndVectorizePass::runOnOperation() {

@@ -173,6 +173,15 @@ private:
   /// Accumulator vectors a register tile may use: half the register file.
   int64_t accumulatorBudget() const { return w >= 16 ? 16 : 8; }
 
+  /// Tile size along a vectorized dimension of `size` elements: at most
+  /// `maxVectors` native vectors, a whole number of them where the
+  /// dimension allows (the peeled remainder then gets the odd size).
+  int64_t vectorTile(int64_t size, int64_t maxVectors) const {
+    if (size <= w)
+      return size;
+    return std::min(maxVectors * w, size / w * w);
+  }
+
   /// NCHW windowed op: [n=1, (g=1,) channels=Fb, oh=1, ow=OWt], reductions
   /// untiled (the micro-kernel loops over them).
   std::optional<TilePlan> planWindow(linalg::LinalgOp op,
@@ -199,8 +208,7 @@ private:
         return std::nullopt;
       p.outer[*d] = 1;
     }
-    int64_t ow = ranges[*owDim];
-    int64_t owTile = std::min(ow, 2 * w);
+    int64_t owTile = vectorTile(ranges[*owDim], 2);
     p.outer[*owDim] = owTile;
     int64_t channelTile = 1;
     if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op)) {
@@ -234,7 +242,7 @@ private:
     for (unsigned b : dims->batch)
       p.outer[b] = 1;
     int64_t mTile = std::min<int64_t>(ranges[m], w >= 16 ? 8 : 4);
-    int64_t nTile = std::min<int64_t>(ranges[n], mTile == 1 ? 4 * w : 2 * w);
+    int64_t nTile = vectorTile(ranges[n], mTile == 1 ? 4 : 2);
     p.outer[m] = mTile;
     p.outer[n] = nTile;
     for (unsigned k : dims->k)
@@ -282,7 +290,7 @@ private:
     for (unsigned i = 0; i < numLoops; ++i) {
       bool parallel = iters[i] == utils::IteratorType::parallel;
       numReductions += !parallel;
-      int64_t size = i == vecDim ? std::min<int64_t>(ranges[i], 4 * w) : 1;
+      int64_t size = i == vecDim ? vectorTile(ranges[i], 4) : 1;
       (parallel ? p.outer : p.inner)[i] = size;
     }
     if (horizontal && numReductions == 1 && ranges[vecDim] > w)
@@ -972,6 +980,25 @@ struct FoldShapeCastOfFromElements
   }
 };
 
+/// Rewrites a vector.from_elements whose elements are all the same scalar
+/// into a vector.broadcast of it (one splat instead of a chain of inserts).
+/// The lowering of broadcasting transfers leaves these behind; they only
+/// become visible after CSE.
+struct FromElementsSplatToBroadcast
+    : public OpRewritePattern<vector::FromElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::FromElementsOp op,
+                                PatternRewriter &rewriter) const override {
+    ValueRange elements = op.getElements();
+    if (elements.size() < 2 ||
+        !llvm::all_equal(llvm::make_range(elements.begin(), elements.end())))
+      return failure();
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(op, op.getType(),
+                                                     elements.front());
+    return success();
+  }
+};
+
 /// Returns a greedy-rewrite configuration whose number of rewrites is
 /// bounded by the size of `func`, so that two patterns undoing each other
 /// cannot hang the compiler (the IR stays valid when the bound is hit).
@@ -1123,8 +1150,11 @@ void hoistAccumulators(RewriterBase &rewriter, func::FuncOp func) {
 /// k * `width` elements become k ops on vector<width>.
 std::optional<SmallVector<int64_t>> nativeVectorShape(Operation *op,
                                                       int64_t width) {
+  // Broadcasts and constants are left whole: slices of them fold into
+  // native-width broadcasts and constants once their users are unrolled.
   if (isa<vector::ReductionOp, vector::ShuffleOp, vector::MultiDimReductionOp,
-          vector::ContractionOp>(op))
+          vector::ContractionOp, vector::BroadcastOp, vector::FromElementsOp,
+          arith::ConstantOp, ub::PoisonOp>(op))
     return std::nullopt;
   VectorType vt;
   if (auto write = dyn_cast<vector::TransferWriteOp>(op))
@@ -1250,7 +1280,6 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
     vector::populateVectorMultiReductionLoweringPatterns(
         patterns, vector::VectorMultiReductionLowering::InnerReduction);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
-    vector::populateVectorBroadcastLoweringPatterns(patterns);
     vector::populateVectorTransposeLoweringPatterns(
         patterns, vector::VectorTransposeLowering::Shuffle1D);
     vector::populateVectorMaskOpLoweringPatterns(patterns);
@@ -1275,7 +1304,6 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
     RewritePatternSet patterns(ctx);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
-    vector::populateVectorBroadcastLoweringPatterns(patterns);
     patterns.add<ScalarizeStridedTransferRead, ScalarizeStridedTransferWrite,
                  FoldShapeCastOfFromElements>(ctx);
     applyWithCanonicalization(func, std::move(patterns));
@@ -1366,6 +1394,9 @@ void QccTileAndVectorizePass::runOnOperation() {
   });
   DominanceInfo dominance(func);
   eliminateCommonSubExpressions(rewriter, dominance, func);
+  RewritePatternSet splats(ctx);
+  splats.add<FromElementsSplatToBroadcast>(ctx);
+  (void)applyPatternsGreedily(func, std::move(splats), boundedConfig(func));
 }
 
 } // namespace

@@ -1,0 +1,246 @@
+// RUN: qcc-opt %s --split-input-file --qcc-tile-and-vectorize="vector-width=8" | FileCheck %s --check-prefixes=CHECK,AVX2
+// RUN: qcc-opt %s --split-input-file --qcc-tile-and-vectorize="vector-width=16" | FileCheck %s --check-prefixes=CHECK,AVX512
+
+// Tests that an elementwise op with a per-channel broadcast has its H and W
+// dimensions collapsed and is vectorized along them in native registers
+// (4 x W elements per tile), and that the returned op keeps its shape (a
+// reshaped function result would cost a copy).
+
+// CHECK-LABEL: func.func @bias_relu
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<1x4x8x8xf32> into tensor<1x4x64xf32>
+// CHECK:         scf.for
+// AVX2-COUNT-4:    vector.transfer_read {{.*}} : tensor<1x4x64xf32>, vector<8xf32>
+// AVX512-COUNT-4:  vector.transfer_read {{.*}} : tensor<1x4x64xf32>, vector<16xf32>
+// AVX2-COUNT-4:    arith.addf {{.*}} : vector<8xf32>
+// AVX512-COUNT-4:  arith.addf {{.*}} : vector<16xf32>
+// AVX2-COUNT-4:    vector.transfer_write {{.*}} : vector<8xf32>, tensor<1x4x64xf32>
+// AVX512-COUNT-4:  vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x4x64xf32>
+// CHECK:         tensor.expand_shape
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             vector.transfer_read {{.*}} : tensor<1x4x8x8xf32>, vector<8xf32>
+// CHECK:             arith.maximumf {{.*}} : vector<8xf32>
+// CHECK-NOT:     linalg.
+// CHECK:         return
+func.func @bias_relu(%a: tensor<1x4x8x8xf32>, %b: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
+  %e = tensor.empty() : tensor<1x4x8x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (c)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%a, %b : tensor<1x4x8x8xf32>, tensor<4xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x8x8xf32>
+  %e2 = tensor.empty() : tensor<1x4x8x8xf32>
+  %m = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%r : tensor<1x4x8x8xf32>) outs(%e2 : tensor<1x4x8x8xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %v = arith.maximumf %x, %z : f32
+    linalg.yield %v : f32
+  } -> tensor<1x4x8x8xf32>
+  return %m : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// Tests that a matmul gets a register tile (4 x 2W for AVX2, 8 x 2W for
+// AVX-512) whose accumulators are carried in vector registers around the
+// reduction loop and updated with FMAs of a broadcast A element and a B row,
+// with the zero fill folded into the accumulators' initial value.
+
+// CHECK-LABEL: func.func @matmul
+// AVX2-DAG:      %[[ZERO:.+]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// AVX512-DAG:    %[[ZERO:.+]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// AVX2-DAG:      %[[C4:.+]] = arith.constant 4 : index
+// AVX512-DAG:    %[[C8:.+]] = arith.constant 8 : index
+// AVX2-DAG:      %[[C16:.+]] = arith.constant 16 : index
+// AVX512-DAG:    %[[C32:.+]] = arith.constant 32 : index
+// AVX2:          scf.for %{{.*}} step %[[C4]]
+// AVX512:        scf.for %{{.*}} step %[[C8]]
+// AVX2:            scf.for %{{.*}} step %[[C16]]
+// AVX512:          scf.for %{{.*}} step %[[C32]]
+// AVX2:              %{{.*}}:8 = scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]], {{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// AVX512:            %{{.*}}:16 = scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]], {{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX2:                vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// AVX512:              vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// AVX2-COUNT-2:        vector.fma {{.*}} : vector<8xf32>
+// AVX512-COUNT-2:      vector.fma {{.*}} : vector<16xf32>
+// CHECK:               scf.yield
+// AVX2-COUNT-8:      vector.transfer_write {{.*}} : vector<8xf32>, tensor<16x64xf32>
+// AVX512-COUNT-16:   vector.transfer_write {{.*}} : vector<16xf32>, tensor<16x64xf32>
+// CHECK-NOT:     vector.contract
+// CHECK-NOT:     linalg.
+func.func @matmul(%a: tensor<16x24xf32>, %b: tensor<24x64xf32>) -> tensor<16x64xf32> {
+  %e = tensor.empty() : tensor<16x64xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<16x24xf32>, tensor<24x64xf32>) outs(%f : tensor<16x64xf32>) -> tensor<16x64xf32>
+  return %0 : tensor<16x64xf32>
+}
+
+// -----
+
+// Tests that a 3x3 NCHW convolution gets the output-width micro-kernel: a
+// loop over the input channels carries one accumulator per output channel
+// and width register (4 channels x 2 registers for AVX2, 8 x 2 for
+// AVX-512), fed by input row vectors and broadcast weights, and the results
+// are written straight into the loop-carried output.
+
+// CHECK-LABEL: func.func @conv
+// CHECK:         scf.for
+// AVX2:                %{{.*}}:8 = scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// AVX512:              %{{.*}}:16 = scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX2:                  vector.transfer_read {{.*}} : tensor<1x3x18x34xf32>, vector<8xf32>
+// AVX512:                vector.transfer_read {{.*}} : tensor<1x3x18x34xf32>, vector<16xf32>
+// CHECK:                 tensor.extract
+// AVX2:                  arith.mulf {{.*}} fastmath<contract> : vector<8xf32>
+// AVX512:                arith.mulf {{.*}} fastmath<contract> : vector<16xf32>
+// AVX2:                  arith.addf {{.*}} fastmath<contract> : vector<8xf32>
+// AVX512:                arith.addf {{.*}} fastmath<contract> : vector<16xf32>
+// CHECK:                 scf.yield
+// AVX2-COUNT-8:        vector.transfer_write {{.*}} : vector<8xf32>, tensor<1x8x16x32xf32>
+// AVX512-COUNT-16:     vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x8x16x32xf32>
+// CHECK-NOT:     tensor.insert_slice
+// CHECK-NOT:     linalg.
+func.func @conv(%in: tensor<1x3x18x34xf32>, %k: tensor<8x3x3x3xf32>, %init: tensor<1x8x16x32xf32>) -> tensor<1x8x16x32xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %k : tensor<1x3x18x34xf32>, tensor<8x3x3x3xf32>) outs(%init : tensor<1x8x16x32xf32>) -> tensor<1x8x16x32xf32>
+  return %0 : tensor<1x8x16x32xf32>
+}
+
+// -----
+
+// Tests that a strided depthwise convolution and a max pooling get the
+// output-width micro-kernel with one channel per tile: the strided input
+// row is read whole and deinterleaved with a shuffle, and the pooling
+// payload (maximumf) is applied to vectors.
+
+// CHECK-LABEL: func.func @depthwise_and_pool
+// CHECK:         vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10] : vector<11xf32>, vector<11xf32>
+// CHECK:         arith.mulf {{.*}} : vector<6xf32>
+// CHECK:         arith.addf {{.*}} : vector<6xf32>
+// AVX2:          vector.transfer_read {{.*}} : tensor<1x6x13x13xf32>, vector<8xf32>
+// AVX2:          arith.maximumf {{.*}} : vector<8xf32>
+// AVX2:          arith.maximumf {{.*}} : vector<3xf32>
+// AVX512:        vector.transfer_read {{.*}} : tensor<1x6x13x13xf32>, vector<11xf32>
+// AVX512:        arith.maximumf {{.*}} : vector<11xf32>
+// CHECK-NOT:     linalg.
+func.func @depthwise_and_pool(%in: tensor<1x6x13x13xf32>, %k: tensor<6x3x3xf32>) -> (tensor<1x6x6x6xf32>, tensor<1x6x11x11xf32>) {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x6x6x6xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x6x6x6xf32>) -> tensor<1x6x6x6xf32>
+  %0 = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+     ins(%in, %k : tensor<1x6x13x13xf32>, tensor<6x3x3xf32>) outs(%f : tensor<1x6x6x6xf32>) -> tensor<1x6x6x6xf32>
+  %ninf = arith.constant 0xFF800000 : f32
+  %w = tensor.empty() : tensor<3x3xf32>
+  %e2 = tensor.empty() : tensor<1x6x11x11xf32>
+  %f2 = linalg.fill ins(%ninf : f32) outs(%e2 : tensor<1x6x11x11xf32>) -> tensor<1x6x11x11xf32>
+  %1 = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x6x13x13xf32>, tensor<3x3xf32>) outs(%f2 : tensor<1x6x11x11xf32>) -> tensor<1x6x11x11xf32>
+  return %0, %1 : tensor<1x6x6x6xf32>, tensor<1x6x11x11xf32>
+}
+
+// -----
+
+// Tests that a reduction along the contiguous dimension accumulates vector
+// partial sums in a loop and reduces them horizontally once per row.
+
+// CHECK-LABEL: func.func @row_sum
+// AVX2:          scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// AVX2-COUNT-4:    arith.addf {{.*}} : vector<8xf32>
+// AVX512:        scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX512-COUNT-4:  arith.addf {{.*}} : vector<16xf32>
+// CHECK:         vector.reduction <add>
+// CHECK-NOT:     linalg.
+func.func @row_sum(%a: tensor<3x256xf32>) -> tensor<3xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<3xf32>) -> tensor<3xf32>
+  %0 = linalg.reduce ins(%a : tensor<3x256xf32>) outs(%f : tensor<3xf32>) dimensions = [1]
+    (%x: f32, %o: f32) {
+      %s = arith.addf %x, %o : f32
+      linalg.yield %s : f32
+    }
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// Tests that the partial last tile is peeled off: a whole number of native
+// vectors (here one full tile of 32 elements), then one statically shaped
+// remainder.
+
+// CHECK-LABEL: func.func @peel
+// AVX2-COUNT-4:   arith.negf {{.*}} : vector<8xf32>
+// AVX512-COUNT-2: arith.negf {{.*}} : vector<16xf32>
+// CHECK:          arith.negf {{.*}} : vector<5xf32>
+// CHECK-NOT:     linalg.
+func.func @peel(%a: tensor<37xf32>) -> tensor<37xf32> {
+  %e = tensor.empty() : tensor<37xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
+      ins(%a : tensor<37xf32>) outs(%e : tensor<37xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  } -> tensor<37xf32>
+  return %0 : tensor<37xf32>
+}
+
+// -----
+
+// Tests that a constant tensor.pad becomes a vectorized fill of the padded
+// tensor and vector copies of the source rows into its interior.
+
+// CHECK-LABEL: func.func @pad
+// CHECK-NOT:     tensor.pad
+// AVX2:          vector.transfer_write {{.*}} : vector<8xf32>, tensor<2x5x12xf32>
+// AVX2:          vector.transfer_write {{.*}} : vector<4xf32>, tensor<2x5x12xf32>
+// AVX512:        vector.transfer_write {{.*}} : vector<12xf32>, tensor<2x5x12xf32>
+// CHECK:         vector.transfer_read {{.*}} : tensor<2x3x10xf32>, vector<10xf32>
+// CHECK:         vector.transfer_write {{.*}} : vector<10xf32>, tensor<2x5x12xf32>
+// CHECK-NOT:     linalg.
+func.func @pad(%a: tensor<2x3x10xf32>) -> tensor<2x5x12xf32> {
+  %z = arith.constant 0.0 : f32
+  %p = tensor.pad %a low[0, 1, 1] high[0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index):
+    tensor.yield %z : f32
+  } : tensor<2x3x10xf32> to tensor<2x5x12xf32>
+  return %p : tensor<2x5x12xf32>
+}
+
+// -----
+
+// Tests that a transpose, whose reads are strided, gathers its input
+// elements with single-element reads into vectors of the output's rows.
+
+// CHECK-LABEL: func.func @transpose
+// CHECK:         scf.for
+// CHECK-COUNT-5:   vector.transfer_read {{.*}} : tensor<5x3xf32>, vector<1xf32>
+// CHECK:           vector.from_elements {{.*}} : vector<5xf32>
+// CHECK:           vector.transfer_write {{.*}} : vector<5xf32>, tensor<3x5xf32>
+// CHECK-NOT:     linalg.
+func.func @transpose(%a: tensor<5x3xf32>) -> tensor<3x5xf32> {
+  %e = tensor.empty() : tensor<3x5xf32>
+  %0 = linalg.transpose ins(%a : tensor<5x3xf32>) outs(%e : tensor<3x5xf32>) permutation = [1, 0]
+  return %0 : tensor<3x5xf32>
+}
+
+// -----
+
+// Tests that ops with dynamic shapes are left alone.
+
+// CHECK-LABEL: func.func @dynamic
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.
+func.func @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %d = tensor.dim %a, %c0 : tensor<?xf32>
+  %e = tensor.empty(%d) : tensor<?xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
+      ins(%a : tensor<?xf32>) outs(%e : tensor<?xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  } -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}

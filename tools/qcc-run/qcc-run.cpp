@@ -154,10 +154,10 @@ int main(int argc, char **argv) {
     }
     inputs.push_back(&a);
   }
-  for (auto &[name, a] : given) {
-    bool used = llvm::any_of(inputs, [&](const NpyArray *p) { return p == &a; });
-    if (!used)
-      return fail("--input '" + name + "' is not an input of the model");
+  for (auto &entry : given) {
+    const NpyArray *a = &entry.second;
+    if (!llvm::is_contained(inputs, a))
+      return fail("--input '" + entry.first + "' is not an input of the model");
   }
 
   // Link and load.
@@ -165,8 +165,7 @@ int main(int argc, char **argv) {
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory("qcc-run", dir))
     return fail("cannot create a temporary directory: " + ec.message());
-  auto cleanup =
-      llvm::make_scope_exit([&] { llvm::sys::fs::remove_directories(dir); });
+  llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(dir); });
   llvm::SmallString<128> objPath(dir), soPath(dir);
   llvm::sys::path::append(objPath, "model.o");
   llvm::sys::path::append(soPath, "model.so");
@@ -192,7 +191,7 @@ int main(int argc, char **argv) {
   size_t scratchBytes = llvm::alignTo(std::max<int64_t>(sig.scratchSize, 64), 64);
   ctx.scratch = std::aligned_alloc(64, scratchBytes);
   ctx.scratchSize = scratchBytes;
-  auto freeScratch = llvm::make_scope_exit([&] { std::free(ctx.scratch); });
+  llvm::scope_exit freeScratch([&] { std::free(ctx.scratch); });
   std::vector<NpyArray> outputs(sig.outputs.size());
   std::vector<const void *> inPtrs;
   std::vector<void *> outPtrs;

@@ -97,3 +97,13 @@ for entry in "${MODELS[@]}"; do
   ratio="$(awk -v q="$q" -v o="$o" 'BEGIN { printf "%.2f", q / o }')"
   printf '%-26s %12.4f %12.4f %10s  %s\n' "$name" "$q" "$o" "$ratio" "$check"
 done
+
+# ONNX Runtime is driven from Node.js: measure what one session.run costs on
+# an empty model, so that small models can be read fairly.
+$PY -c "import sys, onnx, onnx.parser, numpy as np; \
+onnx.save(onnx.parser.parse_model('<ir_version: 8, opset_import: [\"\" : 13]> \
+g (float[1,1] x) => (float[1,1] y) { y = Identity(x) }'), sys.argv[1]); \
+np.save(sys.argv[2], np.zeros((1, 1), np.float32))" "$WORK/identity.onnx" "$WORK/identity_x.npy"
+node "$ORT_RUN" "$WORK/identity.onnx" --input=x="$WORK/identity_x.npy" \
+  --benchmark="$RUNS" > "$WORK/identity.log" 2>&1
+echo "(ORT times include the Node.js binding's per-call overhead, $(median "$WORK/identity.log") ms on a 1x1 Identity model)"

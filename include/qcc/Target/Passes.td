@@ -8,12 +8,51 @@ include "mlir/Pass/PassBase.td"
 def QccTileAndVectorizePass : Pass<"qcc-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Tiles linalg ops to register tiles and vectorizes them";
   let description = [{
-    Tiles every linalg op on tensors so that the innermost parallel
-    dimension becomes a tile of `vector-width` elements (the target's SIMD
-    width in f32 lanes: 8 for AVX2, 16 for AVX-512, 4 for NEON) and the other
-    parallel dimensions tiles of 1, decomposes 2-D convolutions and pooling
-    into 1-D ones, and vectorizes the tiles with `linalg::vectorize`. Ops
-    whose tiles cannot be vectorized stay scalar loops for LLVM.
+    Tiles every statically shaped linalg op on tensors (TilingInterface,
+    scf.for) to a register tile, peels the partial last tiles so that every
+    tile has a static shape, vectorizes the tiles and lowers the vector ops
+    to the 1-D forms convert-vector-to-llvm handles. `vector-width` is the
+    target's SIMD width in f32 lanes (8 for AVX2, 16 for AVX-512, 4 for
+    SSE/NEON); vectorized dimensions get whole numbers of such registers.
+
+    * Matmuls and other contractions: an Mt x 2W tile (Mt = 4, or 8 for
+      W = 16) with the reduction in an inner loop whose accumulators stay in
+      vector registers and are updated with broadcast + FMA.
+    * NCHW convolutions (also grouped and depthwise) and pooling: a
+      [1, channels, 1 row, up to 2W columns] output tile with a micro-kernel
+      along the output width: one accumulator per output channel and
+      register, input row vectors (strided rows deinterleaved with a
+      shuffle) and broadcast weights. 1x1 stride-1 convolutions with batch 1
+      become matmuls.
+    * Everything else (elementwise ops with broadcasts, reductions, fills,
+      transposes, gathers, pads): 1 on every dimension but the vectorized
+      one, which gets up to 4W elements. Runs of dimensions contiguous in
+      every operand are collapsed first; reductions along the contiguous
+      dimension keep W-wide partial results (reassociated) and reduce them
+      horizontally once.
+
+    Init producers (fills, broadcast biases) are fused into their consumer's
+    tiles. Ops that cannot be vectorized stay scalar. Only FMA contraction and
+    the partial reductions change the rounding.
+
+    Example (vector-width=8):
+
+    ```mlir
+    %0 = linalg.matmul ins(%a, %b : tensor<16x24xf32>, tensor<24x64xf32>)
+                       outs(%f : tensor<16x64xf32>) -> tensor<16x64xf32>
+    ```
+
+    becomes loops over 4 x 16 tiles around
+
+    ```mlir
+    %acc:8 = scf.for %k = %c0 to %c24 step %c1
+        iter_args(%c0_ = %zero, ...) -> (vector<8xf32>, ...) {
+      %a0 = vector.broadcast %a_0k : f32 to vector<8xf32>
+      %r0 = vector.fma %a0, %b_k_lo, %c0_ : vector<8xf32>
+      ...
+    }
+    vector.transfer_write %acc#0, %tile[%i, %j] : vector<8xf32>, tensor<16x64xf32>
+    ```
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"8",

@@ -173,13 +173,19 @@ private:
   /// Accumulator vectors a register tile may use: half the register file.
   int64_t accumulatorBudget() const { return w >= 16 ? 16 : 8; }
 
-  /// Tile size along a vectorized dimension of `size` elements: at most
-  /// `maxVectors` native vectors, a whole number of them where the
-  /// dimension allows (the peeled remainder then gets the odd size).
+  /// Tile size along a vectorized dimension of `size` elements: a whole
+  /// number of native vectors, at most `maxVectors`, chosen so that the
+  /// peeled remainder is itself whole vectors or less than one (a remainder
+  /// of e.g. 1.5 vectors legalizes into slow odd-sized operations).
   int64_t vectorTile(int64_t size, int64_t maxVectors) const {
     if (size <= w)
       return size;
-    return std::min(maxVectors * w, size / w * w);
+    for (int64_t k = std::min(maxVectors, size / w); k > 1; --k) {
+      int64_t rem = size % (k * w);
+      if (rem % w == 0 || rem < w)
+        return k * w;
+    }
+    return w;
   }
 
   /// NCHW windowed op: [n=1, (g=1,) channels=Fb, oh=1, ow=OWt], reductions

@@ -320,14 +320,22 @@ void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
   if (!hasStaticTensorSemantics(op) || op.getNumLoops() < 2)
     return;
   // A reshaped function result would cost a copy into the caller's buffer,
-  // and a reshaped init producer could no longer be fused into its consumer.
+  // and a reshaped init producer could no longer be fused into its consumer:
+  // then only dimensions that the results do not have (reductions) may be
+  // collapsed.
+  bool keepResultShapes = false;
   for (OpOperand &use : op->getUses()) {
     if (isa<func::ReturnOp>(use.getOwner()))
-      return;
+      keepResultShapes = true;
     if (auto user = dyn_cast<linalg::LinalgOp>(use.getOwner()))
       if (user.isDpsInit(&use) && !isa<linalg::GenericOp>(user))
-        return;
+        keepResultShapes = true;
   }
+  llvm::SmallDenseSet<unsigned> resultDims;
+  for (OpOperand &init : op.getDpsInitsMutable())
+    for (AffineExpr e : op.getMatchingIndexingMap(&init).getResults())
+      if (auto d = dyn_cast<AffineDimExpr>(e))
+        resultDims.insert(d.getPosition());
   // Index computations and gathers see the original dimensions.
   bool hasIndexing = false;
   op.getBody()->walk([&](Operation *inner) {
@@ -344,6 +352,8 @@ void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
     ReassociationIndices candidate = groups.back();
     candidate.push_back(d);
     bool ok = iters[d] == iters[candidate.front()] &&
+              !(keepResultShapes && (resultDims.contains(d) ||
+                                     resultDims.contains(d - 1))) &&
               llvm::all_of(maps, [&](AffineMap map) {
                 return linalg::isDimSequencePreserved(map, candidate);
               });
@@ -1397,6 +1407,18 @@ void QccTileAndVectorizePass::runOnOperation() {
   func.walk([](Operation *op) {
     op->removeAttr(kVectorizeAttr);
     op->removeAttr(kWindowAttr);
+  });
+  // The partial reductions already reassociate float sums and products;
+  // let the final horizontal reductions use a shuffle tree instead of a
+  // chain of W dependent adds.
+  func.walk([&](vector::ReductionOp reduction) {
+    if (!isa<FloatType>(reduction.getType()))
+      return;
+    if (reduction.getKind() != vector::CombiningKind::ADD &&
+        reduction.getKind() != vector::CombiningKind::MUL)
+      return;
+    reduction.setFastmathAttr(arith::FastMathFlagsAttr::get(
+        ctx, reduction.getFastmath() | arith::FastMathFlags::reassoc));
   });
   DominanceInfo dominance(func);
   eliminateCommonSubExpressions(rewriter, dominance, func);

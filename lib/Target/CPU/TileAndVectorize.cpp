@@ -149,6 +149,12 @@ struct TilePlan {
   std::optional<unsigned> partialReductionDim;
   /// The target's vector width, for the partial-reduction split.
   int64_t vectorWidth = 1;
+  /// Elementwise consumers (activations, residual adds) are fused into the
+  /// outer tile loop, so that they run on the tile while it is in registers.
+  bool fuseConsumers = false;
+  /// Order of the outer tile loops (a permutation of the iteration
+  /// dimensions; empty keeps the op's order).
+  SmallVector<int64_t> interchange;
 };
 
 class TilePlanner {
@@ -208,12 +214,18 @@ private:
     p.window = true;
     p.outer.assign(ranges.size(), 0);
     p.inner.assign(ranges.size(), 0);
+    // Loops in output order (channels outside rows), so that a channel's
+    // input rows are reused from cache by the next output row.
     for (unsigned i = 0; i < rank; ++i) {
       std::optional<unsigned> d = initResultDim(op, i);
       if (!d)
         return std::nullopt;
       p.outer[*d] = 1;
+      p.interchange.push_back(*d);
     }
+    for (unsigned d = 0, e = ranges.size(); d < e; ++d)
+      if (!llvm::is_contained(p.interchange, d))
+        p.interchange.push_back(d);
     int64_t owTile = vectorTile(ranges[*owDim], 2);
     p.outer[*owDim] = owTile;
     int64_t channelTile = 1;
@@ -223,6 +235,7 @@ private:
       channelTile = largestDivisorAtMost(ranges[*chDim], budget);
     }
     p.outer[*chDim] = channelTile;
+    p.fuseConsumers = true;
     return p;
   }
 
@@ -253,6 +266,7 @@ private:
     p.outer[n] = nTile;
     for (unsigned k : dims->k)
       p.inner[k] = 1;
+    p.fuseConsumers = true;
     return p;
   }
 
@@ -541,6 +555,25 @@ bool isFusableInitProducer(Operation *producer) {
          producer->getNumResults() == 1;
 }
 
+/// Returns true if `consumer` may be fused into the outer tile loop that
+/// produces its operand `value`: a statically shaped, all-parallel linalg op
+/// with a single result, reading `value` with the same map as it writes its
+/// result (so that the producer's tile is exactly the consumer's tile).
+bool isFusableElementwiseConsumer(linalg::LinalgOp consumer, Value value) {
+  if (!hasStaticTensorSemantics(consumer) || consumer->getNumResults() != 1 ||
+      consumer.getNumParallelLoops() != consumer.getNumLoops())
+    return false;
+  AffineMap resultMap =
+      consumer.getMatchingIndexingMap(consumer.getDpsInitOperand(0));
+  if (!resultMap.isPermutation())
+    return false;
+  for (OpOperand *input : consumer.getDpsInputOperands())
+    if (input->get() == value &&
+        consumer.getMatchingIndexingMap(input) != resultMap)
+      return false;
+  return value.getType() == consumer->getResult(0).getType();
+}
+
 /// Tiles `op` according to `plan` and marks the innermost tiles for
 /// vectorization. Returns failure (leaving `op` untouched) if tiling fails.
 LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
@@ -555,6 +588,8 @@ LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
 
   scf::SCFTilingOptions outerOptions;
   outerOptions.setTileSizes(getAsIndexOpFoldResult(ctx, plan.outer));
+  if (!plan.interchange.empty())
+    outerOptions.setInterchange(plan.interchange);
   scf::SCFTileAndFuseOptions fuseOptions;
   fuseOptions.setTilingOptions(outerOptions);
   fuseOptions.setFusionControlFn(
@@ -583,6 +618,28 @@ LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
   for (Operation *fused : outer->tiledAndFusedOps)
     if (fused != tiled)
       fused->setAttr(kVectorizeAttr, UnitAttr::get(ctx));
+
+  // Pull a chain of elementwise consumers into the tile loop.
+  if (plan.fuseConsumers && !outer->loops.empty() &&
+      outer->loops.front()->getNumResults() == 1) {
+    for (int chain = 0; chain < 4; ++chain) {
+      Operation *outermost = outer->loops.front();
+      Value produced = outermost->getResult(outermost->getNumResults() - 1);
+      if (!produced.hasOneUse())
+        break;
+      auto consumer =
+          dyn_cast<linalg::LinalgOp>(*produced.getUsers().begin());
+      if (!consumer || !isFusableElementwiseConsumer(consumer, produced))
+        break;
+      rewriter.setInsertionPoint(consumer);
+      FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
+          scf::tileAndFuseConsumer(rewriter, consumer, outer->loops);
+      if (failed(fused))
+        break;
+      for (Operation *t : fused->tiledOps)
+        t->setAttr(kVectorizeAttr, UnitAttr::get(ctx));
+    }
+  }
 
   SmallVector<int64_t> innerSizes = plan.inner;
   std::optional<unsigned> partialDim = plan.partialReductionDim;
@@ -712,13 +769,14 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
   Value kernel = pooling ? Value() : op.getDpsInputs()[1];
   auto kType = cast<RankedTensorType>(op.getDpsInputs()[1].getType());
 
-  // Window geometry from the op's attributes.
-  auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides");
-  auto dilations = op->getAttrOfType<DenseIntElementsAttr>("dilations");
-  if (!strides || !dilations)
+  // Window geometry from the op's attributes (absent means 1).
+  SmallVector<int64_t> s = {1, 1}, d = {1, 1};
+  if (auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides"))
+    s = llvm::to_vector(strides.getValues<int64_t>());
+  if (auto dilations = op->getAttrOfType<DenseIntElementsAttr>("dilations"))
+    d = llvm::to_vector(dilations.getValues<int64_t>());
+  if (s.size() != 2 || d.size() != 2)
     return failure();
-  SmallVector<int64_t> s(strides.getValues<int64_t>());
-  SmallVector<int64_t> d(dilations.getValues<int64_t>());
   int64_t rank = outType.getRank();
   ArrayRef<int64_t> outShape = outType.getShape();
   int64_t owTile = outShape[rank - 1];
@@ -1034,6 +1092,59 @@ void applyWithCanonicalization(func::FuncOp func, RewritePatternSet &&patterns) 
   (void)applyPatternsGreedily(func, std::move(patterns), boundedConfig(func));
 }
 
+/// Returns true if the loop-carried tensor `v` is only ever written (vector
+/// or slice writes, nested loops that only write it) on its way to the
+/// yield of its loop: nothing reads what was written.
+bool isWriteOnlyTensor(Value v) {
+  for (OpOperand &use : v.getUses()) {
+    Operation *user = use.getOwner();
+    if (isa<scf::YieldOp>(user))
+      continue;
+    if (auto write = dyn_cast<vector::TransferWriteOp>(user)) {
+      if (&use != &write.getBaseMutable() || !isWriteOnlyTensor(write.getResult()))
+        return false;
+      continue;
+    }
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(user)) {
+      if (&use != &insert.getDestMutable() ||
+          !isWriteOnlyTensor(insert.getResult()))
+        return false;
+      continue;
+    }
+    if (auto loop = dyn_cast<scf::ForOp>(user)) {
+      auto loopLike = cast<LoopLikeOpInterface>(loop.getOperation());
+      BlockArgument arg = loopLike.getTiedLoopRegionIterArg(&use);
+      if (!arg || !isWriteOnlyTensor(arg) ||
+          !isWriteOnlyTensor(loopLike.getTiedLoopResult(&use)))
+        return false;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/// Stops carrying loop results that nobody uses and that the loop body only
+/// writes (the producer of a fused consumer): the writes become dead and are
+/// erased instead of filling a whole buffer that is never read. Returns true
+/// if a loop changed.
+bool dropWriteOnlyLoopResults(func::FuncOp func) {
+  bool changed = false;
+  func.walk([&](scf::ForOp loop) {
+    auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+    for (auto [result, arg, yielded] :
+         llvm::zip(loop.getResults(), loop.getRegionIterArgs(),
+                   yield->getOpOperands())) {
+      if (!result.use_empty() || !isa<RankedTensorType>(arg.getType()) ||
+          yielded.get() == arg || !isWriteOnlyTensor(arg))
+        continue;
+      yielded.set(arg);
+      changed = true;
+    }
+  });
+  return changed;
+}
+
 /// Rewrites the n-D vector iter_args of `loop` (register-tile accumulators)
 /// into one 1-D vector per row, so that no n-D aggregate is carried around
 /// the loop (LLVM keeps 1-D vectors in registers, n-D arrays of vectors
@@ -1219,12 +1330,10 @@ void QccTileAndVectorizePass::vectorizeMarkedOps(func::FuncOp func) {
     if (!hasStaticTensorSemantics(op))
       continue;
     rewriter.setInsertionPoint(op);
-    if (window) {
-      // The micro-kernel needs the full-width tile; fall through to the
-      // generic vectorizer only for ops it cannot handle.
-      if (succeeded(vectorizeWindowTile(rewriter, op)))
-        continue;
-    }
+    // Windowed tiles the micro-kernel cannot handle fall back to the generic
+    // vectorizer, whose volume cap keeps them scalar in practice.
+    if (window && succeeded(vectorizeWindowTile(rewriter, op)))
+      continue;
     FailureOr<SmallVector<int64_t>> ranges = getStaticRanges(op);
     if (failed(ranges))
       continue;
@@ -1255,6 +1364,34 @@ void QccTileAndVectorizePass::vectorizeMarkedOps(func::FuncOp func) {
 void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
   MLIRContext *ctx = func.getContext();
   IRRewriter rewriter(ctx);
+
+  // 0. Split n-D elementwise ops (fused consumers applied to a whole
+  //    register tile) into rows before the tile vectors are forwarded into
+  //    them: the rows then fold straight to the accumulators.
+  {
+    auto rowShape = [](Operation *op) -> std::optional<SmallVector<int64_t>> {
+      if (!OpTrait::hasElementwiseMappableTraits(op) ||
+          op->getNumResults() != 1)
+        return std::nullopt;
+      auto vt = dyn_cast<VectorType>(op->getResult(0).getType());
+      if (!vt || vt.getRank() < 2 || vt.isScalable())
+        return std::nullopt;
+      SmallVector<int64_t> shape(vt.getRank() - 1, 1);
+      shape.push_back(vt.getShape().back());
+      return shape;
+    };
+    SmallVector<Operation *> toUnroll;
+    func.walk([&](Operation *op) {
+      if (rowShape(op))
+        toUnroll.push_back(op);
+    });
+    RewritePatternSet patterns(ctx);
+    vector::populateVectorUnrollPatterns(
+        patterns, vector::UnrollVectorOptions().setNativeShapeFn(rowShape));
+    (void)applyOpPatternsGreedily(
+        toUnroll, std::move(patterns),
+        boundedConfig(func).setStrictness(GreedyRewriteStrictness::ExistingOps));
+  }
 
   // 1. Fold tensor slices into the transfers (while the vectors still have
   //    the rank of the tiles), so that results are written straight into the
@@ -1408,6 +1545,11 @@ void QccTileAndVectorizePass::runOnOperation() {
     op->removeAttr(kVectorizeAttr);
     op->removeAttr(kWindowAttr);
   });
+  // Fused producers whose results nobody reads any more stop being written;
+  // one loop level comes free per round.
+  for (int round = 0; round < 4 && dropWriteOnlyLoopResults(func); ++round)
+    applyWithCanonicalization(func, RewritePatternSet(ctx));
+
   // The partial reductions already reassociate float sums and products;
   // let the final horizontal reductions use a shuffle tree instead of a
   // chain of W dependent adds.

@@ -244,3 +244,38 @@ func.func @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
   } -> tensor<?xf32>
   return %0 : tensor<?xf32>
 }
+
+// -----
+
+// Tests that a bias broadcast (the conv's init) and a trailing activation
+// are fused into the convolution's tile loop: the bias becomes the initial
+// accumulators, the clamp is applied to the accumulators, and the raw
+// convolution result is never written.
+
+// CHECK-LABEL: func.func @conv_bias_relu6
+// CHECK-NOT:     linalg.
+// CHECK:         scf.for
+// AVX2:            arith.maximumf {{.*}} : vector<8xf32>
+// AVX2:            arith.minimumf {{.*}} : vector<8xf32>
+// AVX512:          arith.maximumf {{.*}} : vector<16xf32>
+// AVX512:          arith.minimumf {{.*}} : vector<16xf32>
+// CHECK:           vector.transfer_write
+// CHECK-NOT:     scf.for
+// CHECK:         return
+func.func @conv_bias_relu6(%in: tensor<1x2x10x18xf32>, %k: tensor<4x2x3x3xf32>, %bias: tensor<4xf32>) -> tensor<1x4x8x16xf32> {
+  %e = tensor.empty() : tensor<1x4x8x16xf32>
+  %b = linalg.broadcast ins(%bias : tensor<4xf32>) outs(%e : tensor<1x4x8x16xf32>) dimensions = [0, 2, 3]
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %k : tensor<1x2x10x18xf32>, tensor<4x2x3x3xf32>) outs(%b : tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32>
+  %e2 = tensor.empty() : tensor<1x4x8x16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%0 : tensor<1x4x8x16xf32>) outs(%e2 : tensor<1x4x8x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %six = arith.constant 6.0 : f32
+    %v = arith.maximumf %x, %z : f32
+    %w = arith.minimumf %v, %six : f32
+    linalg.yield %w : f32
+  } -> tensor<1x4x8x16xf32>
+  return %r : tensor<1x4x8x16xf32>
+}

@@ -32,8 +32,11 @@ def QccTileAndVectorizePass : Pass<"qcc-tile-and-vectorize", "mlir::func::FuncOp
       horizontally once.
 
     Init producers (fills, broadcast biases) are fused into their consumer's
-    tiles. Ops that cannot be vectorized stay scalar. Only FMA contraction and
-    the partial reductions change the rounding.
+    tiles, and chains of elementwise consumers of a convolution or matmul
+    (activations, residual adds) into its tile loop, so they are applied to
+    the accumulators before the tile is stored. Ops that cannot be vectorized
+    stay scalar. Only FMA contraction and the partial reductions change the
+    rounding.
 
     Example (vector-width=8):
 

@@ -20,11 +20,19 @@
 //    but the vectorized one, which gets up to 4 x vector-width elements, and
 //    vectorized with linalg::vectorize.
 //
+// Init producers (fills, broadcast biases) are fused into the tiles of their
+// consumer, and chains of elementwise consumers of convolutions and matmuls
+// (activations, residual adds) into the producer's tile loop. Before tiling,
+// dimensions contiguous in every operand of a generic are collapsed, 1x1
+// convolutions become matmuls and constant pads become a fill plus vector
+// copies.
+//
 // Afterwards every vector op is lowered to the 1-D forms that
 // convert-vector-to-llvm handles (transfers unrolled to rank 1, contractions
-// to FMAs, multi-reductions to vector.reduction, transposes to shuffles).
-// Ops that cannot be vectorized stay scalar (they are still tiled, which is
-// harmless); nothing here changes the numerics except FMA contraction.
+// to FMAs, multi-reductions to vector.reduction, transposes to shuffles) and
+// unrolled to native vector<W> registers. Ops that cannot be vectorized stay
+// scalar (they are still tiled, which is harmless); the numerics change only
+// by FMA contraction and by the reassociated partial reductions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -159,7 +167,8 @@ struct TilePlan {
 
 class TilePlanner {
 public:
-  explicit TilePlanner(int64_t vectorWidth) : w(std::max<int64_t>(1, vectorWidth)) {}
+  explicit TilePlanner(int64_t vectorWidth)
+      : w(std::max<int64_t>(1, vectorWidth)) {}
 
   std::optional<TilePlan> plan(linalg::LinalgOp op) const {
     if (!hasStaticTensorSemantics(op) || op.getNumDpsInits() == 0)
@@ -251,7 +260,8 @@ private:
     if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
         dims->k.empty())
       return std::nullopt;
-    int64_t rank = cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank();
+    int64_t rank =
+        cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank();
     if (initResultDim(op, rank - 1) != dims->n.front())
       return std::nullopt;
     unsigned m = dims->m.front(), n = dims->n.front();
@@ -366,8 +376,8 @@ void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
     ReassociationIndices candidate = groups.back();
     candidate.push_back(d);
     bool ok = iters[d] == iters[candidate.front()] &&
-              !(keepResultShapes && (resultDims.contains(d) ||
-                                     resultDims.contains(d - 1))) &&
+              !(keepResultShapes &&
+                (resultDims.contains(d) || resultDims.contains(d - 1))) &&
               llvm::all_of(maps, [&](AffineMap map) {
                 return linalg::isDimSequencePreserved(map, candidate);
               });
@@ -416,12 +426,12 @@ void convertPointwiseConvToMatmul(RewriterBase &rewriter,
   Value in = tensor::CollapseShapeOp::create(
       rewriter, loc, RankedTensorType::get({c, hw}, elt), conv.getInputs()[0],
       inMap);
-  Value k = tensor::CollapseShapeOp::create(
-      rewriter, loc, RankedTensorType::get({f, c}, elt), conv.getInputs()[1],
-      kMap);
+  Value k = tensor::CollapseShapeOp::create(rewriter, loc,
+                                            RankedTensorType::get({f, c}, elt),
+                                            conv.getInputs()[1], kMap);
   Value out = tensor::CollapseShapeOp::create(
-      rewriter, loc, RankedTensorType::get({f, hw}, elt),
-      conv.getOutputs()[0], inMap);
+      rewriter, loc, RankedTensorType::get({f, hw}, elt), conv.getOutputs()[0],
+      inMap);
   auto mm = linalg::MatmulOp::create(rewriter, loc, TypeRange{out.getType()},
                                      ValueRange{k, in}, ValueRange{out});
   Value result = tensor::ExpandShapeOp::create(rewriter, loc, outType,
@@ -449,15 +459,15 @@ Value emitVectorCopy(RewriterBase &rewriter, Location loc, Value source,
     auto indices = [&](Value col, bool dst) {
       SmallVector<Value> idx;
       for (auto [d, iv] : llvm::enumerate(ivs))
-        idx.push_back(dst && offsets[d] != 0
-                          ? arith::AddIOp::create(rewriter, loc, iv,
-                                                  cst(offsets[d]))
-                                .getResult()
-                          : iv);
-      idx.push_back(dst ? arith::AddIOp::create(rewriter, loc, col,
-                                                cst(offsets.back()))
-                              .getResult()
-                        : col);
+        idx.push_back(
+            dst && offsets[d] != 0
+                ? arith::AddIOp::create(rewriter, loc, iv, cst(offsets[d]))
+                      .getResult()
+                : iv);
+      idx.push_back(
+          dst ? arith::AddIOp::create(rewriter, loc, col, cst(offsets.back()))
+                    .getResult()
+              : col);
       return idx;
     };
     auto copyChunk = [&](Value col, int64_t size, Value into) -> Value {
@@ -478,8 +488,8 @@ Value emitVectorCopy(RewriterBase &rewriter, Location loc, Value source,
                                      cst(step), ValueRange{acc});
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(loop.getBody());
-      Value next = copyChunk(loop.getInductionVar(), step,
-                             loop.getRegionIterArgs()[0]);
+      Value next =
+          copyChunk(loop.getInductionVar(), step, loop.getRegionIterArgs()[0]);
       scf::YieldOp::create(rewriter, loc, next);
       rewriter.setInsertionPointAfter(loop);
       acc = loop.getResult(0);
@@ -593,9 +603,8 @@ LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
   scf::SCFTileAndFuseOptions fuseOptions;
   fuseOptions.setTilingOptions(outerOptions);
   fuseOptions.setFusionControlFn(
-      [&](tensor::ExtractSliceOp, OpResult producer,
-          bool isDestination) -> std::optional<
-                                  scf::SCFTileAndFuseOptions::ControlFnResult> {
+      [&](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         if (!isDestination || !fusable.contains(producer.getOwner()))
           return std::nullopt;
         return scf::SCFTileAndFuseOptions::ControlFnResult{};
@@ -627,8 +636,7 @@ LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
       Value produced = outermost->getResult(outermost->getNumResults() - 1);
       if (!produced.hasOneUse())
         break;
-      auto consumer =
-          dyn_cast<linalg::LinalgOp>(*produced.getUsers().begin());
+      auto consumer = dyn_cast<linalg::LinalgOp>(*produced.getUsers().begin());
       if (!consumer || !isFusableElementwiseConsumer(consumer, produced))
         break;
       rewriter.setInsertionPoint(consumer);
@@ -652,8 +660,8 @@ LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
     int64_t size = succeeded(ranges) ? (*ranges)[*partialDim] : 0;
     int64_t main = size / plan.vectorWidth * plan.vectorWidth;
     int64_t tile = 0;
-    for (int64_t t = plan.vectorWidth; t <= innerSizes[*partialDim] && t <= main;
-         t += plan.vectorWidth)
+    for (int64_t t = plan.vectorWidth;
+         t <= innerSizes[*partialDim] && t <= main; t += plan.vectorWidth)
       if (main % t == 0)
         tile = t;
     if (tile == 0) {
@@ -661,9 +669,9 @@ LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
     } else {
       if (main < size) {
         rewriter.setInsertionPoint(tiled);
-        auto [first, second] = linalg::splitOp(
-            rewriter, cast<TilingInterface>(tiled), *partialDim,
-            rewriter.getIndexAttr(main));
+        auto [first, second] =
+            linalg::splitOp(rewriter, cast<TilingInterface>(tiled), *partialDim,
+                            rewriter.getIndexAttr(main));
         if (!first || !second)
           return success();
         second->setAttr(kVectorizeAttr, UnitAttr::get(ctx));
@@ -682,8 +690,8 @@ LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
               ReductionTilingStrategy::PartialReductionOuterReduction)
           .setReductionDims({*partialDim});
     rewriter.setInsertionPoint(tiled);
-    FailureOr<scf::SCFTilingResult> inner = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(tiled), innerOptions);
+    FailureOr<scf::SCFTilingResult> inner =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(tiled), innerOptions);
     if (failed(inner) && partialDim) {
       // Not a recognizable combiner: keep the reduction order instead.
       innerOptions.setReductionTilingStrategy(
@@ -708,9 +716,6 @@ LogicalResult tileRoot(RewriterBase &rewriter, linalg::LinalgOp op,
   return success();
 }
 
-/// Returns the constant value of `ofr`, if any.
-std::optional<int64_t> constantOf(Value v) { return getConstantIntValue(v); }
-
 /// Peels the last partial iteration off every scf.for whose static trip
 /// count does not divide evenly, so that all tiles but one per loop are full
 /// and every tile has a static shape.
@@ -721,17 +726,16 @@ void peelPartialTiles(RewriterBase &rewriter, func::FuncOp func) {
     SmallVector<scf::ForOp> loops;
     func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops) {
-      std::optional<int64_t> lb = constantOf(loop.getLowerBound());
-      std::optional<int64_t> ub = constantOf(loop.getUpperBound());
-      std::optional<int64_t> step = constantOf(loop.getStep());
+      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+      std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+      std::optional<int64_t> step = getConstantIntValue(loop.getStep());
       if (!lb || !ub || !step || *step <= 1)
         continue;
       int64_t span = *ub - *lb;
       if (span <= *step || span % *step == 0)
         continue;
       scf::ForOp partial;
-      if (succeeded(
-              scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial)))
+      if (succeeded(scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial)))
         changed = true;
     }
   }
@@ -754,8 +758,7 @@ void peelPartialTiles(RewriterBase &rewriter, func::FuncOp func) {
 /// The payload is the op's own scalar region applied to vectors, so the
 /// element types and combining functions (FMA, max, sum, integer extension)
 /// are exactly the op's.
-LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
-                                  linalg::LinalgOp op) {
+LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
   if (!hasStaticTensorSemantics(op) || !hasElementwisePayload(op))
     return failure();
   Location loc = op.getLoc();
@@ -842,16 +845,16 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
     int64_t sw = s[1];
     if (sw == 1) {
       auto vt = VectorType::get({owTile}, inElt);
-      return vector::TransferReadOp::create(
-          rewriter, loc, vt, input, inIndices(c, row, col), pad,
-          ArrayRef<bool>{true});
+      return vector::TransferReadOp::create(rewriter, loc, vt, input,
+                                            inIndices(c, row, col), pad,
+                                            ArrayRef<bool>{true});
     }
     int64_t avail = inType.getDimSize(inType.getRank() - 1) - col;
     int64_t len = std::min(owTile * sw, avail);
     auto vt = VectorType::get({len}, inElt);
-    Value wide = vector::TransferReadOp::create(
-        rewriter, loc, vt, input, inIndices(c, row, col), pad,
-        ArrayRef<bool>{true});
+    Value wide = vector::TransferReadOp::create(rewriter, loc, vt, input,
+                                                inIndices(c, row, col), pad,
+                                                ArrayRef<bool>{true});
     SmallVector<int64_t> mask;
     for (int64_t i = 0; i < owTile; ++i)
       mask.push_back(i * sw);
@@ -870,20 +873,20 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
       for (Value operand : inner.getOperands())
         if (!map.contains(operand)) {
           // Scalars from above: broadcast.
-          map.map(operand, vector::BroadcastOp::create(
-                               rewriter, loc,
-                               VectorType::get({owTile}, operand.getType()),
-                               operand));
+          map.map(operand,
+                  vector::BroadcastOp::create(
+                      rewriter, loc,
+                      VectorType::get({owTile}, operand.getType()), operand));
         }
       Operation *clone = rewriter.clone(inner, map);
       // Let LLVM fuse the multiply-add into an FMA, as the matmul lowering
       // does.
       if (auto fmf = dyn_cast<arith::ArithFastMathInterface>(clone))
-        clone->setAttr(fmf.getFastMathAttrName(),
-                       arith::FastMathFlagsAttr::get(
-                           rewriter.getContext(),
-                           fmf.getFastMathFlagsAttr().getValue() |
-                               arith::FastMathFlags::contract));
+        clone->setAttr(
+            fmf.getFastMathAttrName(),
+            arith::FastMathFlagsAttr::get(
+                rewriter.getContext(), fmf.getFastMathFlagsAttr().getValue() |
+                                           arith::FastMathFlags::contract));
       Type scalar = inner.getResult(0).getType();
       clone->getResult(0).setType(VectorType::get({owTile}, scalar));
       map.map(inner.getResult(0), clone->getResult(0));
@@ -904,8 +907,8 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
       rewriter, loc, tileVecType, init, tileIndices, outPad, tileInBounds);
   SmallVector<Value> accs;
   for (int64_t f = 0; f < numChannels; ++f)
-    accs.push_back(vector::ExtractOp::create(rewriter, loc, tile,
-                                             rowPosition(f)));
+    accs.push_back(
+        vector::ExtractOp::create(rewriter, loc, tile, rowPosition(f)));
 
   // Emits the unrolled (kh, kw) window for reduction channel `c`.
   auto emitWindow = [&](Value c, SmallVector<Value> &accVals) {
@@ -916,8 +919,8 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter,
           Value k;
           if (pooling) {
             // Pooling payloads ignore the window operand; feed a zero.
-            k = arith::ConstantOp::create(
-                rewriter, loc, outVecType, rewriter.getZeroAttr(outVecType));
+            k = arith::ConstantOp::create(rewriter, loc, outVecType,
+                                          rewriter.getZeroAttr(outVecType));
             if (kElt != outElt)
               k = vector::BroadcastOp::create(
                   rewriter, loc, VectorType::get({owTile}, kElt),
@@ -993,12 +996,10 @@ struct ScalarizeStridedTransferRead
       return failure();
     Location loc = read.getLoc();
     SmallVector<Value> elements;
-    for (int64_t i = 0, e = read.getVectorType().getNumElements(); i < e;
-         ++i) {
+    for (int64_t i = 0, e = read.getVectorType().getNumElements(); i < e; ++i) {
       SmallVector<Value> indices(read.getIndices());
       indices[*dim] = affine::AffineApplyOp::create(
-          rewriter, loc,
-          AffineMap::get(1, 0, rewriter.getAffineDimExpr(0) + i),
+          rewriter, loc, AffineMap::get(1, 0, rewriter.getAffineDimExpr(0) + i),
           ValueRange{indices[*dim]});
       elements.push_back(
           tensor::ExtractOp::create(rewriter, loc, read.getBase(), indices));
@@ -1025,8 +1026,7 @@ struct ScalarizeStridedTransferWrite
          ++i) {
       SmallVector<Value> indices(write.getIndices());
       indices[*dim] = affine::AffineApplyOp::create(
-          rewriter, loc,
-          AffineMap::get(1, 0, rewriter.getAffineDimExpr(0) + i),
+          rewriter, loc, AffineMap::get(1, 0, rewriter.getAffineDimExpr(0) + i),
           ValueRange{indices[*dim]});
       Value element =
           vector::ExtractOp::create(rewriter, loc, write.getVector(), i);
@@ -1083,7 +1083,8 @@ GreedyRewriteConfig boundedConfig(func::FuncOp func) {
 }
 
 /// Applies `patterns` (plus canonicalizations) to `func`.
-void applyWithCanonicalization(func::FuncOp func, RewritePatternSet &&patterns) {
+void applyWithCanonicalization(func::FuncOp func,
+                               RewritePatternSet &&patterns) {
   MLIRContext *ctx = func.getContext();
   for (Dialect *dialect : ctx->getLoadedDialects())
     dialect->getCanonicalizationPatterns(patterns);
@@ -1101,7 +1102,8 @@ bool isWriteOnlyTensor(Value v) {
     if (isa<scf::YieldOp>(user))
       continue;
     if (auto write = dyn_cast<vector::TransferWriteOp>(user)) {
-      if (&use != &write.getBaseMutable() || !isWriteOnlyTensor(write.getResult()))
+      if (&use != &write.getBaseMutable() ||
+          !isWriteOnlyTensor(write.getResult()))
         return false;
       continue;
     }
@@ -1184,8 +1186,8 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop,
     if (vt.getRank() == 1) {
       for (int64_t off = 0; off < vt.getNumElements(); off += width)
         out.push_back(vector::ExtractStridedSliceOp::create(
-            rewriter, loc, v, ArrayRef<int64_t>{off},
-            ArrayRef<int64_t>{width}, ArrayRef<int64_t>{1}));
+            rewriter, loc, v, ArrayRef<int64_t>{off}, ArrayRef<int64_t>{width},
+            ArrayRef<int64_t>{1}));
       return;
     }
     for (const SmallVector<int64_t> &pos : rowPositions(vt))
@@ -1243,8 +1245,8 @@ void splitVectorIterArgs(RewriterBase &rewriter, scf::ForOp loop,
     else
       newYields.push_back(v);
   }
-  rewriter.modifyOpInPlace(yield,
-                           [&] { yield.getResultsMutable().assign(newYields); });
+  rewriter.modifyOpInPlace(
+      yield, [&] { yield.getResultsMutable().assign(newYields); });
   rewriter.setInsertionPointAfter(newLoop);
   SmallVector<Value> results;
   for (unsigned i = 0; i < numOld; ++i) {
@@ -1347,11 +1349,11 @@ void QccTileAndVectorizePass::vectorizeMarkedOps(func::FuncOp func) {
       continue;
     bool contraction = linalg::isaContractionOpInterface(op) &&
                        isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
-    FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
-        rewriter, op, {}, {}, /*vectorizeNDExtract=*/true,
-        /*flatten1DDepthwiseConv=*/false,
-        /*assumeDynamicDimsMatchVecSizes=*/false,
-        /*createNamedContraction=*/contraction);
+    FailureOr<linalg::VectorizationResult> result =
+        linalg::vectorize(rewriter, op, {}, {}, /*vectorizeNDExtract=*/true,
+                          /*flatten1DDepthwiseConv=*/false,
+                          /*assumeDynamicDimsMatchVecSizes=*/false,
+                          /*createNamedContraction=*/contraction);
     if (failed(result))
       continue;
     if (op->getNumResults() == 0)
@@ -1388,9 +1390,9 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
     RewritePatternSet patterns(ctx);
     vector::populateVectorUnrollPatterns(
         patterns, vector::UnrollVectorOptions().setNativeShapeFn(rowShape));
-    (void)applyOpPatternsGreedily(
-        toUnroll, std::move(patterns),
-        boundedConfig(func).setStrictness(GreedyRewriteStrictness::ExistingOps));
+    (void)applyOpPatternsGreedily(toUnroll, std::move(patterns),
+                                  boundedConfig(func).setStrictness(
+                                      GreedyRewriteStrictness::ExistingOps));
   }
 
   // 1. Fold tensor slices into the transfers (while the vectors still have
@@ -1445,13 +1447,11 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
   // canonicalizations, which would fold the unrolled pieces back together.
   {
     RewritePatternSet patterns(ctx);
-    populateVectorToSCFConversionPatterns(
-        patterns, VectorTransferToSCFOptions()
-                      .enableFullUnroll()
-                      .enableLowerTensors()
-                      .setTargetRank(1));
-    (void)applyPatternsGreedily(func, std::move(patterns),
-                                boundedConfig(func));
+    populateVectorToSCFConversionPatterns(patterns, VectorTransferToSCFOptions()
+                                                        .enableFullUnroll()
+                                                        .enableLowerTensors()
+                                                        .setTargetRank(1));
+    (void)applyPatternsGreedily(func, std::move(patterns), boundedConfig(func));
   }
   {
     RewritePatternSet patterns(ctx);
@@ -1479,13 +1479,12 @@ void QccTileAndVectorizePass::lowerVectorOps(func::FuncOp func) {
     });
     RewritePatternSet patterns(ctx);
     vector::populateVectorUnrollPatterns(
-        patterns, vector::UnrollVectorOptions().setNativeShapeFn(
-                      [width](Operation *op) {
-                        return nativeVectorShape(op, width);
-                      }));
-    (void)applyOpPatternsGreedily(
-        toUnroll, std::move(patterns),
-        boundedConfig(func).setStrictness(GreedyRewriteStrictness::ExistingOps));
+        patterns,
+        vector::UnrollVectorOptions().setNativeShapeFn(
+            [width](Operation *op) { return nativeVectorShape(op, width); }));
+    (void)applyOpPatternsGreedily(toUnroll, std::move(patterns),
+                                  boundedConfig(func).setStrictness(
+                                      GreedyRewriteStrictness::ExistingOps));
   }
   applyWithCanonicalization(func, RewritePatternSet(ctx));
 }

@@ -65,6 +65,9 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   bo.bufferAlignment = 64;
   pm.addPass(bufferization::createOneShotBufferizePass(bo));
+  // Canonicalize first so results produced by loops are recognized as the
+  // returned allocation and written straight into the out parameter.
+  pm.addPass(createCanonicalizerPass());
   bufferization::BufferResultsToOutParamsPassOptions ro;
   ro.modifyPublicFunctions = true;
   ro.hoistStaticAllocs = true;

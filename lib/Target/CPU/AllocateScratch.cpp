@@ -182,8 +182,12 @@ struct QccAllocateScratchPass
                   IntegerAttr::get(IntegerType::get(ctx, 64), arenaSize));
 
     // Strided copies would lower to a runtime library call (memrefCopy);
-    // turn them into linalg.copy, which becomes plain loops.
+    // turn them into linalg.copy, which becomes plain loops. Self-copies go.
     func.walk([&](memref::CopyOp copy) {
+      if (copy.getSource() == copy.getTarget()) {
+        copy.erase(); // a self-copy left by bufferization
+        return;
+      }
       auto src = cast<MemRefType>(copy.getSource().getType());
       auto dst = cast<MemRefType>(copy.getTarget().getType());
       if (src.getLayout().isIdentity() && dst.getLayout().isIdentity())

@@ -323,7 +323,11 @@ private:
       int64_t size = i == vecDim ? vectorTile(ranges[i], 4) : 1;
       (parallel ? p.outer : p.inner)[i] = size;
     }
-    if (horizontal && numReductions == 1 && ranges[vecDim] > w)
+    // Partial-reduction tiling (upstream) does not offset linalg.index in
+    // the tiled body, so bodies that read their position keep the full
+    // reduction order.
+    bool readsIndex = !op.getBlock()->getOps<linalg::IndexOp>().empty();
+    if (horizontal && numReductions == 1 && ranges[vecDim] > w && !readsIndex)
       p.partialReductionDim = vecDim;
     p.vectorWidth = w;
     return p;

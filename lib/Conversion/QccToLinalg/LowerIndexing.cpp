@@ -1,0 +1,401 @@
+//===- LowerIndexing.cpp - qcc indexing ops to linalg ---------------------===//
+//
+// This file implements the lowering of qcc.arg_reduce, qcc.top_k,
+// qcc.cumsum and qcc.scatter.
+//
+// The first three become `linalg.generic` loop nests with a reduction
+// dimension, so that tiling and vectorization treat them like any other
+// reduction:
+//
+//   - arg_reduce carries the pair (best value, its index) through one
+//     reduction over the axis;
+//   - top_k first ranks every element along the axis (the number of
+//     elements that come before it in the (value, index) order, a reduction
+//     over a second copy of the axis), then picks for output slot r the
+//     element whose rank is r (a reduction over the axis again). That costs
+//     O(n^2 + n k) per row but is branch-free and needs no sort network;
+//   - cumsum reduces over a second copy of the axis with a triangular mask.
+//
+// scatter writes through data-dependent addresses, which no parallel loop
+// nest expresses; it becomes a sequential scf.for over the updates carrying
+// the result tensor, which one-shot bufferization turns into in-place
+// stores into a copy of `data`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineMap.h"
+
+using namespace mlir;
+using namespace qcc;
+
+namespace {
+
+/// Affine dims 0..rank-1 of a loop nest with `numDims` dims, with dim
+/// `axis` replaced by dim `replacement` (or dropped when it is -1).
+static AffineMap mapWithAxis(MLIRContext *ctx, int64_t numDims, int64_t rank,
+                             int64_t axis, int64_t replacement) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d != axis)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    else if (replacement >= 0)
+      exprs.push_back(getAffineDimExpr(replacement, ctx));
+  }
+  return AffineMap::get(numDims, 0, exprs, ctx);
+}
+
+/// `a` orders before `b`: a > b for `greater` (a < b otherwise). With
+/// `nanFirst` a NaN orders before every number, else after it.
+static Value orderedBefore(OpBuilder &b, Location loc, Value a, Value bv,
+                           bool greater, bool nanFirst, bool isUnsigned) {
+  if (isa<FloatType>(a.getType())) {
+    Value cmp = arith::CmpFOp::create(
+        b, loc, greater ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+        a, bv);
+    // A NaN `a` precedes a number `bv` (nanFirst), or a number `a` precedes
+    // a NaN `bv`.
+    Value aNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a, a);
+    Value bNan =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, bv, bv);
+    Value t = arith::ConstantIntOp::create(b, loc, 1, 1);
+    Value nanCase =
+        nanFirst ? arith::AndIOp::create(b, loc, aNan,
+                                        arith::XOrIOp::create(b, loc, bNan, t))
+                : arith::AndIOp::create(b, loc, bNan,
+                                        arith::XOrIOp::create(b, loc, aNan, t));
+    return arith::OrIOp::create(b, loc, cmp, nanCase);
+  }
+  arith::CmpIPredicate pred =
+      greater ? (isUnsigned ? arith::CmpIPredicate::ugt
+                            : arith::CmpIPredicate::sgt)
+              : (isUnsigned ? arith::CmpIPredicate::ult
+                            : arith::CmpIPredicate::slt);
+  return arith::CmpIOp::create(b, loc, pred, a, bv);
+}
+
+/// `a` and `b` are equal in the order (NaNs equal each other).
+static Value orderedEqual(OpBuilder &b, Location loc, Value a, Value bv) {
+  if (isa<FloatType>(a.getType())) {
+    Value eq = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a, bv);
+    Value aNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a, a);
+    Value bNan =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, bv, bv);
+    return arith::OrIOp::create(b, loc, eq,
+                                arith::AndIOp::create(b, loc, aNan, bNan));
+  }
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, bv);
+}
+
+/// The loop index of dimension `d` as i64.
+static Value indexI64(OpBuilder &b, Location loc, int64_t d) {
+  Value i = linalg::IndexOp::create(b, loc, d);
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(), i);
+}
+
+//===----------------------------------------------------------------------===//
+// arg_reduce
+//===----------------------------------------------------------------------===//
+
+/// One reduction over the axis with two accumulators, the best value so far
+/// and its index. Element i replaces the best when it orders strictly
+/// before it (first index) or not after it (last index). The value
+/// accumulator starts at the opposite extreme, so the first element always
+/// wins; for an all-extreme row the index stays 0 (first) or moves to the
+/// last element (last), as it should.
+struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ArgReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value input = adaptor.getInput();
+    auto inType = llvm::cast<RankedTensorType>(input.getType());
+    auto resultType = llvm::cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Type elem = inType.getElementType();
+    bool isUnsigned =
+        isUnsignedInteger(op.getInput().getType().getElementType());
+    bool greater = op.getKind() == ReduceKind::max;
+    bool last = op.getSelectLastIndex();
+    int64_t rank = inType.getRank(), axis = op.getAxis();
+
+    SmallVector<int64_t> reduced(inType.getShape());
+    reduced.erase(reduced.begin() + axis);
+    // The starting best value: the far end of the order, so that any element
+    // (a NaN included, which sorts above +inf) replaces it.
+    Value start = createExtremum(rewriter, loc, elem, /*max=*/!greater,
+                                 /*infinity=*/true, isUnsigned);
+    Value valInit = createFilled(rewriter, loc, reduced, start);
+    Value idxInit = createFilled(
+        rewriter, loc, reduced,
+        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI64Type(), 0));
+
+    SmallVector<AffineMap> maps = {
+        rewriter.getMultiDimIdentityMap(rank),
+        mapWithAxis(ctx, rank, rank, axis, -1),
+        mapWithAxis(ctx, rank, rank, axis, -1)};
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters[axis] = utils::IteratorType::reduction;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valInit.getType(), idxInit.getType()},
+        ValueRange{input}, ValueRange{valInit, idxInit}, maps, iters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], best = args[1], bestIdx = args[2];
+          Value before = orderedBefore(b, l, x, best, greater,
+                                       /*nanFirst=*/true, isUnsigned);
+          Value take = before;
+          if (last)
+            take = arith::OrIOp::create(b, l, before,
+                                        orderedEqual(b, l, x, best));
+          Value i = indexI64(b, l, axis);
+          Value v = arith::SelectOp::create(b, l, take, x, best);
+          Value iv = arith::SelectOp::create(b, l, take, i, bestIdx);
+          linalg::YieldOp::create(b, l, ValueRange{v, iv});
+        });
+    Value result = reshapeTo(rewriter, loc, generic.getResult(1), resultType);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// top_k
+//===----------------------------------------------------------------------===//
+
+struct TopKLowering : OpConversionPattern<TopKOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TopKOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value input = adaptor.getInput();
+    auto inType = llvm::cast<RankedTensorType>(input.getType());
+    auto valType = llvm::cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getValues().getType()));
+    auto idxType = llvm::cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getIndices().getType()));
+    Type elem = inType.getElementType();
+    Type i64 = rewriter.getI64Type();
+    bool isUnsigned =
+        isUnsignedInteger(op.getInput().getType().getElementType());
+    bool greater = op.getLargest();
+    int64_t rank = inType.getRank(), axis = op.getAxis();
+    int64_t numDims = rank + 1, extra = rank;
+
+    // rank[.., i, ..] = #{j : x[j] before x[i] or (x[j] == x[i], j < i)},
+    // a permutation of 0..n-1 along the axis.
+    Value zero64 = arith::ConstantIntOp::create(rewriter, loc, i64, 0);
+    Value rankInit = createFilled(rewriter, loc, inType.getShape(), zero64);
+    SmallVector<AffineMap> rankMaps = {
+        mapWithAxis(ctx, numDims, rank, axis, axis),
+        mapWithAxis(ctx, numDims, rank, axis, extra),
+        mapWithAxis(ctx, numDims, rank, axis, axis)};
+    SmallVector<utils::IteratorType> rankIters(numDims,
+                                               utils::IteratorType::parallel);
+    rankIters[extra] = utils::IteratorType::reduction;
+    Value ranks =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{rankInit.getType()},
+            ValueRange{input, input}, ValueRange{rankInit}, rankMaps, rankIters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value xi = args[0], xj = args[1], acc = args[2];
+              Value i = linalg::IndexOp::create(b, l, axis);
+              Value j = linalg::IndexOp::create(b, l, extra);
+              Value jFirst =
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, j, i);
+              Value tie = arith::AndIOp::create(
+                  b, l, orderedEqual(b, l, xj, xi), jFirst);
+              Value before = arith::OrIOp::create(
+                  b, l, orderedBefore(b, l, xj, xi, greater,
+                                            /*nanFirst=*/greater, isUnsigned), tie);
+              Value inc = arith::ExtUIOp::create(b, l, i64, before);
+              linalg::YieldOp::create(b, l,
+                                      ValueRange{arith::AddIOp::create(
+                                          b, l, acc, inc)});
+            })
+            .getResult(0);
+
+    // Output slot r along the axis takes the element of rank r.
+    Value valInit = createFilled(rewriter, loc, valType.getShape(),
+                                 createScalar(rewriter, loc, elem, 0));
+    Value idxInit = createFilled(rewriter, loc, idxType.getShape(), zero64);
+    SmallVector<AffineMap> pickMaps = {
+        mapWithAxis(ctx, numDims, rank, axis, extra),
+        mapWithAxis(ctx, numDims, rank, axis, extra),
+        mapWithAxis(ctx, numDims, rank, axis, axis),
+        mapWithAxis(ctx, numDims, rank, axis, axis)};
+    auto pick = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valType, idxType}, ValueRange{input, ranks},
+        ValueRange{valInit, idxInit}, pickMaps, rankIters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], r = args[1], accV = args[2], accI = args[3];
+          Value slot = indexI64(b, l, axis);
+          Value hit =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, r, slot);
+          Value v = arith::SelectOp::create(b, l, hit, x, accV);
+          Value iv =
+              arith::SelectOp::create(b, l, hit, indexI64(b, l, extra), accI);
+          linalg::YieldOp::create(b, l, ValueRange{v, iv});
+        });
+    rewriter.replaceOp(op, pick.getResults());
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// cumsum
+//===----------------------------------------------------------------------===//
+
+/// result[.., i, ..] = sum_j mask(i, j) * x[.., j, ..] with the triangular
+/// mask selected by `exclusive` and `reverse`.
+struct CumSumLowering : OpConversionPattern<CumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value input = adaptor.getInput();
+    auto type = llvm::cast<RankedTensorType>(input.getType());
+    Type elem = type.getElementType();
+    bool isFloat = isa<FloatType>(elem);
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    int64_t numDims = rank + 1, extra = rank;
+    arith::CmpIPredicate pred =
+        op.getReverse()
+            ? (op.getExclusive() ? arith::CmpIPredicate::ugt
+                                 : arith::CmpIPredicate::uge)
+            : (op.getExclusive() ? arith::CmpIPredicate::ult
+                                 : arith::CmpIPredicate::ule);
+
+    Value zero = createScalar(rewriter, loc, elem, 0);
+    Value init = createFilled(rewriter, loc, type.getShape(), zero);
+    SmallVector<AffineMap> maps = {mapWithAxis(ctx, numDims, rank, axis, extra),
+                                   mapWithAxis(ctx, numDims, rank, axis, axis)};
+    SmallVector<utils::IteratorType> iters(numDims,
+                                           utils::IteratorType::parallel);
+    iters[extra] = utils::IteratorType::reduction;
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ValueRange{input}, ValueRange{init},
+            maps, iters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value i = linalg::IndexOp::create(b, l, axis);
+              Value j = linalg::IndexOp::create(b, l, extra);
+              Value in = arith::CmpIOp::create(b, l, pred, j, i);
+              Value term = arith::SelectOp::create(
+                  b, l, in, args[0], createScalar(b, l, elem, 0));
+              Value sum =
+                  isFloat ? (Value)arith::AddFOp::create(b, l, args[1], term)
+                          : (Value)arith::AddIOp::create(b, l, args[1], term);
+              linalg::YieldOp::create(b, l, sum);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// scatter
+//===----------------------------------------------------------------------===//
+
+/// Flattens data to [M, S], indices to [U] and updates to [U, S], then
+///   for u in [0, U): row = wrap(indices[u]); for s in [0, S):
+///     acc[row, s] = combine(acc[row, s], updates[u, s])
+/// with the tensor carried through both loops. Indices are clamped into
+/// [0, M) after wrapping so that a bad run-time index cannot write outside
+/// the result.
+struct ScatterLowering : OpConversionPattern<ScatterOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ScatterOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto dType = llvm::cast<RankedTensorType>(adaptor.getData().getType());
+    auto iType = llvm::cast<RankedTensorType>(adaptor.getIndices().getType());
+    auto uType = llvm::cast<RankedTensorType>(adaptor.getUpdates().getType());
+    Type elem = dType.getElementType();
+    bool isUnsigned = isUnsignedInteger(op.getData().getType().getElementType());
+    bool indexUnsigned =
+        isUnsignedInteger(op.getIndices().getType().getElementType());
+    std::optional<BinaryKind> combine = op.getCombine();
+    int64_t m = dType.getDimSize(0);
+    int64_t s = m ? dType.getNumElements() / m : 0;
+    int64_t u = iType.getNumElements();
+
+    auto flatData = RankedTensorType::get({m, s}, elem);
+    Value acc = reshapeTo(rewriter, loc, adaptor.getData(), flatData);
+    Value idx = reshapeTo(
+        rewriter, loc, adaptor.getIndices(),
+        RankedTensorType::get({u}, iType.getElementType()));
+    Value upd = reshapeTo(rewriter, loc, adaptor.getUpdates(),
+                          RankedTensorType::get({u, s}, elem));
+    (void)uType;
+    if (u == 0 || dType.getNumElements() == 0) {
+      rewriter.replaceOp(op, adaptor.getData());
+      return success();
+    }
+
+    auto cst = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(rewriter, loc, v);
+    };
+    Value zero = cst(0), one = cst(1);
+    auto outer = scf::ForOp::create(
+        rewriter, loc, zero, cst(u), one, ValueRange{acc},
+        [&](OpBuilder &b, Location l, Value iu, ValueRange outerArgs) {
+          Value raw = tensor::ExtractOp::create(b, l, idx, ValueRange{iu});
+          Type indexType = b.getIndexType();
+          Value row =
+              indexUnsigned
+                  ? (Value)arith::IndexCastUIOp::create(b, l, indexType, raw)
+                  : (Value)arith::IndexCastOp::create(b, l, indexType, raw);
+          Value izero = arith::ConstantIndexOp::create(b, l, 0);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, row, izero);
+          Value wrapped = arith::AddIOp::create(
+              b, l, row, arith::ConstantIndexOp::create(b, l, m));
+          row = arith::SelectOp::create(b, l, negative, wrapped, row);
+          row = arith::MaxSIOp::create(b, l, row, izero);
+          row = arith::MinSIOp::create(
+              b, l, row, arith::ConstantIndexOp::create(b, l, m - 1));
+          auto inner = scf::ForOp::create(
+              b, l, izero, arith::ConstantIndexOp::create(b, l, s),
+              arith::ConstantIndexOp::create(b, l, 1),
+              ValueRange{outerArgs[0]},
+              [&](OpBuilder &ib, Location il, Value is, ValueRange innerArgs) {
+                Value cur = innerArgs[0];
+                Value v = tensor::ExtractOp::create(ib, il, upd,
+                                                    ValueRange{iu, is});
+                if (combine) {
+                  Value old = tensor::ExtractOp::create(ib, il, cur,
+                                                        ValueRange{row, is});
+                  v = buildBinary(ib, il, *combine, old, v, isUnsigned);
+                }
+                Value next = tensor::InsertOp::create(ib, il, v, cur,
+                                                      ValueRange{row, is});
+                scf::YieldOp::create(ib, il, next);
+              });
+          scf::YieldOp::create(b, l, inner.getResult(0));
+        });
+    Value result = reshapeTo(rewriter, loc, outer.getResult(0), dType);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void qcc::populateIndexingPatterns(const TypeConverter &converter,
+                                   RewritePatternSet &patterns) {
+  patterns.add<ArgReduceLowering, TopKLowering, CumSumLowering,
+               ScatterLowering>(converter, patterns.getContext());
+}

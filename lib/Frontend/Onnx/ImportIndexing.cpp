@@ -346,7 +346,8 @@ static Value arrange(NodeImport &n, const Term &t,
 }
 
 /// Contracts two terms, keeping the labels in `keep`: shared kept labels
-/// are batch dimensions, shared others are summed by a batched matmul.
+/// are batch dimensions, shared others are summed by a batched matmul (or,
+/// when there are none, the terms multiply elementwise with broadcasting).
 static FailureOr<Term> contract(NodeImport &n, Term a, Term b,
                                 ArrayRef<int> keep) {
   Emitter &em = n.em;
@@ -391,7 +392,6 @@ static FailureOr<Term> contract(NodeImport &n, Term a, Term b,
       t->value = *e;
     }
   }
-  SmallVector<int> aOrder(batch), bOrder(batch);
   Value lhs = arrange(n, a, {batch, aOnly, inner});
   Value rhs = arrange(n, b, {batch, inner, bOnly});
   int64_t nb = numElementsOf(sizesOf(a, batch));
@@ -400,8 +400,17 @@ static FailureOr<Term> contract(NodeImport &n, Term a, Term b,
   Type elem = Emitter::elemOf(lhs);
   if (elem != Emitter::elemOf(rhs))
     return n.error() << "Einsum operands have different element types";
-  Value prod = MatMulOp::create(n.b(), n.loc, em.tensorType({nb, na, nn}, elem),
-                                lhs, rhs, Value(), nullptr, nullptr, nullptr);
+  Value prod;
+  if (inner.empty()) {
+    // Nothing to sum: a broadcasting product [nb, na, 1] * [nb, 1, nn].
+    auto p = em.binary(n.loc, BinaryKind::mul, lhs, rhs);
+    if (failed(p))
+      return failure();
+    prod = *p;
+  } else {
+    prod = MatMulOp::create(n.b(), n.loc, em.tensorType({nb, na, nn}, elem),
+                            lhs, rhs, Value(), nullptr, nullptr, nullptr);
+  }
   Term r;
   r.labels = batch;
   llvm::append_range(r.labels, aOnly);

@@ -417,6 +417,9 @@ static LogicalResult verifyAxis(Operation *op, int64_t axis,
   return success();
 }
 
+/// Integer (not boolean) or float element types.
+static bool isNumeric(Type t) { return t.isIntOrFloat() && !t.isInteger(1); }
+
 LogicalResult ArgReduceOp::verify() {
   if (getKind() != ReduceKind::max && getKind() != ReduceKind::min)
     return emitOpError("kind must be max or min, got '")
@@ -425,7 +428,7 @@ LogicalResult ArgReduceOp::verify() {
   int64_t axis = getAxis();
   if (failed(verifyAxis(*this, axis, inTy)))
     return failure();
-  if (!inTy.getElementType().isIntOrFloat())
+  if (!isNumeric(inTy.getElementType()))
     return emitOpError("input must have integer or float elements");
   auto resTy = getResult().getType();
   if (!resTy.getElementType().isInteger(64))
@@ -445,7 +448,7 @@ LogicalResult TopKOp::verify() {
   int64_t axis = getAxis();
   if (failed(verifyAxis(*this, axis, inTy)))
     return failure();
-  if (!inTy.getElementType().isIntOrFloat())
+  if (!isNumeric(inTy.getElementType()))
     return emitOpError("input must have integer or float elements");
   int64_t k = getK();
   if (k < 0 || k > inTy.getDimSize(axis))
@@ -468,7 +471,7 @@ LogicalResult CumSumOp::verify() {
   auto inTy = getInput().getType();
   if (failed(verifyAxis(*this, getAxis(), inTy)))
     return failure();
-  if (!inTy.getElementType().isIntOrFloat())
+  if (!isNumeric(inTy.getElementType()))
     return emitOpError("input must have integer or float elements");
   return success();
 }

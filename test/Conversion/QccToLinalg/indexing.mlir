@@ -1,0 +1,139 @@
+// RUN: qcc-opt %s --split-input-file --convert-qcc-to-linalg | FileCheck %s
+
+// Tests that arg_reduce is one reduction carrying (best value, index) from
+// -inf and 0, that select_last_index also takes equal elements, and that
+// keepdims expands the index result.
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @arg_max_last
+// CHECK-SAME: (%[[X:.+]]: tensor<2x5xf32>)
+// CHECK: %[[NINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[V0:.+]] = linalg.fill ins(%[[NINF]] : f32) outs(%{{.+}} : tensor<2xf32>)
+// CHECK: %[[I0:.+]] = linalg.fill ins(%{{.+}} : i64) outs(%{{.+}} : tensor<2xi64>)
+// CHECK: %[[R:.+]]:2 = linalg.generic {indexing_maps = [#[[IN]], #[[OUT]], #[[OUT]]], iterator_types = ["parallel", "reduction"]}
+// CHECK-SAME: ins(%[[X]] : tensor<2x5xf32>) outs(%[[V0]], %[[I0]] : tensor<2xf32>, tensor<2xi64>)
+// CHECK: ^bb0(%[[IN_V:.+]]: f32, %[[BEST:.+]]: f32, %[[BEST_I:.+]]: i64):
+// CHECK: %[[GT:.+]] = arith.cmpf ogt, %[[IN_V]], %[[BEST]] : f32
+// CHECK: %[[EQ:.+]] = arith.cmpf oeq, %[[IN_V]], %[[BEST]] : f32
+// CHECK: %[[EQN:.+]] = arith.ori %[[EQ]], %{{.+}} : i1
+// CHECK: %[[TAKE:.+]] = arith.ori %{{.+}}, %[[EQN]] : i1
+// CHECK: %[[POS:.+]] = linalg.index 1 : index
+// CHECK: %[[POS64:.+]] = arith.index_cast %[[POS]] : index to i64
+// CHECK: %[[NV:.+]] = arith.select %[[TAKE]], %[[IN_V]], %[[BEST]] : f32
+// CHECK: %[[NI:.+]] = arith.select %[[TAKE]], %[[POS64]], %[[BEST_I]] : i64
+// CHECK: linalg.yield %[[NV]], %[[NI]] : f32, i64
+// CHECK: tensor.expand_shape %[[R]]#1 {{\[}}[0, 1]] output_shape [2, 1] : tensor<2xi64> into tensor<2x1xi64>
+func.func @arg_max_last(%x: tensor<2x5xf32>) -> tensor<2x1xi64> {
+  %0 = qcc.arg_reduce max %x {axis = 1 : i64, select_last_index = true} : tensor<2x5xf32> -> tensor<2x1xi64>
+  return %0 : tensor<2x1xi64>
+}
+
+// -----
+
+// Tests that integer arg_min starts from the largest integer and compares
+// signed.
+// CHECK-LABEL: func.func @arg_min_int
+// CHECK: arith.constant 2147483647 : i32
+// CHECK: linalg.generic
+// CHECK: arith.cmpi slt
+func.func @arg_min_int(%x: tensor<6xi32>) -> tensor<i64> {
+  %0 = qcc.arg_reduce min %x {axis = 0 : i64, keepdims = false} : tensor<6xi32> -> tensor<i64>
+  return %0 : tensor<i64>
+}
+
+// -----
+
+// Tests that top_k ranks every element with a reduction over a second copy
+// of the axis (greater, or equal at a lower index, comes first), then picks
+// for each output slot the element of that rank.
+// CHECK-DAG: #[[A:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[B:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @top_k
+// CHECK-SAME: (%[[X:.+]]: tensor<2x8xi32>)
+// CHECK: %[[RANK:.+]] = linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[A]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%[[X]], %[[X]] : tensor<2x8xi32>, tensor<2x8xi32>) outs(%{{.+}} : tensor<2x8xi64>)
+// CHECK: ^bb0(%[[XI:.+]]: i32, %[[XJ:.+]]: i32, %[[ACC:.+]]: i64):
+// CHECK: %[[I:.+]] = linalg.index 1 : index
+// CHECK: %[[J:.+]] = linalg.index 2 : index
+// CHECK: %[[JFIRST:.+]] = arith.cmpi ult, %[[J]], %[[I]] : index
+// CHECK: %[[TIE:.+]] = arith.cmpi eq, %[[XJ]], %[[XI]] : i32
+// CHECK: %[[GT:.+]] = arith.cmpi sgt, %[[XJ]], %[[XI]] : i32
+// CHECK: linalg.yield
+// CHECK: %[[PICK:.+]]:2 = linalg.generic {indexing_maps = [#[[B]], #[[B]], #[[A]], #[[A]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%[[X]], %[[RANK]] : tensor<2x8xi32>, tensor<2x8xi64>) outs(%{{.+}}, %{{.+}} : tensor<2x3xi32>, tensor<2x3xi64>)
+// CHECK: ^bb0(%{{.+}}: i32, %[[R:.+]]: i64, %{{.+}}: i32, %{{.+}}: i64):
+// CHECK: %[[SLOT:.+]] = linalg.index 1 : index
+// CHECK: %[[SLOT64:.+]] = arith.index_cast %[[SLOT]] : index to i64
+// CHECK: arith.cmpi eq, %[[R]], %[[SLOT64]] : i64
+// CHECK: return %[[PICK]]#0, %[[PICK]]#1
+func.func @top_k(%x: tensor<2x8xi32>) -> (tensor<2x3xi32>, tensor<2x3xi64>) {
+  %v, %i = qcc.top_k %x {axis = 1 : i64, k = 3 : i64} : tensor<2x8xi32> -> tensor<2x3xi32>, tensor<2x3xi64>
+  return %v, %i : tensor<2x3xi32>, tensor<2x3xi64>
+}
+
+// -----
+
+// Tests that an exclusive cumsum sums the elements at j < i along the axis
+// (a reduction over a second copy of it) into a zero-filled init.
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @cumsum_exclusive
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK: %[[I:.+]] = linalg.index 0 : index
+// CHECK: %[[J:.+]] = linalg.index 2 : index
+// CHECK: %[[IN_RANGE:.+]] = arith.cmpi ult, %[[J]], %[[I]] : index
+// CHECK: %[[T:.+]] = arith.select %[[IN_RANGE]], %{{.+}}, %{{.+}} : f32
+// CHECK: arith.addf %{{.+}}, %[[T]] : f32
+func.func @cumsum_exclusive(%x: tensor<5x2xf32>) -> tensor<5x2xf32> {
+  %0 = qcc.cumsum %x {axis = 0 : i64, exclusive = true} : tensor<5x2xf32>
+  return %0 : tensor<5x2xf32>
+}
+
+// -----
+
+// Tests that a reverse inclusive cumsum sums the elements at j >= i.
+// CHECK-LABEL: func.func @cumsum_reverse
+// CHECK: arith.cmpi uge
+// CHECK: arith.addi
+func.func @cumsum_reverse(%x: tensor<5xi64>) -> tensor<5xi64> {
+  %0 = qcc.cumsum %x {axis = 0 : i64, reverse = true} : tensor<5xi64>
+  return %0 : tensor<5xi64>
+}
+
+// -----
+
+// Tests that scatter becomes a loop over the updates carrying the result,
+// with the row index wrapped and clamped, and the combine applied to the
+// element already there.
+// CHECK-LABEL: func.func @scatter_add
+// CHECK-SAME: (%[[D:.+]]: tensor<8x4xf32>, %[[IDX:.+]]: tensor<3xi64>, %[[U:.+]]: tensor<3x4xf32>)
+// CHECK: %[[R:.+]] = scf.for %[[IU:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %[[D]]) -> (tensor<8x4xf32>)
+// CHECK: %[[RAW:.+]] = tensor.extract %[[IDX]][%[[IU]]] : tensor<3xi64>
+// CHECK: %[[ROW0:.+]] = arith.index_cast %[[RAW]] : i64 to index
+// CHECK: arith.select
+// CHECK: arith.maxsi
+// CHECK: %[[ROW:.+]] = arith.minsi
+// CHECK: scf.for %[[IS:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[CUR:.+]] = %[[ACC]]) -> (tensor<8x4xf32>)
+// CHECK: %[[UPD:.+]] = tensor.extract %[[U]][%[[IU]], %[[IS]]] : tensor<3x4xf32>
+// CHECK: %[[OLD:.+]] = tensor.extract %[[CUR]][%[[ROW]], %[[IS]]] : tensor<8x4xf32>
+// CHECK: %[[SUM:.+]] = arith.addf %[[OLD]], %[[UPD]] : f32
+// CHECK: tensor.insert %[[SUM]] into %[[CUR]][%[[ROW]], %[[IS]]] : tensor<8x4xf32>
+// CHECK: return %[[R]]
+func.func @scatter_add(%d: tensor<8x4xf32>, %i: tensor<3xi64>, %u: tensor<3x4xf32>) -> tensor<8x4xf32> {
+  %0 = qcc.scatter %d, %i, %u {combine = #qcc<binary add>} : (tensor<8x4xf32>, tensor<3xi64>, tensor<3x4xf32>) -> tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}
+
+// -----
+
+// Tests that a scatter without combine stores the update, and that a rank-1
+// scatter needs no inner reshape.
+// CHECK-LABEL: func.func @scatter_none
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-NOT: arith.addf
+// CHECK: tensor.insert
+func.func @scatter_none(%d: tensor<8xf32>, %i: tensor<2x2xi32>, %u: tensor<2x2xf32>) -> tensor<8xf32> {
+  %0 = qcc.scatter %d, %i, %u : (tensor<8xf32>, tensor<2x2xi32>, tensor<2x2xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

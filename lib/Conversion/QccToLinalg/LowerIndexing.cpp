@@ -169,6 +169,122 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
 // top_k
 //===----------------------------------------------------------------------===//
 
+/// Ranking costs n^2 comparisons per row and selection about k * n; select
+/// when k * kSelectFactor < n (selection's passes are sequential and carry
+/// the result through a loop, so ranking wins for k close to n).
+constexpr int64_t kSelectFactor = 8;
+
+/// Top-k by repeated selection: an scf.for over the k output slots carries
+/// the results and the (value, index) picked last; slot r takes, with one
+/// reduction over the axis, the first element in (value, index) order among
+/// those that come after the previous pick. Every comparison is exact, so
+/// the order of the reduction does not matter.
+static std::pair<Value, Value>
+buildSelectTopK(OpBuilder &b, Location loc, Value input,
+                RankedTensorType valType, RankedTensorType idxType,
+                int64_t axis, int64_t k, bool greater, bool isUnsigned) {
+  MLIRContext *ctx = b.getContext();
+  auto inType = llvm::cast<RankedTensorType>(input.getType());
+  int64_t rank = inType.getRank();
+  Type elem = inType.getElementType();
+  Type i64 = b.getI64Type();
+  SmallVector<int64_t> reduced(inType.getShape());
+  reduced.erase(reduced.begin() + axis);
+  SmallVector<int64_t> slotShape(inType.getShape());
+  slotShape[axis] = 1;
+
+  Value zeroV = createScalar(b, loc, elem, 0);
+  Value minusOne = arith::ConstantIntOp::create(b, loc, i64, -1);
+  Value vals0 = createFilled(b, loc, valType.getShape(), zeroV);
+  Value idxs0 = createFilled(b, loc, idxType.getShape(), minusOne);
+
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 mapWithAxis(ctx, rank, rank, axis, -1),
+                                 mapWithAxis(ctx, rank, rank, axis, -1),
+                                 mapWithAxis(ctx, rank, rank, axis, -1),
+                                 mapWithAxis(ctx, rank, rank, axis, -1)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  iters[axis] = utils::IteratorType::reduction;
+
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto loop = scf::ForOp::create(
+      b, loc, cst(0), cst(k), cst(1), ValueRange{vals0, idxs0},
+      [&](OpBuilder &lb, Location l, Value r, ValueRange args) {
+        // Slot r of the results (rank-reduced to the row shape) and slot
+        // r - 1, the previous pick (unused in the first iteration).
+        Value c0 = arith::ConstantIndexOp::create(lb, l, 0);
+        Value c1 = arith::ConstantIndexOp::create(lb, l, 1);
+        Value first =
+            arith::CmpIOp::create(lb, l, arith::CmpIPredicate::eq, r, c0);
+        Value prevR = arith::MaxSIOp::create(
+            lb, l, arith::SubIOp::create(lb, l, r, c1), c0);
+        SmallVector<OpFoldResult> sizes, strides(rank, lb.getIndexAttr(1));
+        for (int64_t d : slotShape)
+          sizes.push_back(lb.getIndexAttr(d));
+        auto slotAt = [&](Value pos) {
+          SmallVector<OpFoldResult> offsets(rank, lb.getIndexAttr(0));
+          offsets[axis] = pos;
+          return offsets;
+        };
+        auto rowType = [&](Type e) {
+          return RankedTensorType::get(reduced, e);
+        };
+        auto slice = [&](Value t, Value pos, Type e) -> Value {
+          return tensor::ExtractSliceOp::create(lb, l, rowType(e), t,
+                                                slotAt(pos), sizes, strides);
+        };
+        Value prevV = slice(args[0], prevR, elem);
+        Value prevI = slice(args[1], prevR, i64);
+        Value bestV0 = linalg::FillOp::create(lb, l, ValueRange{zeroV},
+                                              ValueRange{slice(args[0], r, elem)})
+                           .getResult(0);
+        Value bestI0 =
+            linalg::FillOp::create(lb, l, ValueRange{minusOne},
+                                   ValueRange{slice(args[1], r, i64)})
+                .getResult(0);
+        auto best = linalg::GenericOp::create(
+            lb, l, TypeRange{bestV0.getType(), bestI0.getType()},
+            ValueRange{input, prevV, prevI}, ValueRange{bestV0, bestI0}, maps,
+            iters, [&](OpBuilder &gb, Location gl, ValueRange a) {
+              Value x = a[0], pv = a[1], pi = a[2], bv = a[3], bi = a[4];
+              Value i = indexI64(gb, gl, axis);
+              Value zero = arith::ConstantIntOp::create(gb, gl, i64, 0);
+              // x comes after the previous pick (or this is the first slot).
+              Value after = arith::OrIOp::create(
+                  gb, gl,
+                  orderedBefore(gb, gl, pv, x, greater, greater, isUnsigned),
+                  arith::AndIOp::create(
+                      gb, gl, orderedEqual(gb, gl, pv, x),
+                      arith::CmpIOp::create(gb, gl, arith::CmpIPredicate::slt,
+                                            pi, i)));
+              Value cand = arith::OrIOp::create(gb, gl, first, after);
+              // x comes before the best so far (or there is none yet).
+              Value empty = arith::CmpIOp::create(
+                  gb, gl, arith::CmpIPredicate::slt, bi, zero);
+              Value better = arith::OrIOp::create(
+                  gb, gl,
+                  orderedBefore(gb, gl, x, bv, greater, greater, isUnsigned),
+                  arith::AndIOp::create(
+                      gb, gl, orderedEqual(gb, gl, x, bv),
+                      arith::CmpIOp::create(gb, gl, arith::CmpIPredicate::slt,
+                                            i, bi)));
+              Value take = arith::AndIOp::create(
+                  gb, gl, cand, arith::OrIOp::create(gb, gl, empty, better));
+              Value v = arith::SelectOp::create(gb, gl, take, x, bv);
+              Value iv = arith::SelectOp::create(gb, gl, take, i, bi);
+              linalg::YieldOp::create(gb, gl, ValueRange{v, iv});
+            });
+        Value vals = tensor::InsertSliceOp::create(
+            lb, l, best.getResult(0), args[0], slotAt(r), sizes, strides);
+        Value idxs = tensor::InsertSliceOp::create(
+            lb, l, best.getResult(1), args[1], slotAt(r), sizes, strides);
+        scf::YieldOp::create(lb, l, ValueRange{vals, idxs});
+      });
+  return {loop.getResult(0), loop.getResult(1)};
+}
+
 struct TopKLowering : OpConversionPattern<TopKOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -189,6 +305,23 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     bool greater = op.getLargest();
     int64_t rank = inType.getRank(), axis = op.getAxis();
     int64_t numDims = rank + 1, extra = rank;
+    int64_t n = inType.getDimSize(axis), k = op.getK();
+
+    if (k == 0 || n == 0) {
+      rewriter.replaceOp(
+          op, {createEmpty(rewriter, loc, valType.getShape(), elem),
+               createEmpty(rewriter, loc, idxType.getShape(), i64)});
+      return success();
+    }
+    // Selecting k times costs about k passes over the axis, ranking about n;
+    // select when k is well below n.
+    if (k * kSelectFactor < n) {
+      auto [values, indices] =
+          buildSelectTopK(rewriter, loc, input, valType, idxType, axis, k,
+                          greater, isUnsigned);
+      rewriter.replaceOp(op, {values, indices});
+      return success();
+    }
 
     // rank[.., i, ..] = #{j : x[j] before x[i] or (x[j] == x[i], j < i)},
     // a permutation of 0..n-1 along the axis.

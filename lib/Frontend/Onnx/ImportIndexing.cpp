@@ -543,44 +543,59 @@ static LogicalResult importEinsum(NodeImport &n) {
 // GatherND / ScatterElements / ScatterND
 //===----------------------------------------------------------------------===//
 
-/// The flat index sum_j normalize(indices[..., j]) * strides[j] over the
-/// last dimension of `indices`, indexing the first `lead.size()` dimensions
-/// (with sizes `lead`) of a tensor. The result has the shape of `indices`
-/// without its last dimension.
+/// The flat index sum_j wrap(indices[..., j]) * strides[j] over the last
+/// dimension of `indices`, indexing the first `lead.size()` dimensions (with
+/// sizes `lead`) of a tensor; wrap(i) = i + lead[j] * (i < 0). The result
+/// has the shape of `indices` without its last dimension. The tuple
+/// entries are combined with whole-tensor ops against constant [k] vectors
+/// (no per-column slices, which would be strided reads).
 static FailureOr<Value> flatTupleIndex(NodeImport &n, Value indices,
                                        ArrayRef<int64_t> lead) {
   Emitter &em = n.em;
+  Location loc = n.loc;
+  Type i64 = n.b().getI64Type();
   SmallVector<int64_t> is(Emitter::shapeOf(indices));
-  SmallVector<int64_t> strides = stridesOf(lead);
   SmallVector<int64_t> tupleShape(is.begin(), is.end() - 1);
-  Value flat;
-  for (int64_t j = 0; j < (int64_t)lead.size(); ++j) {
-    Value col = em.reshape(
-        n.loc, em.sliceAxis(n.loc, indices, is.size() - 1, j, 1), tupleShape);
-    auto norm = normalizeIndices(n, col, lead[j]);
-    if (failed(norm))
-      return failure();
-    Value term = *norm;
-    if (strides[j] != 1) {
-      auto t = em.binary(n.loc, BinaryKind::mul, term,
-                         em.splat(n.loc, (double)strides[j],
-                                  n.b().getI64Type()));
-      if (failed(t))
-        return failure();
-      term = *t;
+  int64_t k = lead.size();
+  Type elem = Emitter::elemOf(indices);
+  if (!llvm::isa<IntegerType>(elem) || elem.isInteger(1))
+    return n.error() << n.opType() << " indices must be integers";
+  Value v = em.cast(loc, indices, i64);
+  if (auto t = em.getConstant(v)) {
+    for (int64_t e = 0; e < t->size(); ++e) {
+      int64_t dim = lead[e % k];
+      if (t->i[e] < -dim || t->i[e] >= dim)
+        return n.error() << n.opType() << " index " << t->i[e]
+                         << " is out of range for a dimension of size " << dim;
     }
-    if (!flat) {
-      flat = term;
-      continue;
-    }
-    auto sum = em.binary(n.loc, BinaryKind::add, flat, term);
-    if (failed(sum))
-      return failure();
-    flat = *sum;
   }
-  if (!flat)
-    flat = em.splat(n.loc, 0, n.b().getI64Type(), tupleShape);
-  return flat;
+  auto vec = [&](ArrayRef<int64_t> values) {
+    HostTensor c;
+    c.elemType = i64;
+    c.shape = {k};
+    c.resize();
+    for (int64_t j = 0; j < k; ++j)
+      c.i[j] = values[j];
+    return em.createConstant(loc, c);
+  };
+  auto neg = em.binary(loc, BinaryKind::less, v, em.splat(loc, 0, i64));
+  if (failed(neg))
+    return failure();
+  auto wrap = em.binary(loc, BinaryKind::mul, em.cast(loc, *neg, i64),
+                        vec(lead));
+  if (failed(wrap))
+    return failure();
+  auto wrapped = em.binary(loc, BinaryKind::add, v, *wrap);
+  if (failed(wrapped))
+    return failure();
+  SmallVector<int64_t> strides = stridesOf(lead);
+  if (k == 1)
+    return em.reshape(loc, *wrapped, tupleShape);
+  auto scaled = em.binary(loc, BinaryKind::mul, *wrapped, vec(strides));
+  if (failed(scaled))
+    return failure();
+  return em.reduce(loc, ReduceKind::sum, *scaled, {(int64_t)is.size() - 1},
+                   /*keepdims=*/false);
 }
 
 /// GatherND: with b = batch_dims, data [B..., D...] and indices

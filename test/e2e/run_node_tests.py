@@ -53,6 +53,9 @@ CONSTANT_OPERANDS = {
     "Resize": (1, 2, 3),
     "Split": (1,),
     "ConstantOfShape": (0,),
+    "TopK": (1,),
+    "CumSum": (1,),
+    "OneHot": (1,),
 }
 
 

@@ -7,8 +7,8 @@
 // dimension, so that tiling and vectorization treat them like any other
 // reduction:
 //
-//   - arg_reduce carries the pair (best value, its index) through one
-//     reduction over the axis;
+//   - arg_reduce finds the extreme value with one reduction over the axis,
+//     then its first (or last) position with a second;
 //   - top_k first ranks every element along the axis (the number of
 //     elements that come before it in the (value, index) order, a reduction
 //     over a second copy of the axis), then picks for output slot r the
@@ -92,22 +92,35 @@ static Value orderedEqual(OpBuilder &b, Location loc, Value a, Value bv) {
   return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, bv);
 }
 
-/// The loop index of dimension `d` as i64.
-static Value indexI64(OpBuilder &b, Location loc, int64_t d) {
-  Value i = linalg::IndexOp::create(b, loc, d);
-  return arith::IndexCastOp::create(b, loc, b.getI64Type(), i);
+/// The constant [0, 1, ..., n-1] as i64. Generics read positions from it
+/// (through a map selecting the loop dimension) instead of linalg.index,
+/// because the CPU vectorizer drops the tile offset of linalg.index in tiled
+/// reductions whose dimensions it collapses (a codegen bug).
+static Value iotaConstant(OpBuilder &b, Location loc, int64_t n) {
+  SmallVector<int64_t> values(n);
+  for (int64_t i = 0; i < n; ++i)
+    values[i] = i;
+  auto type = RankedTensorType::get({n}, b.getI64Type());
+  return arith::ConstantOp::create(
+      b, loc, type, DenseElementsAttr::get(type, ArrayRef<int64_t>(values)));
+}
+
+/// The map (d0, ..., d{numDims-1}) -> (d{dim}).
+static AffineMap dimMap(MLIRContext *ctx, int64_t numDims, int64_t dim) {
+  return AffineMap::get(numDims, 0, getAffineDimExpr(dim, ctx), ctx);
 }
 
 //===----------------------------------------------------------------------===//
 // arg_reduce
 //===----------------------------------------------------------------------===//
 
-/// One reduction over the axis with two accumulators, the best value so far
-/// and its index. Element i replaces the best when it orders strictly
-/// before it (first index) or not after it (last index). The value
-/// accumulator starts at the opposite extreme, so the first element always
-/// wins; for an all-extreme row the index stays 0 (first) or moves to the
-/// last element (last), as it should.
+/// Two single-result reductions over the axis, both of which vectorize: the
+/// extreme value (maximumf / minimumf propagate NaN, so a NaN anywhere makes
+/// the extreme NaN), then the smallest (or, with select_last_index, the
+/// largest) position holding it. A (value, index) pair carried through one
+/// reduction would read the input once, but the vectorizer cannot turn a
+/// two-result reduction into vector reductions, and the scalar loop is an
+/// order of magnitude slower than the two vector passes.
 struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -120,47 +133,71 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
     auto resultType = llvm::cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
     Type elem = inType.getElementType();
+    Type i64 = rewriter.getI64Type();
+    bool isFloat = isa<FloatType>(elem);
     bool isUnsigned =
         isUnsignedInteger(op.getInput().getType().getElementType());
     bool greater = op.getKind() == ReduceKind::max;
     bool last = op.getSelectLastIndex();
     int64_t rank = inType.getRank(), axis = op.getAxis();
+    int64_t n = inType.getDimSize(axis);
 
     SmallVector<int64_t> reduced(inType.getShape());
     reduced.erase(reduced.begin() + axis);
-    // The starting best value: the far end of the order, so that any element
-    // (a NaN included, which sorts above +inf) replaces it.
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   mapWithAxis(ctx, rank, rank, axis, -1)};
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters[axis] = utils::IteratorType::reduction;
+
+    // The extreme value along the axis.
     Value start = createExtremum(rewriter, loc, elem, /*max=*/!greater,
                                  /*infinity=*/true, isUnsigned);
     Value valInit = createFilled(rewriter, loc, reduced, start);
+    Value extreme =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{valInit.getType()}, ValueRange{input},
+            ValueRange{valInit}, maps, iters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value x = args[0], acc = args[1], r;
+              if (isFloat)
+                r = greater ? (Value)arith::MaximumFOp::create(b, l, x, acc)
+                            : (Value)arith::MinimumFOp::create(b, l, x, acc);
+              else if (isUnsigned)
+                r = greater ? (Value)arith::MaxUIOp::create(b, l, x, acc)
+                            : (Value)arith::MinUIOp::create(b, l, x, acc);
+              else
+                r = greater ? (Value)arith::MaxSIOp::create(b, l, x, acc)
+                            : (Value)arith::MinSIOp::create(b, l, x, acc);
+              linalg::YieldOp::create(b, l, r);
+            })
+            .getResult(0);
+
+    // The first (last) position holding it; positions that do not hold it
+    // contribute n (-1), which never wins.
+    int64_t none = last ? -1 : n;
     Value idxInit = createFilled(
         rewriter, loc, reduced,
-        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI64Type(), 0));
-
-    SmallVector<AffineMap> maps = {
-        rewriter.getMultiDimIdentityMap(rank),
-        mapWithAxis(ctx, rank, rank, axis, -1),
-        mapWithAxis(ctx, rank, rank, axis, -1)};
-    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-    iters[axis] = utils::IteratorType::reduction;
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{valInit.getType(), idxInit.getType()},
-        ValueRange{input}, ValueRange{valInit, idxInit}, maps, iters,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0], best = args[1], bestIdx = args[2];
-          Value before = orderedBefore(b, l, x, best, greater,
-                                       /*nanFirst=*/true, isUnsigned);
-          Value take = before;
-          if (last)
-            take = arith::OrIOp::create(b, l, before,
-                                        orderedEqual(b, l, x, best));
-          Value i = indexI64(b, l, axis);
-          Value v = arith::SelectOp::create(b, l, take, x, best);
-          Value iv = arith::SelectOp::create(b, l, take, i, bestIdx);
-          linalg::YieldOp::create(b, l, ValueRange{v, iv});
-        });
-    Value result = reshapeTo(rewriter, loc, generic.getResult(1), resultType);
-    rewriter.replaceOp(op, result);
+        arith::ConstantIntOp::create(rewriter, loc, i64, none));
+    Value iota = iotaConstant(rewriter, loc, n);
+    SmallVector<AffineMap> idxMaps = {
+        maps[0], maps[1],
+        dimMap(ctx, rank, axis), maps[1]};
+    Value index =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{idxInit.getType()},
+            ValueRange{input, extreme, iota}, ValueRange{idxInit}, idxMaps,
+            iters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value hit = orderedEqual(b, l, args[0], args[1]);
+              Value pos = arith::SelectOp::create(
+                  b, l, hit, args[2],
+                  arith::ConstantIntOp::create(b, l, i64, none));
+              Value r = last ? (Value)arith::MaxSIOp::create(b, l, pos, args[3])
+                             : (Value)arith::MinSIOp::create(b, l, pos, args[3]);
+              linalg::YieldOp::create(b, l, r);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, index, resultType));
     return success();
   }
 };
@@ -198,7 +235,9 @@ buildSelectTopK(OpBuilder &b, Location loc, Value input,
   Value vals0 = createFilled(b, loc, valType.getShape(), zeroV);
   Value idxs0 = createFilled(b, loc, idxType.getShape(), minusOne);
 
+  Value iota = iotaConstant(b, loc, inType.getDimSize(axis));
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 dimMap(ctx, rank, axis),
                                  mapWithAxis(ctx, rank, rank, axis, -1),
                                  mapWithAxis(ctx, rank, rank, axis, -1),
                                  mapWithAxis(ctx, rank, rank, axis, -1),
@@ -246,10 +285,10 @@ buildSelectTopK(OpBuilder &b, Location loc, Value input,
                 .getResult(0);
         auto best = linalg::GenericOp::create(
             lb, l, TypeRange{bestV0.getType(), bestI0.getType()},
-            ValueRange{input, prevV, prevI}, ValueRange{bestV0, bestI0}, maps,
-            iters, [&](OpBuilder &gb, Location gl, ValueRange a) {
-              Value x = a[0], pv = a[1], pi = a[2], bv = a[3], bi = a[4];
-              Value i = indexI64(gb, gl, axis);
+            ValueRange{input, iota, prevV, prevI}, ValueRange{bestV0, bestI0},
+            maps, iters, [&](OpBuilder &gb, Location gl, ValueRange a) {
+              Value x = a[0], i = a[1], pv = a[2], pi = a[3], bv = a[4],
+                    bi = a[5];
               Value zero = arith::ConstantIntOp::create(gb, gl, i64, 0);
               // x comes after the previous pick (or this is the first slot).
               Value after = arith::OrIOp::create(
@@ -327,9 +366,11 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     // a permutation of 0..n-1 along the axis.
     Value zero64 = arith::ConstantIntOp::create(rewriter, loc, i64, 0);
     Value rankInit = createFilled(rewriter, loc, inType.getShape(), zero64);
+    Value iota = iotaConstant(rewriter, loc, n);
     SmallVector<AffineMap> rankMaps = {
         mapWithAxis(ctx, numDims, rank, axis, axis),
         mapWithAxis(ctx, numDims, rank, axis, extra),
+        dimMap(ctx, numDims, axis), dimMap(ctx, numDims, extra),
         mapWithAxis(ctx, numDims, rank, axis, axis)};
     SmallVector<utils::IteratorType> rankIters(numDims,
                                                utils::IteratorType::parallel);
@@ -337,13 +378,13 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     Value ranks =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{rankInit.getType()},
-            ValueRange{input, input}, ValueRange{rankInit}, rankMaps, rankIters,
+            ValueRange{input, input, iota, iota}, ValueRange{rankInit},
+            rankMaps, rankIters,
             [&](OpBuilder &b, Location l, ValueRange args) {
-              Value xi = args[0], xj = args[1], acc = args[2];
-              Value i = linalg::IndexOp::create(b, l, axis);
-              Value j = linalg::IndexOp::create(b, l, extra);
+              Value xi = args[0], xj = args[1], i = args[2], j = args[3],
+                    acc = args[4];
               Value jFirst =
-                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, j, i);
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, j, i);
               Value tie = arith::AndIOp::create(
                   b, l, orderedEqual(b, l, xj, xi), jFirst);
               Value before = arith::OrIOp::create(
@@ -363,19 +404,28 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     SmallVector<AffineMap> pickMaps = {
         mapWithAxis(ctx, numDims, rank, axis, extra),
         mapWithAxis(ctx, numDims, rank, axis, extra),
+        dimMap(ctx, numDims, axis), dimMap(ctx, numDims, extra),
         mapWithAxis(ctx, numDims, rank, axis, axis),
         mapWithAxis(ctx, numDims, rank, axis, axis)};
+    // The slot positions are the first k of the same iota.
+    Value slots = iota;
+    if (k != n)
+      slots = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get({k}, i64), iota,
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(k)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
     auto pick = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{valType, idxType}, ValueRange{input, ranks},
-        ValueRange{valInit, idxInit}, pickMaps, rankIters,
+        rewriter, loc, TypeRange{valType, idxType},
+        ValueRange{input, ranks, slots, iota}, ValueRange{valInit, idxInit},
+        pickMaps, rankIters,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0], r = args[1], accV = args[2], accI = args[3];
-          Value slot = indexI64(b, l, axis);
+          Value x = args[0], r = args[1], slot = args[2], i = args[3],
+                accV = args[4], accI = args[5];
           Value hit =
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, r, slot);
           Value v = arith::SelectOp::create(b, l, hit, x, accV);
-          Value iv =
-              arith::SelectOp::create(b, l, hit, indexI64(b, l, extra), accI);
+          Value iv = arith::SelectOp::create(b, l, hit, i, accI);
           linalg::YieldOp::create(b, l, ValueRange{v, iv});
         });
     rewriter.replaceOp(op, pick.getResults());
@@ -404,31 +454,33 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
     int64_t numDims = rank + 1, extra = rank;
     arith::CmpIPredicate pred =
         op.getReverse()
-            ? (op.getExclusive() ? arith::CmpIPredicate::ugt
-                                 : arith::CmpIPredicate::uge)
-            : (op.getExclusive() ? arith::CmpIPredicate::ult
-                                 : arith::CmpIPredicate::ule);
+            ? (op.getExclusive() ? arith::CmpIPredicate::sgt
+                                 : arith::CmpIPredicate::sge)
+            : (op.getExclusive() ? arith::CmpIPredicate::slt
+                                 : arith::CmpIPredicate::sle);
 
     Value zero = createScalar(rewriter, loc, elem, 0);
     Value init = createFilled(rewriter, loc, type.getShape(), zero);
+    Value iota = iotaConstant(rewriter, loc, type.getDimSize(axis));
     SmallVector<AffineMap> maps = {mapWithAxis(ctx, numDims, rank, axis, extra),
+                                   dimMap(ctx, numDims, axis),
+                                   dimMap(ctx, numDims, extra),
                                    mapWithAxis(ctx, numDims, rank, axis, axis)};
     SmallVector<utils::IteratorType> iters(numDims,
                                            utils::IteratorType::parallel);
     iters[extra] = utils::IteratorType::reduction;
     Value result =
         linalg::GenericOp::create(
-            rewriter, loc, TypeRange{type}, ValueRange{input}, ValueRange{init},
-            maps, iters,
+            rewriter, loc, TypeRange{type}, ValueRange{input, iota, iota},
+            ValueRange{init}, maps, iters,
             [&](OpBuilder &b, Location l, ValueRange args) {
-              Value i = linalg::IndexOp::create(b, l, axis);
-              Value j = linalg::IndexOp::create(b, l, extra);
+              Value x = args[0], i = args[1], j = args[2], acc = args[3];
               Value in = arith::CmpIOp::create(b, l, pred, j, i);
               Value term = arith::SelectOp::create(
-                  b, l, in, args[0], createScalar(b, l, elem, 0));
+                  b, l, in, x, createScalar(b, l, elem, 0));
               Value sum =
-                  isFloat ? (Value)arith::AddFOp::create(b, l, args[1], term)
-                          : (Value)arith::AddIOp::create(b, l, args[1], term);
+                  isFloat ? (Value)arith::AddFOp::create(b, l, acc, term)
+                          : (Value)arith::AddIOp::create(b, l, acc, term);
               linalg::YieldOp::create(b, l, sum);
             })
             .getResult(0);

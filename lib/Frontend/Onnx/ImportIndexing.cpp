@@ -7,7 +7,8 @@
 // gathers for diagonals and batched matmuls), GatherND with batch_dims (a
 // gather of computed flat indices) and ScatterElements / Scatter /
 // ScatterND (qcc.scatter on the data with its indexed dimensions
-// flattened).
+// flattened), Compress with a constant condition and ReverseSequence
+// (gathers of computed positions).
 //
 //===----------------------------------------------------------------------===//
 
@@ -792,6 +793,150 @@ static LogicalResult importScatterND(NodeImport &n) {
   return emitScatter(n, data, *flat, updates, merged, *combine);
 }
 
+//===----------------------------------------------------------------------===//
+// Compress / ReverseSequence
+//===----------------------------------------------------------------------===//
+
+/// Compress with a constant condition: a gather of the selected positions
+/// along `axis` (of the flattened input without one).
+static LogicalResult importCompress(NodeImport &n) {
+  if (failed(n.require(0, "input")) || failed(n.require(1, "condition")))
+    return failure();
+  Emitter &em = n.em;
+  auto cond = em.getConstant(n.input(1));
+  if (!cond)
+    return n.unsupported("Compress with a condition computed at run time (its "
+                         "result shape depends on the data)");
+  if (cond->shape.size() != 1)
+    return n.error() << "Compress condition must be 1-D";
+  Value x = n.input(0);
+  int64_t axis = 0;
+  if (n.hasAttr("axis")) {
+    auto a = n.normalizeAxis(n.attrInt("axis", 0),
+                             Emitter::shapeOf(x).size());
+    if (failed(a))
+      return failure();
+    axis = *a;
+  } else {
+    x = em.reshape(n.loc, x, {numElementsOf(Emitter::shapeOf(x))});
+  }
+  int64_t dim = Emitter::shapeOf(x)[axis];
+  if (cond->size() > dim)
+    return n.error() << "Compress condition has " << cond->size()
+                     << " entries for a dimension of size " << dim;
+  HostTensor idx;
+  idx.elemType = n.b().getI64Type();
+  SmallVector<int64_t> picked;
+  for (int64_t i = 0; i < cond->size(); ++i)
+    if (cond->getI(i))
+      picked.push_back(i);
+  if (picked.empty())
+    return n.unsupported("Compress selecting no elements (an empty result)");
+  idx.shape = {(int64_t)picked.size()};
+  idx.resize();
+  for (size_t i = 0; i < picked.size(); ++i)
+    idx.i[i] = picked[i];
+  auto r = em.gather(n.loc, x, em.createConstant(n.loc, idx), axis);
+  if (failed(r))
+    return failure();
+  n.setResult(0, em.propagateSign(*r, n.input(0)));
+  return success();
+}
+
+/// ReverseSequence: along `time_axis`, the first sequence_lens[b] elements of
+/// batch entry b are reversed and the rest stay. One gather from the
+/// flattened input: element e reads flat(e) + (t' - t) * stride(time) with
+/// t' = len - 1 - t when t < len. The delta depends only on (t, b), so it is
+/// computed on a [.., T, .., B, ..] tensor (constant when the lengths are)
+/// and broadcast onto the constant flat positions.
+static LogicalResult importReverseSequence(NodeImport &n) {
+  if (failed(n.require(0, "input")) || failed(n.require(1, "sequence_lens")))
+    return failure();
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  Type i64 = n.b().getI64Type();
+  Value x = n.input(0);
+  SmallVector<int64_t> ds(Emitter::shapeOf(x));
+  int64_t rank = ds.size();
+  if (rank < 2)
+    return n.error() << "ReverseSequence expects an input of rank >= 2";
+  auto timeAxis = n.normalizeAxis(n.attrInt("time_axis", 0), rank, "time_axis");
+  auto batchAxis =
+      n.normalizeAxis(n.attrInt("batch_axis", 1), rank, "batch_axis");
+  if (failed(timeAxis) || failed(batchAxis))
+    return failure();
+  if (*timeAxis == *batchAxis || *timeAxis > 1 || *batchAxis > 1)
+    return n.error() << "ReverseSequence time_axis and batch_axis must be 0 "
+                        "and 1 in some order";
+  Value lens = n.input(1);
+  int64_t batch = ds[*batchAxis], time = ds[*timeAxis];
+  if (Emitter::shapeOf(lens) != ArrayRef<int64_t>{batch})
+    return n.error() << "ReverseSequence sequence_lens must have shape ["
+                     << batch << "]";
+  Type lensElem = Emitter::elemOf(lens);
+  if (!llvm::isa<IntegerType>(lensElem) || lensElem.isInteger(1))
+    return n.error() << "ReverseSequence sequence_lens must be integers";
+  if (auto c = em.getConstant(lens))
+    for (int64_t b = 0; b < c->size(); ++b)
+      if (c->getI(b) < 0 || c->getI(b) > time)
+        return n.error() << "ReverseSequence length " << c->getI(b)
+                         << " is not in [0, " << time << "]";
+  int64_t count = numElementsOf(ds);
+  if (count > kHostEvalLimit)
+    return n.unsupported("ReverseSequence with more than " +
+                         Twine(kHostEvalLimit) + " elements");
+  SmallVector<int64_t> strides = stridesOf(ds);
+  // [T, B] or [B, T] followed by ones.
+  SmallVector<int64_t> tbShape(rank, 1);
+  tbShape[*timeAxis] = time;
+  tbShape[*batchAxis] = batch;
+  SmallVector<int64_t> bShape(rank, 1), tShape(rank, 1);
+  bShape[*batchAxis] = batch;
+  tShape[*timeAxis] = time;
+  Value len = em.reshape(loc, em.cast(loc, lens, i64), bShape);
+  HostTensor tIota;
+  tIota.elemType = i64;
+  tIota.shape = tShape;
+  tIota.resize();
+  for (int64_t t = 0; t < time; ++t)
+    tIota.i[t] = t;
+  Value t = em.createConstant(loc, tIota);
+  // delta = (t < len) * (len - 1 - 2t) * stride(time).
+  auto inSeq = em.binary(loc, BinaryKind::less, t, len);
+  if (failed(inSeq))
+    return failure();
+  HostTensor twoT1 = tIota;
+  for (int64_t k = 0; k < time; ++k)
+    twoT1.i[k] = 2 * k + 1;
+  auto span = em.binary(loc, BinaryKind::sub, len, em.createConstant(loc, twoT1));
+  if (failed(span))
+    return failure();
+  auto delta = em.binary(loc, BinaryKind::mul, em.cast(loc, *inSeq, i64), *span);
+  if (failed(delta))
+    return failure();
+  if (strides[*timeAxis] != 1) {
+    delta = em.binary(loc, BinaryKind::mul, *delta,
+                      em.splat(loc, (double)strides[*timeAxis], i64));
+    if (failed(delta))
+      return failure();
+  }
+  HostTensor base;
+  base.elemType = i64;
+  base.shape = ds;
+  base.resize();
+  for (int64_t e = 0; e < count; ++e)
+    base.i[e] = e;
+  auto flat = em.binary(loc, BinaryKind::add, em.createConstant(loc, base),
+                        *delta);
+  if (failed(flat))
+    return failure();
+  auto r = em.gather(loc, em.reshape(loc, x, {count}), *flat, 0);
+  if (failed(r))
+    return failure();
+  n.setResult(0, em.propagateSign(*r, x));
+  return success();
+}
+
 void qcc::onnx_import::registerIndexingOps(OpTable &table) {
   table["ArgMax"] = importArgReduce<ReduceKind::max>;
   table["ArgMin"] = importArgReduce<ReduceKind::min>;
@@ -803,4 +948,6 @@ void qcc::onnx_import::registerIndexingOps(OpTable &table) {
   table["ScatterElements"] = importScatterElements;
   table["Scatter"] = importScatterElements;
   table["ScatterND"] = importScatterND;
+  table["Compress"] = importCompress;
+  table["ReverseSequence"] = importReverseSequence;
 }

@@ -17,6 +17,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <cmath>
+#include <tuple>
+
 using namespace mlir;
 using namespace qcc;
 using namespace qcc::onnx_import;
@@ -42,10 +45,57 @@ static LogicalResult requireNumeric(NodeImport &n, unsigned i) {
   return success();
 }
 
-/// Builds qcc.arg_reduce of `x` along `axis`.
+/// Splits `shape` around `axis` into (outer count, axis size, inner count).
+static std::tuple<int64_t, int64_t, int64_t> splitAt(ArrayRef<int64_t> shape,
+                                                     int64_t axis) {
+  return {numElementsOf(shape.take_front(axis)), shape[axis],
+          numElementsOf(shape.drop_front(axis + 1))};
+}
+
+/// Whether `a` is the better of two arg_reduce candidates (NaN first).
+static bool argBetter(double a, double b, bool greater) {
+  if (std::isnan(a) || std::isnan(b))
+    return std::isnan(a) && !std::isnan(b);
+  return greater ? a > b : a < b;
+}
+
+/// Builds qcc.arg_reduce of `x` along `axis`, evaluated on the host when
+/// `x` is a constant.
 static Value argReduce(NodeImport &n, ReduceKind kind, Value x, int64_t axis,
                        bool keepdims, bool last) {
   SmallVector<int64_t> shape(Emitter::shapeOf(x));
+  if (auto t = n.em.getConstant(x)) {
+    auto [outer, len, inner] = splitAt(shape, axis);
+    HostTensor r;
+    r.elemType = n.b().getI64Type();
+    r.shape = shape;
+    r.shape[axis] = 1;
+    r.resize();
+    bool greater = kind == ReduceKind::max;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t in = 0; in < inner; ++in) {
+        int64_t best = 0;
+        for (int64_t i = 1; i < len; ++i) {
+          int64_t e = (o * len + i) * inner + in;
+          int64_t be = (o * len + best) * inner + in;
+          bool better;
+          if (t->isFloat()) {
+            double a = t->f[e], bv = t->f[be];
+            better = argBetter(a, bv, greater) ||
+                     (last && (a == bv || (std::isnan(a) && std::isnan(bv))));
+          } else {
+            int64_t a = t->i[e], bv = t->i[be];
+            better = (greater ? a > bv : a < bv) || (last && a == bv);
+          }
+          if (better)
+            best = i;
+        }
+        r.i[o * inner + in] = best;
+      }
+    if (!keepdims)
+      r.shape.erase(r.shape.begin() + axis);
+    return n.em.createConstant(n.loc, r);
+  }
   if (keepdims)
     shape[axis] = 1;
   else
@@ -191,9 +241,39 @@ static LogicalResult importCumSum(NodeImport &n) {
   auto axis = n.normalizeAxis((*axisV)[0], rank);
   if (failed(axis))
     return failure();
+  bool exclusive = n.attrInt("exclusive", 0) != 0;
+  bool reverse = n.attrInt("reverse", 0) != 0;
+  if (auto t = n.em.getConstant(x)) {
+    auto [outer, len, inner] = splitAt(t->shape, *axis);
+    HostTensor r = *t;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t in = 0; in < inner; ++in) {
+        double fsum = 0;
+        int64_t isum = 0;
+        for (int64_t step = 0; step < len; ++step) {
+          int64_t i = reverse ? len - 1 - step : step;
+          int64_t e = (o * len + i) * inner + in;
+          if (t->isFloat()) {
+            if (!exclusive)
+              fsum = roundToFloatType(t->elemType, fsum + t->f[e]);
+            r.f[e] = fsum;
+            if (exclusive)
+              fsum = roundToFloatType(t->elemType, fsum + t->f[e]);
+          } else {
+            // Wrapping two's complement sums, as the integer adds do.
+            if (!exclusive)
+              isum = (int64_t)((uint64_t)isum + (uint64_t)t->i[e]);
+            r.setI(e, isum);
+            if (exclusive)
+              isum = (int64_t)((uint64_t)isum + (uint64_t)t->i[e]);
+          }
+        }
+      }
+    n.setResult(0, n.em.propagateSign(n.em.createConstant(n.loc, r), x));
+    return success();
+  }
   Value y = n.b().createOrFold<CumSumOp>(n.loc, x.getType(), x, *axis,
-                                         n.attrInt("exclusive", 0) != 0,
-                                         n.attrInt("reverse", 0) != 0);
+                                         exclusive, reverse);
   n.setResult(0, n.em.propagateSign(y, x));
   return success();
 }

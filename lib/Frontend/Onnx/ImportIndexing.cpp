@@ -7,8 +7,8 @@
 // gathers for diagonals and batched matmuls), GatherND with batch_dims (a
 // gather of computed flat indices) and ScatterElements / Scatter /
 // ScatterND (qcc.scatter on the data with its indexed dimensions
-// flattened), Compress with a constant condition and ReverseSequence
-// (gathers of computed positions).
+// flattened; MaxUnpool likewise into zeros), Compress with a constant
+// condition and ReverseSequence (gathers of computed positions).
 //
 //===----------------------------------------------------------------------===//
 
@@ -1017,6 +1017,83 @@ static LogicalResult importReverseSequence(NodeImport &n) {
   return success();
 }
 
+/// MaxUnpool: a zero tensor of the output shape with X's values scattered
+/// to the flat positions (over the whole tensor, batch and channels
+/// included) that MaxPool's Indices output recorded.
+static LogicalResult importMaxUnpool(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.require(1, "I")) ||
+      failed(n.requireFloat(0)))
+    return failure();
+  Emitter &em = n.em;
+  Value x = n.input(0), idx = n.input(1);
+  SmallVector<int64_t> xs(Emitter::shapeOf(x));
+  int64_t rank = xs.size();
+  if (rank < 3)
+    return n.error() << "MaxUnpool expects an input of rank >= 3";
+  if (Emitter::shapeOf(idx) != ArrayRef<int64_t>(xs))
+    return n.error() << "MaxUnpool indices must have the input's shape";
+  int64_t spatial = rank - 2;
+  auto kernel = n.attrInts("kernel_shape");
+  if (!kernel || (int64_t)kernel->size() != spatial)
+    return n.error() << "MaxUnpool needs " << spatial << " kernel_shape values";
+  SmallVector<int64_t> strides =
+      n.attrInts("strides").value_or(SmallVector<int64_t>(spatial, 1));
+  SmallVector<int64_t> pads =
+      n.attrInts("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
+  if ((int64_t)strides.size() != spatial || (int64_t)pads.size() != 2 * spatial)
+    return n.error() << "MaxUnpool strides/pads do not match the kernel rank";
+  SmallVector<int64_t> outShape(xs.begin(), xs.begin() + 2);
+  for (int64_t d = 0; d < spatial; ++d)
+    outShape.push_back((xs[d + 2] - 1) * strides[d] + (*kernel)[d] - pads[d] -
+                       pads[d + spatial]);
+  for (int64_t v : outShape)
+    if (v < 1)
+      return n.error() << "MaxUnpool output would be empty";
+  // The indices address the default output; an explicit, larger
+  // output_shape adds zeros at the end of the spatial dimensions.
+  SmallVector<int64_t> finalShape(outShape);
+  if (n.hasInput(2)) {
+    auto shape = n.constInts(2, "output_shape");
+    if (failed(shape))
+      return failure();
+    if ((int64_t)shape->size() != rank)
+      return n.error() << "MaxUnpool output_shape must have " << rank
+                       << " entries";
+    for (int64_t d = 0; d < rank; ++d)
+      if ((d < 2 && (*shape)[d] != xs[d]) ||
+          (d >= 2 && (*shape)[d] < outShape[d]))
+        return n.unsupported("MaxUnpool output_shape smaller than the "
+                             "unpooled shape in dimension " +
+                             Twine(d));
+    finalShape.assign(shape->begin(), shape->end());
+  }
+  Type idxElem = Emitter::elemOf(idx);
+  if (!llvm::isa<IntegerType>(idxElem) || idxElem.isInteger(1))
+    return n.error() << "MaxUnpool indices must be integers";
+  int64_t total = numElementsOf(outShape), count = numElementsOf(xs);
+  Value zeros = em.splat(n.loc, 0, Emitter::elemOf(x), {total});
+  auto op = ScatterOp::create(n.b(), n.loc, zeros.getType(), zeros,
+                              em.reshape(n.loc, idx, {count}),
+                              em.reshape(n.loc, x, {count}), BinaryKindAttr());
+  Value y = em.reshape(n.loc, op.getResult(), outShape);
+  SmallVector<int64_t> cur(outShape);
+  for (int64_t d = 2; d < rank; ++d) {
+    if (finalShape[d] == cur[d])
+      continue;
+    SmallVector<int64_t> padShape(cur);
+    padShape[d] = finalShape[d] - cur[d];
+    auto c = em.concat(n.loc,
+                       {y, em.splat(n.loc, 0, Emitter::elemOf(x), padShape)},
+                       d);
+    if (failed(c))
+      return failure();
+    y = *c;
+    cur[d] = finalShape[d];
+  }
+  n.setResult(0, y);
+  return success();
+}
+
 void qcc::onnx_import::registerIndexingOps(OpTable &table) {
   table["ArgMax"] = importArgReduce<ReduceKind::max>;
   table["ArgMin"] = importArgReduce<ReduceKind::min>;
@@ -1030,4 +1107,5 @@ void qcc::onnx_import::registerIndexingOps(OpTable &table) {
   table["ScatterND"] = importScatterND;
   table["Compress"] = importCompress;
   table["ReverseSequence"] = importReverseSequence;
+  table["MaxUnpool"] = importMaxUnpool;
 }

@@ -8,7 +8,8 @@
 // gather of computed flat indices) and ScatterElements / Scatter /
 // ScatterND (qcc.scatter on the data with its indexed dimensions
 // flattened; MaxUnpool likewise into zeros), Compress with a constant
-// condition and ReverseSequence (gathers of computed positions).
+// condition, ReverseSequence and GridSample (gathers of computed
+// positions).
 //
 //===----------------------------------------------------------------------===//
 
@@ -1094,6 +1095,260 @@ static LogicalResult importMaxUnpool(NodeImport &n) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// GridSample
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Builds GridSample's sampling arithmetic with qcc elementwise ops on
+/// [N, 1, Ho, Wo] coordinate tensors.
+struct GridSampler {
+  NodeImport &n;
+  Emitter &em;
+  Type elem;
+  int64_t batch, channels, height, width;
+  /// The input flattened with one zero appended at position `zeroPos`,
+  /// which out-of-bounds taps read.
+  Value table;
+  int64_t zeroPos;
+  /// (b * C + c) * H * W as [N, C, 1, 1].
+  Value planeBase;
+
+  Value f(double v) { return em.splat(n.loc, v, elem); }
+  FailureOr<Value> bin(BinaryKind k, Value a, Value b) {
+    return em.binary(n.loc, k, a, b);
+  }
+  FailureOr<Value> clip(Value v, double lo, double hi) {
+    auto a = bin(BinaryKind::max, v, f(lo));
+    if (failed(a))
+      return failure();
+    return bin(BinaryKind::min, *a, f(hi));
+  }
+
+  /// The value at integer-valued coordinates (xc, yc), zero outside.
+  FailureOr<Value> tap(Value xc, Value yc) {
+    Type i64 = n.b().getI64Type();
+    Value valid;
+    for (auto [c, size] : {std::pair(xc, width), std::pair(yc, height)}) {
+      auto ge = bin(BinaryKind::greater_equal, c, f(0));
+      auto le = bin(BinaryKind::less_equal, c, f((double)(size - 1)));
+      if (failed(ge) || failed(le))
+        return failure();
+      auto both = bin(BinaryKind::logical_and, *ge, *le);
+      if (failed(both))
+        return failure();
+      if (!valid) {
+        valid = *both;
+        continue;
+      }
+      auto v = bin(BinaryKind::logical_and, valid, *both);
+      if (failed(v))
+        return failure();
+      valid = *v;
+    }
+    auto xi = clip(xc, 0, (double)(width - 1));
+    auto yi = clip(yc, 0, (double)(height - 1));
+    if (failed(xi) || failed(yi))
+      return failure();
+    auto row = bin(BinaryKind::mul, em.cast(n.loc, *yi, i64),
+                   em.splat(n.loc, (double)width, i64));
+    if (failed(row))
+      return failure();
+    auto pos = bin(BinaryKind::add, *row, em.cast(n.loc, *xi, i64));
+    if (failed(pos))
+      return failure();
+    auto full = bin(BinaryKind::add, planeBase, *pos);
+    if (failed(full))
+      return failure();
+    // idx = valid ? full : zeroPos, exactly in integers.
+    Value v = em.cast(n.loc, valid, i64);
+    auto kept = bin(BinaryKind::mul, *full, v);
+    auto inv = bin(BinaryKind::sub, em.splat(n.loc, 1, i64), v);
+    if (failed(kept) || failed(inv))
+      return failure();
+    auto away = bin(BinaryKind::mul, *inv,
+                    em.splat(n.loc, (double)zeroPos, i64));
+    if (failed(away))
+      return failure();
+    auto idx = bin(BinaryKind::add, *kept, *away);
+    if (failed(idx))
+      return failure();
+    return em.gather(n.loc, table, *idx, 0);
+  }
+
+  /// Reflects `x` into [lo, hi] (PyTorch's reflect_coordinates).
+  FailureOr<Value> reflect(Value x, double lo, double hi) {
+    double span = hi - lo;
+    if (span <= 0)
+      return f(0);
+    auto d0 = bin(BinaryKind::sub, x, f(lo));
+    if (failed(d0))
+      return failure();
+    Value d = em.unary(n.loc, UnaryKind::abs, *d0);
+    auto q = bin(BinaryKind::div, d, f(span));
+    if (failed(q))
+      return failure();
+    Value flips = em.unary(n.loc, UnaryKind::floor, *q);
+    auto fs = bin(BinaryKind::mul, flips, f(span));
+    if (failed(fs))
+      return failure();
+    auto extra = bin(BinaryKind::sub, d, *fs);
+    auto parity = bin(BinaryKind::fmod, flips, f(2));
+    if (failed(extra) || failed(parity))
+      return failure();
+    auto even = bin(BinaryKind::equal, *parity, f(0));
+    if (failed(even))
+      return failure();
+    // even ? lo + extra : hi - extra
+    //   = (hi - extra) + even * (lo - hi + 2 * extra)
+    auto back = bin(BinaryKind::sub, f(hi), *extra);
+    auto twice = bin(BinaryKind::mul, *extra, f(2));
+    if (failed(back) || failed(twice))
+      return failure();
+    auto diff = bin(BinaryKind::add, *twice, f(lo - hi));
+    if (failed(diff))
+      return failure();
+    auto sel = bin(BinaryKind::mul, em.cast(n.loc, *even, elem), *diff);
+    if (failed(sel))
+      return failure();
+    return bin(BinaryKind::add, *back, *sel);
+  }
+};
+} // namespace
+
+/// GridSample (4-D, nearest or bilinear, zeros / border / reflection
+/// padding): the grid's normalized coordinates become pixel coordinates,
+/// padding clips or reflects them, and every tap is a gather from the
+/// flattened input (with a zero appended for taps outside it), weighted
+/// and summed for bilinear.
+static LogicalResult importGridSample(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.require(1, "grid")) ||
+      failed(n.requireFloat(0)))
+    return failure();
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  Value x = n.input(0), grid = n.input(1);
+  SmallVector<int64_t> xs(Emitter::shapeOf(x)), gs(Emitter::shapeOf(grid));
+  if (xs.size() != 4)
+    return n.unsupported("GridSample of a rank-" + Twine(xs.size()) +
+                         " input (only 4-D)");
+  if (gs.size() != 4 || gs[0] != xs[0] || gs[3] != 2)
+    return n.error() << "GridSample grid must have shape [N, H_out, W_out, 2]";
+  std::string mode = n.attrString("mode", "bilinear");
+  std::string padding = n.attrString("padding_mode", "zeros");
+  bool align = n.attrInt("align_corners", 0) != 0;
+  if (mode != "bilinear" && mode != "nearest")
+    return n.unsupported("GridSample mode '" + mode + "'");
+  if (padding != "zeros" && padding != "border" && padding != "reflection")
+    return n.unsupported("GridSample padding_mode '" + padding + "'");
+  Type elem = Emitter::elemOf(x);
+  if (!llvm::isa<FloatType>(Emitter::elemOf(grid)))
+    return n.error() << "GridSample grid must be float";
+  grid = em.cast(loc, grid, elem);
+  int64_t count = numElementsOf(xs);
+  int64_t outCount = xs[0] * xs[1] * gs[1] * gs[2];
+  if (count >= kHostEvalLimit || outCount > kHostEvalLimit)
+    return n.unsupported("GridSample with more than " + Twine(kHostEvalLimit) +
+                         " elements");
+
+  GridSampler gsm{n, em, elem, xs[0], xs[1], xs[2], xs[3], {}, count, {}};
+  auto table = em.concat(
+      loc, {em.reshape(loc, x, {count}), em.splat(loc, 0, elem, {1})}, 0);
+  if (failed(table))
+    return failure();
+  gsm.table = *table;
+  HostTensor base;
+  base.elemType = n.b().getI64Type();
+  base.shape = {xs[0], xs[1], 1, 1};
+  base.resize();
+  for (int64_t p = 0; p < xs[0] * xs[1]; ++p)
+    base.i[p] = p * xs[2] * xs[3];
+  gsm.planeBase = em.createConstant(loc, base);
+
+  // Pixel coordinates as [N, 1, Ho, Wo].
+  SmallVector<int64_t> cShape = {gs[0], 1, gs[1], gs[2]};
+  // x and y planes of the grid; the transpose keeps the slices contiguous
+  // (a strided slice of the last dimension would not vectorize).
+  Value planes = em.transpose(loc, grid, {3, 0, 1, 2});
+  SmallVector<Value, 2> coords;
+  for (int64_t k = 0; k < 2; ++k) {
+    int64_t size = k == 0 ? xs[3] : xs[2];
+    Value g = em.reshape(loc, em.sliceAxis(loc, planes, 0, k, 1), cShape);
+    auto g1 = gsm.bin(BinaryKind::add, g, gsm.f(1));
+    if (failed(g1))
+      return failure();
+    FailureOr<Value> c =
+        align ? gsm.bin(BinaryKind::mul, *g1, gsm.f((size - 1) / 2.0))
+              : gsm.bin(BinaryKind::mul, *g1, gsm.f(size / 2.0));
+    if (failed(c))
+      return failure();
+    if (!align) {
+      c = gsm.bin(BinaryKind::sub, *c, gsm.f(0.5));
+      if (failed(c))
+        return failure();
+    }
+    if (padding == "border") {
+      c = gsm.clip(*c, 0, (double)(size - 1));
+    } else if (padding == "reflection") {
+      c = align ? gsm.reflect(*c, 0, (double)(size - 1))
+                : gsm.reflect(*c, -0.5, size - 0.5);
+      if (failed(c))
+        return failure();
+      c = gsm.clip(*c, 0, (double)(size - 1));
+    }
+    if (failed(c))
+      return failure();
+    coords.push_back(*c);
+  }
+  Value cx = coords[0], cy = coords[1];
+
+  Value y;
+  if (mode == "nearest") {
+    auto r = gsm.tap(em.unary(loc, UnaryKind::round, cx),
+                     em.unary(loc, UnaryKind::round, cy));
+    if (failed(r))
+      return failure();
+    y = *r;
+  } else {
+    Value x0 = em.unary(loc, UnaryKind::floor, cx);
+    Value y0 = em.unary(loc, UnaryKind::floor, cy);
+    auto x1 = gsm.bin(BinaryKind::add, x0, gsm.f(1));
+    auto y1 = gsm.bin(BinaryKind::add, y0, gsm.f(1));
+    auto wx1 = gsm.bin(BinaryKind::sub, cx, x0);
+    auto wy1 = gsm.bin(BinaryKind::sub, cy, y0);
+    if (failed(x1) || failed(y1) || failed(wx1) || failed(wy1))
+      return failure();
+    auto wx0 = gsm.bin(BinaryKind::sub, gsm.f(1), *wx1);
+    auto wy0 = gsm.bin(BinaryKind::sub, gsm.f(1), *wy1);
+    if (failed(wx0) || failed(wy0))
+      return failure();
+    Value xsV[2] = {x0, *x1}, ysV[2] = {y0, *y1};
+    Value wxV[2] = {*wx0, *wx1}, wyV[2] = {*wy0, *wy1};
+    for (int iy = 0; iy < 2; ++iy)
+      for (int ix = 0; ix < 2; ++ix) {
+        auto v = gsm.tap(xsV[ix], ysV[iy]);
+        if (failed(v))
+          return failure();
+        auto w = gsm.bin(BinaryKind::mul, wxV[ix], wyV[iy]);
+        if (failed(w))
+          return failure();
+        auto term = gsm.bin(BinaryKind::mul, *v, *w);
+        if (failed(term))
+          return failure();
+        if (!y) {
+          y = *term;
+          continue;
+        }
+        auto sum = gsm.bin(BinaryKind::add, y, *term);
+        if (failed(sum))
+          return failure();
+        y = *sum;
+      }
+  }
+  n.setResult(0, y);
+  return success();
+}
+
 void qcc::onnx_import::registerIndexingOps(OpTable &table) {
   table["ArgMax"] = importArgReduce<ReduceKind::max>;
   table["ArgMin"] = importArgReduce<ReduceKind::min>;
@@ -1108,4 +1363,5 @@ void qcc::onnx_import::registerIndexingOps(OpTable &table) {
   table["Compress"] = importCompress;
   table["ReverseSequence"] = importReverseSequence;
   table["MaxUnpool"] = importMaxUnpool;
+  table["GridSample"] = importGridSample;
 }

@@ -8,8 +8,8 @@
 // gather of computed flat indices) and ScatterElements / Scatter /
 // ScatterND (qcc.scatter on the data with its indexed dimensions
 // flattened; MaxUnpool likewise into zeros), Compress with a constant
-// condition, ReverseSequence and GridSample (gathers of computed
-// positions).
+// condition, ReverseSequence, GridSample and RoiAlign (gathers of
+// computed positions).
 //
 //===----------------------------------------------------------------------===//
 
@@ -1127,7 +1127,6 @@ struct GridSampler {
 
   /// The value at integer-valued coordinates (xc, yc), zero outside.
   FailureOr<Value> tap(Value xc, Value yc) {
-    Type i64 = n.b().getI64Type();
     Value valid;
     for (auto [c, size] : {std::pair(xc, width), std::pair(yc, height)}) {
       auto ge = bin(BinaryKind::greater_equal, c, f(0));
@@ -1150,11 +1149,19 @@ struct GridSampler {
     auto yi = clip(yc, 0, (double)(height - 1));
     if (failed(xi) || failed(yi))
       return failure();
-    auto row = bin(BinaryKind::mul, em.cast(n.loc, *yi, i64),
+    return gatherAt(*xi, *yi, valid);
+  }
+
+  /// The value at in-range integer-valued coordinates (xi, yi) of the plane
+  /// `planeBase` selects, or zero where the mask `valid` (i1, or i64 0/1)
+  /// is false.
+  FailureOr<Value> gatherAt(Value xi, Value yi, Value valid) {
+    Type i64 = n.b().getI64Type();
+    auto row = bin(BinaryKind::mul, em.cast(n.loc, yi, i64),
                    em.splat(n.loc, (double)width, i64));
     if (failed(row))
       return failure();
-    auto pos = bin(BinaryKind::add, *row, em.cast(n.loc, *xi, i64));
+    auto pos = bin(BinaryKind::add, *row, em.cast(n.loc, xi, i64));
     if (failed(pos))
       return failure();
     auto full = bin(BinaryKind::add, planeBase, *pos);
@@ -1349,6 +1356,217 @@ static LogicalResult importGridSample(NodeImport &n) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// RoiAlign
+//===----------------------------------------------------------------------===//
+
+/// RoiAlign (avg mode, a fixed sampling_ratio): every output bin averages
+/// s x s bilinear samples. The sample coordinates of roi r are its start
+/// plus its bin size times a constant offset vector, [R, 1, oh*s, 1] for y
+/// and [R, 1, 1, ow*s] for x; each of the four taps is a gather from the
+/// flattened input (with a zero appended for samples outside [-1, H] x
+/// [-1, W]), and a mean over the sample axes gives the bins.
+static LogicalResult importRoiAlign(NodeImport &n) {
+  for (unsigned i = 0; i < 3; ++i)
+    if (failed(n.require(i, "X, rois and batch_indices")))
+      return failure();
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  Value x = n.input(0), rois = n.input(1), bidx = n.input(2);
+  SmallVector<int64_t> xs(Emitter::shapeOf(x));
+  if (xs.size() != 4)
+    return n.error() << "RoiAlign expects a 4-D input";
+  ArrayRef<int64_t> rs = Emitter::shapeOf(rois);
+  if (rs.size() != 2 || rs[1] != 4)
+    return n.error() << "RoiAlign rois must have shape [num_rois, 4]";
+  int64_t numRois = rs[0];
+  if (Emitter::shapeOf(bidx) != ArrayRef<int64_t>{numRois})
+    return n.error() << "RoiAlign batch_indices must have shape [" << numRois
+                     << "]";
+  if (n.attrString("mode", "avg") != "avg")
+    return n.unsupported("RoiAlign mode '" + n.attrString("mode", "avg") + "'");
+  int64_t s = n.attrInt("sampling_ratio", 0);
+  if (s <= 0)
+    return n.unsupported("RoiAlign with an adaptive sampling_ratio (the "
+                         "sample count depends on the roi sizes)");
+  std::string ctm =
+      n.attrString("coordinate_transformation_mode", "half_pixel");
+  if (ctm != "half_pixel" && ctm != "output_half_pixel")
+    return n.unsupported("RoiAlign coordinate_transformation_mode '" + ctm +
+                         "'");
+  bool aligned = ctm == "half_pixel" && n.opset >= 16;
+  int64_t oh = n.attrInt("output_height", 1), ow = n.attrInt("output_width", 1);
+  if (oh < 1 || ow < 1)
+    return n.error() << "RoiAlign output size must be positive";
+  double scale = n.attrFloat("spatial_scale", 1.0f);
+  Type elem = Emitter::elemOf(x);
+  Type i64 = n.b().getI64Type();
+  int64_t count = numElementsOf(xs);
+  int64_t samples = numRois * xs[1] * oh * s * ow * s;
+  if (count >= kHostEvalLimit || samples > kHostEvalLimit)
+    return n.unsupported("RoiAlign with more than " + Twine(kHostEvalLimit) +
+                         " samples");
+  if (!llvm::isa<FloatType>(Emitter::elemOf(rois)))
+    return n.error() << "RoiAlign rois must be float";
+  rois = em.cast(loc, rois, elem);
+
+  GridSampler gsm{n, em, elem, xs[0], xs[1], xs[2], xs[3], {}, count, {}};
+  auto table = em.concat(
+      loc, {em.reshape(loc, x, {count}), em.splat(loc, 0, elem, {1})}, 0);
+  if (failed(table))
+    return failure();
+  gsm.table = *table;
+  // Plane (batch_indices[r] * C + c) * H * W as [R, C, 1, 1].
+  int64_t plane = xs[2] * xs[3];
+  auto rowBase = gsm.bin(BinaryKind::mul,
+                         em.reshape(loc, em.cast(loc, bidx, i64),
+                                    {numRois, 1, 1, 1}),
+                         em.splat(loc, (double)(xs[1] * plane), i64));
+  if (failed(rowBase))
+    return failure();
+  HostTensor cBase;
+  cBase.elemType = i64;
+  cBase.shape = {1, xs[1], 1, 1};
+  cBase.resize();
+  for (int64_t c = 0; c < xs[1]; ++c)
+    cBase.i[c] = c * plane;
+  auto planeBase =
+      gsm.bin(BinaryKind::add, *rowBase, em.createConstant(loc, cBase));
+  if (failed(planeBase))
+    return failure();
+  gsm.planeBase = *planeBase;
+
+  // Roi corners, scaled and shifted: columns of the [R, 4] rois. A
+  // transpose keeps the column slices contiguous.
+  Value cols = em.transpose(loc, rois, {1, 0});
+  auto corner = [&](int64_t k) -> FailureOr<Value> {
+    Value c = em.reshape(loc, em.sliceAxis(loc, cols, 0, k, 1), {numRois});
+    auto v = gsm.bin(BinaryKind::mul, c, gsm.f(scale));
+    if (failed(v) || !aligned)
+      return v;
+    return gsm.bin(BinaryKind::sub, *v, gsm.f(0.5));
+  };
+  SmallVector<Value, 4> cs;
+  for (int64_t k = 0; k < 4; ++k) {
+    auto c = corner(k);
+    if (failed(c))
+      return failure();
+    cs.push_back(*c);
+  }
+  // Sample coordinates along one axis: start + bin * offsets, with
+  // offsets[p * s + i] = p + (i + 0.5) / s.
+  auto axisCoords = [&](Value start, Value end, int64_t bins,
+                        ArrayRef<int64_t> shape) -> FailureOr<Value> {
+    auto len = gsm.bin(BinaryKind::sub, end, start);
+    if (failed(len))
+      return failure();
+    if (!aligned) {
+      len = gsm.bin(BinaryKind::max, *len, gsm.f(1));
+      if (failed(len))
+        return failure();
+    }
+    auto bin = gsm.bin(BinaryKind::div, *len, gsm.f((double)bins));
+    if (failed(bin))
+      return failure();
+    HostTensor off;
+    off.elemType = elem;
+    off.shape = {1, bins * s};
+    off.resize();
+    for (int64_t p = 0; p < bins; ++p)
+      for (int64_t i = 0; i < s; ++i)
+        off.set(p * s + i, p + (i + 0.5) / s);
+    auto scaled = gsm.bin(BinaryKind::mul,
+                          em.reshape(loc, *bin, {numRois, 1}),
+                          em.createConstant(loc, off));
+    if (failed(scaled))
+      return failure();
+    auto pos = gsm.bin(BinaryKind::add, *scaled,
+                       em.reshape(loc, start, {numRois, 1}));
+    if (failed(pos))
+      return failure();
+    return em.reshape(loc, *pos, shape);
+  };
+  auto ys = axisCoords(cs[1], cs[3], oh, {numRois, 1, oh * s, 1});
+  auto xsC = axisCoords(cs[0], cs[2], ow, {numRois, 1, 1, ow * s});
+  if (failed(ys) || failed(xsC))
+    return failure();
+
+  // Samples outside [-1, H] x [-1, W] contribute zero; the others clamp
+  // into the input, and the high tap stays on the last row/column. The x
+  // and y masks combine as an i64 product: a broadcasting `and` of i1
+  // tensors ([R,1,1,W'] with [R,1,H',1]) is miscompiled by the vectorizer.
+  Value valid;
+  for (auto [c, size] : {std::pair(*xsC, xs[3]), std::pair(*ys, xs[2])}) {
+    auto ge = gsm.bin(BinaryKind::greater_equal, c, gsm.f(-1));
+    auto le = gsm.bin(BinaryKind::less_equal, c, gsm.f((double)size));
+    if (failed(ge) || failed(le))
+      return failure();
+    auto both = gsm.bin(BinaryKind::logical_and, *ge, *le);
+    if (failed(both))
+      return failure();
+    Value mask = em.cast(loc, *both, n.b().getI64Type());
+    if (!valid) {
+      valid = mask;
+      continue;
+    }
+    auto v = gsm.bin(BinaryKind::mul, valid, mask);
+    if (failed(v))
+      return failure();
+    valid = *v;
+  }
+  Value lowV[2], highV[2], wLow[2], wHigh[2];
+  Value axisV[2] = {*xsC, *ys};
+  int64_t sizes[2] = {xs[3], xs[2]};
+  for (int k = 0; k < 2; ++k) {
+    auto c = gsm.clip(axisV[k], 0, (double)(sizes[k] - 1));
+    if (failed(c))
+      return failure();
+    lowV[k] = em.unary(loc, UnaryKind::floor, *c);
+    auto hi = gsm.bin(BinaryKind::add, lowV[k], gsm.f(1));
+    if (failed(hi))
+      return failure();
+    auto hiC = gsm.bin(BinaryKind::min, *hi, gsm.f((double)(sizes[k] - 1)));
+    auto l = gsm.bin(BinaryKind::sub, *c, lowV[k]);
+    if (failed(hiC) || failed(l))
+      return failure();
+    highV[k] = *hiC;
+    wHigh[k] = *l;
+    auto h = gsm.bin(BinaryKind::sub, gsm.f(1), *l);
+    if (failed(h))
+      return failure();
+    wLow[k] = *h;
+  }
+  Value sum;
+  for (int iy = 0; iy < 2; ++iy)
+    for (int ix = 0; ix < 2; ++ix) {
+      auto v = gsm.gatherAt(ix ? highV[0] : lowV[0], iy ? highV[1] : lowV[1],
+                            valid);
+      if (failed(v))
+        return failure();
+      auto w = gsm.bin(BinaryKind::mul, ix ? wHigh[0] : wLow[0],
+                       iy ? wHigh[1] : wLow[1]);
+      if (failed(w))
+        return failure();
+      auto term = gsm.bin(BinaryKind::mul, *v, *w);
+      if (failed(term))
+        return failure();
+      if (!sum) {
+        sum = *term;
+        continue;
+      }
+      auto add = gsm.bin(BinaryKind::add, sum, *term);
+      if (failed(add))
+        return failure();
+      sum = *add;
+    }
+  Value bins = em.reshape(loc, sum, {numRois, xs[1], oh, s, ow, s});
+  Value y = em.reduce(loc, ReduceKind::mean, bins, {3, 5}, false);
+  n.setResult(0, y);
+  return success();
+}
+
 void qcc::onnx_import::registerIndexingOps(OpTable &table) {
   table["ArgMax"] = importArgReduce<ReduceKind::max>;
   table["ArgMin"] = importArgReduce<ReduceKind::min>;
@@ -1364,4 +1582,5 @@ void qcc::onnx_import::registerIndexingOps(OpTable &table) {
   table["ReverseSequence"] = importReverseSequence;
   table["MaxUnpool"] = importMaxUnpool;
   table["GridSample"] = importGridSample;
+  table["RoiAlign"] = importRoiAlign;
 }

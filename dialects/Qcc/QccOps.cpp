@@ -452,8 +452,8 @@ LogicalResult TopKOp::verify() {
     return emitOpError("input must have integer or float elements");
   int64_t k = getK();
   if (k < 0 || k > inTy.getDimSize(axis))
-    return emitOpError("k = ") << k << " is not in [0, "
-                               << inTy.getDimSize(axis) << "]";
+    return emitOpError("k = ")
+           << k << " is not in [0, " << inTy.getDimSize(axis) << "]";
   SmallVector<int64_t> expect(inTy.getShape());
   expect[axis] = k;
   auto valTy = getValues().getType(), idxTy = getIndices().getType();

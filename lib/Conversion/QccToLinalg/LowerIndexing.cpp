@@ -66,16 +66,16 @@ static Value orderedBefore(OpBuilder &b, Location loc, Value a, Value bv,
     Value t = arith::ConstantIntOp::create(b, loc, 1, 1);
     Value nanCase =
         nanFirst ? arith::AndIOp::create(b, loc, aNan,
-                                        arith::XOrIOp::create(b, loc, bNan, t))
-                : arith::AndIOp::create(b, loc, bNan,
-                                        arith::XOrIOp::create(b, loc, aNan, t));
+                                         arith::XOrIOp::create(b, loc, bNan, t))
+                 : arith::AndIOp::create(
+                       b, loc, bNan, arith::XOrIOp::create(b, loc, aNan, t));
     return arith::OrIOp::create(b, loc, cmp, nanCase);
   }
   arith::CmpIPredicate pred =
-      greater ? (isUnsigned ? arith::CmpIPredicate::ugt
-                            : arith::CmpIPredicate::sgt)
-              : (isUnsigned ? arith::CmpIPredicate::ult
-                            : arith::CmpIPredicate::slt);
+      greater
+          ? (isUnsigned ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt)
+          : (isUnsigned ? arith::CmpIPredicate::ult
+                        : arith::CmpIPredicate::slt);
   return arith::CmpIOp::create(b, loc, pred, a, bv);
 }
 
@@ -175,13 +175,12 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
     // The first (last) position holding it; positions that do not hold it
     // contribute n (-1), which never wins.
     int64_t none = last ? -1 : n;
-    Value idxInit = createFilled(
-        rewriter, loc, reduced,
-        arith::ConstantIntOp::create(rewriter, loc, i64, none));
+    Value idxInit =
+        createFilled(rewriter, loc, reduced,
+                     arith::ConstantIntOp::create(rewriter, loc, i64, none));
     Value iota = iotaConstant(rewriter, loc, n);
-    SmallVector<AffineMap> idxMaps = {
-        maps[0], maps[1],
-        dimMap(ctx, rank, axis), maps[1]};
+    SmallVector<AffineMap> idxMaps = {maps[0], maps[1], dimMap(ctx, rank, axis),
+                                      maps[1]};
     Value index =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{idxInit.getType()},
@@ -192,8 +191,9 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
               Value pos = arith::SelectOp::create(
                   b, l, hit, args[2],
                   arith::ConstantIntOp::create(b, l, i64, none));
-              Value r = last ? (Value)arith::MaxSIOp::create(b, l, pos, args[3])
-                             : (Value)arith::MinSIOp::create(b, l, pos, args[3]);
+              Value r = last
+                            ? (Value)arith::MaxSIOp::create(b, l, pos, args[3])
+                            : (Value)arith::MinSIOp::create(b, l, pos, args[3]);
               linalg::YieldOp::create(b, l, r);
             })
             .getResult(0);
@@ -276,9 +276,10 @@ buildSelectTopK(OpBuilder &b, Location loc, Value input,
         };
         Value prevV = slice(args[0], prevR, elem);
         Value prevI = slice(args[1], prevR, i64);
-        Value bestV0 = linalg::FillOp::create(lb, l, ValueRange{zeroV},
-                                              ValueRange{slice(args[0], r, elem)})
-                           .getResult(0);
+        Value bestV0 =
+            linalg::FillOp::create(lb, l, ValueRange{zeroV},
+                                   ValueRange{slice(args[0], r, elem)})
+                .getResult(0);
         Value bestI0 =
             linalg::FillOp::create(lb, l, ValueRange{minusOne},
                                    ValueRange{slice(args[1], r, i64)})
@@ -347,17 +348,16 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     int64_t n = inType.getDimSize(axis), k = op.getK();
 
     if (k == 0 || n == 0) {
-      rewriter.replaceOp(
-          op, {createEmpty(rewriter, loc, valType.getShape(), elem),
-               createEmpty(rewriter, loc, idxType.getShape(), i64)});
+      rewriter.replaceOp(op,
+                         {createEmpty(rewriter, loc, valType.getShape(), elem),
+                          createEmpty(rewriter, loc, idxType.getShape(), i64)});
       return success();
     }
     // Selecting k times costs about k passes over the axis, ranking about n;
     // select when k is well below n.
     if (k * kSelectFactor < n) {
-      auto [values, indices] =
-          buildSelectTopK(rewriter, loc, input, valType, idxType, axis, k,
-                          greater, isUnsigned);
+      auto [values, indices] = buildSelectTopK(
+          rewriter, loc, input, valType, idxType, axis, k, greater, isUnsigned);
       rewriter.replaceOp(op, {values, indices});
       return success();
     }
@@ -388,12 +388,13 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
               Value tie = arith::AndIOp::create(
                   b, l, orderedEqual(b, l, xj, xi), jFirst);
               Value before = arith::OrIOp::create(
-                  b, l, orderedBefore(b, l, xj, xi, greater,
-                                            /*nanFirst=*/greater, isUnsigned), tie);
+                  b, l,
+                  orderedBefore(b, l, xj, xi, greater,
+                                /*nanFirst=*/greater, isUnsigned),
+                  tie);
               Value inc = arith::ExtUIOp::create(b, l, i64, before);
-              linalg::YieldOp::create(b, l,
-                                      ValueRange{arith::AddIOp::create(
-                                          b, l, acc, inc)});
+              linalg::YieldOp::create(
+                  b, l, ValueRange{arith::AddIOp::create(b, l, acc, inc)});
             })
             .getResult(0);
 
@@ -404,7 +405,8 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     SmallVector<AffineMap> pickMaps = {
         mapWithAxis(ctx, numDims, rank, axis, extra),
         mapWithAxis(ctx, numDims, rank, axis, extra),
-        dimMap(ctx, numDims, axis), dimMap(ctx, numDims, extra),
+        dimMap(ctx, numDims, axis),
+        dimMap(ctx, numDims, extra),
         mapWithAxis(ctx, numDims, rank, axis, axis),
         mapWithAxis(ctx, numDims, rank, axis, axis)};
     // The slot positions are the first k of the same iota.
@@ -418,8 +420,7 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     auto pick = linalg::GenericOp::create(
         rewriter, loc, TypeRange{valType, idxType},
         ValueRange{input, ranks, slots, iota}, ValueRange{valInit, idxInit},
-        pickMaps, rankIters,
-        [&](OpBuilder &b, Location l, ValueRange args) {
+        pickMaps, rankIters, [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = args[0], r = args[1], slot = args[2], i = args[3],
                 accV = args[4], accI = args[5];
           Value hit =
@@ -453,11 +454,10 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
     int64_t rank = type.getRank(), axis = op.getAxis();
     int64_t numDims = rank + 1, extra = rank;
     arith::CmpIPredicate pred =
-        op.getReverse()
-            ? (op.getExclusive() ? arith::CmpIPredicate::sgt
-                                 : arith::CmpIPredicate::sge)
-            : (op.getExclusive() ? arith::CmpIPredicate::slt
-                                 : arith::CmpIPredicate::sle);
+        op.getReverse() ? (op.getExclusive() ? arith::CmpIPredicate::sgt
+                                             : arith::CmpIPredicate::sge)
+                        : (op.getExclusive() ? arith::CmpIPredicate::slt
+                                             : arith::CmpIPredicate::sle);
 
     Value zero = createScalar(rewriter, loc, elem, 0);
     Value init = createFilled(rewriter, loc, type.getShape(), zero);
@@ -476,11 +476,11 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value x = args[0], i = args[1], j = args[2], acc = args[3];
               Value in = arith::CmpIOp::create(b, l, pred, j, i);
-              Value term = arith::SelectOp::create(
-                  b, l, in, x, createScalar(b, l, elem, 0));
-              Value sum =
-                  isFloat ? (Value)arith::AddFOp::create(b, l, acc, term)
-                          : (Value)arith::AddIOp::create(b, l, acc, term);
+              Value term = arith::SelectOp::create(b, l, in, x,
+                                                   createScalar(b, l, elem, 0));
+              Value sum = isFloat
+                              ? (Value)arith::AddFOp::create(b, l, acc, term)
+                              : (Value)arith::AddIOp::create(b, l, acc, term);
               linalg::YieldOp::create(b, l, sum);
             })
             .getResult(0);
@@ -509,7 +509,8 @@ struct ScatterLowering : OpConversionPattern<ScatterOp> {
     auto iType = llvm::cast<RankedTensorType>(adaptor.getIndices().getType());
     auto uType = llvm::cast<RankedTensorType>(adaptor.getUpdates().getType());
     Type elem = dType.getElementType();
-    bool isUnsigned = isUnsignedInteger(op.getData().getType().getElementType());
+    bool isUnsigned =
+        isUnsignedInteger(op.getData().getType().getElementType());
     bool indexUnsigned =
         isUnsignedInteger(op.getIndices().getType().getElementType());
     std::optional<BinaryKind> combine = op.getCombine();
@@ -519,9 +520,8 @@ struct ScatterLowering : OpConversionPattern<ScatterOp> {
 
     auto flatData = RankedTensorType::get({m, s}, elem);
     Value acc = reshapeTo(rewriter, loc, adaptor.getData(), flatData);
-    Value idx = reshapeTo(
-        rewriter, loc, adaptor.getIndices(),
-        RankedTensorType::get({u}, iType.getElementType()));
+    Value idx = reshapeTo(rewriter, loc, adaptor.getIndices(),
+                          RankedTensorType::get({u}, iType.getElementType()));
     Value upd = reshapeTo(rewriter, loc, adaptor.getUpdates(),
                           RankedTensorType::get({u, s}, elem));
     (void)uType;
@@ -554,12 +554,11 @@ struct ScatterLowering : OpConversionPattern<ScatterOp> {
               b, l, row, arith::ConstantIndexOp::create(b, l, m - 1));
           auto inner = scf::ForOp::create(
               b, l, izero, arith::ConstantIndexOp::create(b, l, s),
-              arith::ConstantIndexOp::create(b, l, 1),
-              ValueRange{outerArgs[0]},
+              arith::ConstantIndexOp::create(b, l, 1), ValueRange{outerArgs[0]},
               [&](OpBuilder &ib, Location il, Value is, ValueRange innerArgs) {
                 Value cur = innerArgs[0];
-                Value v = tensor::ExtractOp::create(ib, il, upd,
-                                                    ValueRange{iu, is});
+                Value v =
+                    tensor::ExtractOp::create(ib, il, upd, ValueRange{iu, is});
                 if (combine) {
                   Value old = tensor::ExtractOp::create(ib, il, cur,
                                                         ValueRange{row, is});
@@ -581,6 +580,7 @@ struct ScatterLowering : OpConversionPattern<ScatterOp> {
 
 void qcc::populateIndexingPatterns(const TypeConverter &converter,
                                    RewritePatternSet &patterns) {
-  patterns.add<ArgReduceLowering, TopKLowering, CumSumLowering,
-               ScatterLowering>(converter, patterns.getContext());
+  patterns
+      .add<ArgReduceLowering, TopKLowering, CumSumLowering, ScatterLowering>(
+          converter, patterns.getContext());
 }

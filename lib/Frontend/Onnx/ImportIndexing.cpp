@@ -40,9 +40,9 @@ static FailureOr<Value> widenUnsigned(NodeImport &n, Value x) {
 static LogicalResult requireNumeric(NodeImport &n, unsigned i) {
   Type e = Emitter::elemOf(n.input(i));
   if (!e.isIntOrFloat() || e.isInteger(1))
-    return n.unsupported(n.opType() + " of " +
-                         dataTypeName(onnxDataType(e, n.em.isUnsigned(
-                                                           n.input(i)))));
+    return n.unsupported(
+        n.opType() + " of " +
+        dataTypeName(onnxDataType(e, n.em.isUnsigned(n.input(i)))));
   return success();
 }
 
@@ -110,8 +110,7 @@ static Value argReduce(NodeImport &n, ReduceKind kind, Value x, int64_t axis,
 // ArgMax / ArgMin / Hardmax
 //===----------------------------------------------------------------------===//
 
-template <ReduceKind Kind>
-static LogicalResult importArgReduce(NodeImport &n) {
+template <ReduceKind Kind> static LogicalResult importArgReduce(NodeImport &n) {
   if (failed(n.require(0, "data")) || failed(requireNumeric(n, 0)))
     return failure();
   auto x = widenUnsigned(n, n.input(0));
@@ -148,8 +147,9 @@ static LogicalResult importHardmax(NodeImport &n) {
   int64_t a = *axis;
   if (n.opset < 13) {
     ArrayRef<int64_t> s(shape);
-    v = em.reshape(n.loc, x,
-                   {numElementsOf(s.take_front(a)), numElementsOf(s.drop_front(a))});
+    v = em.reshape(
+        n.loc, x,
+        {numElementsOf(s.take_front(a)), numElementsOf(s.drop_front(a))});
     a = 1;
   }
   SmallVector<int64_t> vs(Emitter::shapeOf(v));
@@ -165,8 +165,8 @@ static LogicalResult importHardmax(NodeImport &n) {
   iota.resize();
   for (int64_t k = 0; k < vs[a]; ++k)
     iota.i[k] = k;
-  auto hit = em.binary(n.loc, BinaryKind::equal, idx,
-                       em.createConstant(n.loc, iota));
+  auto hit =
+      em.binary(n.loc, BinaryKind::equal, idx, em.createConstant(n.loc, iota));
   if (failed(hit))
     return failure();
   Value y = em.cast(n.loc, *hit, Emitter::elemOf(x));
@@ -211,10 +211,10 @@ static LogicalResult importTopK(NodeImport &n) {
     return failure();
   SmallVector<int64_t> outShape(shape);
   outShape[*axis] = k;
-  auto op = TopKOp::create(
-      n.b(), n.loc, em.tensorType(outShape, Emitter::elemOf(*x)),
-      em.tensorType(outShape, n.b().getI64Type()), *x, k, *axis,
-      n.attrInt("largest", 1) != 0);
+  auto op =
+      TopKOp::create(n.b(), n.loc, em.tensorType(outShape, Emitter::elemOf(*x)),
+                     em.tensorType(outShape, n.b().getI64Type()), *x, k, *axis,
+                     n.attrInt("largest", 1) != 0);
   Value values = op.getValues();
   if (*x != orig)
     values = em.cast(n.loc, values, Emitter::elemOf(orig), /*toUnsigned=*/true);
@@ -300,8 +300,7 @@ static std::string labelName(int l) {
 /// Parses one side of an einsum term into labels for an operand of rank
 /// `rank` (or, for the output, `rank` = -1 and `ellipsisRank` given).
 static FailureOr<SmallVector<int>> parseTerm(NodeImport &n, StringRef term,
-                                             int64_t rank,
-                                             int64_t ellipsisRank,
+                                             int64_t rank, int64_t ellipsisRank,
                                              int64_t maxEllipsis) {
   SmallVector<int> labels;
   size_t dots = term.find("...");
@@ -379,8 +378,8 @@ static LogicalResult takeDiagonals(NodeImport &n, Term &t) {
     idx.resize();
     for (int64_t i = 0; i < size; ++i)
       idx.i[i] = i * (size + 1);
-    auto g = em.gather(n.loc, v, em.createConstant(n.loc, idx),
-                       merged.size() - 1);
+    auto g =
+        em.gather(n.loc, v, em.createConstant(n.loc, idx), merged.size() - 1);
     if (failed(g))
       return failure();
     labels.push_back(t.labels[p1]);
@@ -455,8 +454,7 @@ static FailureOr<Term> contract(NodeImport &n, Term a, Term b,
       auto it = llvm::find(other.labels, l);
       if (it == other.labels.end())
         continue;
-      int64_t o = Emitter::shapeOf(
-          other.value)[it - other.labels.begin()];
+      int64_t o = Emitter::shapeOf(other.value)[it - other.labels.begin()];
       if (shape[d] == o)
         continue;
       if (shape[d] != 1 && o != 1)
@@ -524,7 +522,8 @@ static LogicalResult importEinsum(NodeImport &n) {
       return failure();
   Type elem = Emitter::elemOf(n.input(0));
   if (!elem.isIntOrFloat() || elem.isInteger(1))
-    return n.unsupported("Einsum of " + dataTypeName(onnxDataType(elem, false)));
+    return n.unsupported("Einsum of " +
+                         dataTypeName(onnxDataType(elem, false)));
   for (unsigned i = 0; i < n.numInputs(); ++i)
     if (n.em.isUnsigned(n.input(i)))
       return n.unsupported("Einsum of unsigned integers");
@@ -533,14 +532,14 @@ static LogicalResult importEinsum(NodeImport &n) {
   for (auto [i, s] : llvm::enumerate(termStrs)) {
     size_t dots = s.find("...");
     if (dots != StringRef::npos)
-      maxEllipsis =
-          std::max<int64_t>(maxEllipsis, (int64_t)Emitter::shapeOf(n.input(i)).size() -
-                                             (int64_t)(s.size() - 3));
+      maxEllipsis = std::max<int64_t>(
+          maxEllipsis, (int64_t)Emitter::shapeOf(n.input(i)).size() -
+                           (int64_t)(s.size() - 3));
   }
   SmallVector<Term> terms;
   for (auto [i, s] : llvm::enumerate(termStrs)) {
-    auto labels = parseTerm(n, s, Emitter::shapeOf(n.input(i)).size(), 0,
-                            maxEllipsis);
+    auto labels =
+        parseTerm(n, s, Emitter::shapeOf(n.input(i)).size(), 0, maxEllipsis);
     if (failed(labels))
       return failure();
     terms.push_back({n.input(i), *labels});
@@ -663,8 +662,8 @@ static FailureOr<Value> flatTupleIndex(NodeImport &n, Value indices,
   auto neg = em.binary(loc, BinaryKind::less, v, em.splat(loc, 0, i64));
   if (failed(neg))
     return failure();
-  auto wrap = em.binary(loc, BinaryKind::mul, em.cast(loc, *neg, i64),
-                        vec(lead));
+  auto wrap =
+      em.binary(loc, BinaryKind::mul, em.cast(loc, *neg, i64), vec(lead));
   if (failed(wrap))
     return failure();
   auto wrapped = em.binary(loc, BinaryKind::add, v, *wrap);
@@ -698,12 +697,12 @@ static LogicalResult importGatherND(NodeImport &n) {
                      << " must be less than both ranks";
   for (int64_t d = 0; d < b; ++d)
     if (ds[d] != is[d])
-      return n.error() << "GatherND batch dimension " << d << " differs: "
-                       << ds[d] << " vs " << is[d];
+      return n.error() << "GatherND batch dimension " << d
+                       << " differs: " << ds[d] << " vs " << is[d];
   int64_t k = is.back();
   if (k < 1 || k > (int64_t)ds.size() - b)
-    return n.error() << "GatherND index tuples must have 1 to "
-                     << ds.size() - b << " entries";
+    return n.error() << "GatherND index tuples must have 1 to " << ds.size() - b
+                     << " entries";
   ArrayRef<int64_t> dsRef(ds);
   ArrayRef<int64_t> lead = dsRef.slice(b, k);
   auto flat = flatTupleIndex(n, indices, lead);
@@ -720,8 +719,8 @@ static LogicalResult importGatherND(NodeImport &n) {
     off.resize();
     for (int64_t c = 0; c < batchCount; ++c)
       off.i[c] = c * leadCount;
-    auto sum = em.binary(loc, BinaryKind::add, *flat,
-                         em.createConstant(loc, off));
+    auto sum =
+        em.binary(loc, BinaryKind::add, *flat, em.createConstant(loc, off));
     if (failed(sum))
       return failure();
     flat = *sum;
@@ -803,7 +802,8 @@ static LogicalResult importScatterElements(NodeImport &n) {
   auto axis = n.normalizeAxis(n.attrInt("axis", 0), rank);
   if (failed(axis))
     return failure();
-  if ((int64_t)is.size() != rank || Emitter::shapeOf(updates) != ArrayRef<int64_t>(is))
+  if ((int64_t)is.size() != rank ||
+      Emitter::shapeOf(updates) != ArrayRef<int64_t>(is))
     return n.error() << n.opType()
                      << " indices and updates must have one shape of the "
                         "data's rank";
@@ -833,8 +833,9 @@ static LogicalResult importScatterElements(NodeImport &n) {
   auto idx = normalizeIndices(n, indices, ds[*axis]);
   if (failed(idx))
     return failure();
-  auto scaled = em.binary(loc, BinaryKind::mul, *idx,
-                          em.splat(loc, (double)dStrides[*axis], base.elemType));
+  auto scaled =
+      em.binary(loc, BinaryKind::mul, *idx,
+                em.splat(loc, (double)dStrides[*axis], base.elemType));
   if (failed(scaled))
     return failure();
   auto flat =
@@ -893,8 +894,7 @@ static LogicalResult importCompress(NodeImport &n) {
   Value x = n.input(0);
   int64_t axis = 0;
   if (n.hasAttr("axis")) {
-    auto a = n.normalizeAxis(n.attrInt("axis", 0),
-                             Emitter::shapeOf(x).size());
+    auto a = n.normalizeAxis(n.attrInt("axis", 0), Emitter::shapeOf(x).size());
     if (failed(a))
       return failure();
     axis = *a;
@@ -989,10 +989,12 @@ static LogicalResult importReverseSequence(NodeImport &n) {
   HostTensor twoT1 = tIota;
   for (int64_t k = 0; k < time; ++k)
     twoT1.i[k] = 2 * k + 1;
-  auto span = em.binary(loc, BinaryKind::sub, len, em.createConstant(loc, twoT1));
+  auto span =
+      em.binary(loc, BinaryKind::sub, len, em.createConstant(loc, twoT1));
   if (failed(span))
     return failure();
-  auto delta = em.binary(loc, BinaryKind::mul, em.cast(loc, *inSeq, i64), *span);
+  auto delta =
+      em.binary(loc, BinaryKind::mul, em.cast(loc, *inSeq, i64), *span);
   if (failed(delta))
     return failure();
   if (strides[*timeAxis] != 1) {
@@ -1007,8 +1009,8 @@ static LogicalResult importReverseSequence(NodeImport &n) {
   base.resize();
   for (int64_t e = 0; e < count; ++e)
     base.i[e] = e;
-  auto flat = em.binary(loc, BinaryKind::add, em.createConstant(loc, base),
-                        *delta);
+  auto flat =
+      em.binary(loc, BinaryKind::add, em.createConstant(loc, base), *delta);
   if (failed(flat))
     return failure();
   auto r = em.gather(loc, em.reshape(loc, x, {count}), *flat, 0);
@@ -1083,9 +1085,8 @@ static LogicalResult importMaxUnpool(NodeImport &n) {
       continue;
     SmallVector<int64_t> padShape(cur);
     padShape[d] = finalShape[d] - cur[d];
-    auto c = em.concat(n.loc,
-                       {y, em.splat(n.loc, 0, Emitter::elemOf(x), padShape)},
-                       d);
+    auto c = em.concat(
+        n.loc, {y, em.splat(n.loc, 0, Emitter::elemOf(x), padShape)}, d);
     if (failed(c))
       return failure();
     y = *c;
@@ -1173,8 +1174,8 @@ struct GridSampler {
     auto inv = bin(BinaryKind::sub, em.splat(n.loc, 1, i64), v);
     if (failed(kept) || failed(inv))
       return failure();
-    auto away = bin(BinaryKind::mul, *inv,
-                    em.splat(n.loc, (double)zeroPos, i64));
+    auto away =
+        bin(BinaryKind::mul, *inv, em.splat(n.loc, (double)zeroPos, i64));
     if (failed(away))
       return failure();
     auto idx = bin(BinaryKind::add, *kept, *away);
@@ -1420,10 +1421,10 @@ static LogicalResult importRoiAlign(NodeImport &n) {
   gsm.table = *table;
   // Plane (batch_indices[r] * C + c) * H * W as [R, C, 1, 1].
   int64_t plane = xs[2] * xs[3];
-  auto rowBase = gsm.bin(BinaryKind::mul,
-                         em.reshape(loc, em.cast(loc, bidx, i64),
-                                    {numRois, 1, 1, 1}),
-                         em.splat(loc, (double)(xs[1] * plane), i64));
+  auto rowBase =
+      gsm.bin(BinaryKind::mul,
+              em.reshape(loc, em.cast(loc, bidx, i64), {numRois, 1, 1, 1}),
+              em.splat(loc, (double)(xs[1] * plane), i64));
   if (failed(rowBase))
     return failure();
   HostTensor cBase;
@@ -1477,13 +1478,12 @@ static LogicalResult importRoiAlign(NodeImport &n) {
     for (int64_t p = 0; p < bins; ++p)
       for (int64_t i = 0; i < s; ++i)
         off.set(p * s + i, p + (i + 0.5) / s);
-    auto scaled = gsm.bin(BinaryKind::mul,
-                          em.reshape(loc, *bin, {numRois, 1}),
+    auto scaled = gsm.bin(BinaryKind::mul, em.reshape(loc, *bin, {numRois, 1}),
                           em.createConstant(loc, off));
     if (failed(scaled))
       return failure();
-    auto pos = gsm.bin(BinaryKind::add, *scaled,
-                       em.reshape(loc, start, {numRois, 1}));
+    auto pos =
+        gsm.bin(BinaryKind::add, *scaled, em.reshape(loc, start, {numRois, 1}));
     if (failed(pos))
       return failure();
     return em.reshape(loc, *pos, shape);
@@ -1541,8 +1541,8 @@ static LogicalResult importRoiAlign(NodeImport &n) {
   Value sum;
   for (int iy = 0; iy < 2; ++iy)
     for (int ix = 0; ix < 2; ++ix) {
-      auto v = gsm.gatherAt(ix ? highV[0] : lowV[0], iy ? highV[1] : lowV[1],
-                            valid);
+      auto v =
+          gsm.gatherAt(ix ? highV[0] : lowV[0], iy ? highV[1] : lowV[1], valid);
       if (failed(v))
         return failure();
       auto w = gsm.bin(BinaryKind::mul, ix ? wHigh[0] : wLow[0],

@@ -936,7 +936,7 @@ static LogicalResult importResize(NodeImport &n) {
 }
 
 FailureOr<Value> qcc::onnx_import::normalizeIndices(NodeImport &n, Value idx,
-                                         int64_t dim) {
+                                                    int64_t dim) {
   Emitter &em = n.em;
   Location loc = n.loc;
   Type i64 = n.b().getI64Type();

@@ -53,9 +53,6 @@ CONSTANT_OPERANDS = {
     "Resize": (1, 2, 3),
     "Split": (1,),
     "ConstantOfShape": (0,),
-    "TopK": (1,),
-    "CumSum": (1,),
-    "OneHot": (1,),
 }
 
 

@@ -55,21 +55,17 @@ static AffineMap mapWithAxis(MLIRContext *ctx, int64_t numDims, int64_t rank,
 static Value orderedBefore(OpBuilder &b, Location loc, Value a, Value bv,
                            bool greater, bool nanFirst, bool isUnsigned) {
   if (isa<FloatType>(a.getType())) {
+    // The unordered compare is also true when either is NaN; requiring the
+    // operand that must not be NaN to be ordered leaves exactly
+    // a > b || (a is NaN && b is not)   (nanFirst), or
+    // a > b || (b is NaN && a is not)   (otherwise), with < for !greater.
     Value cmp = arith::CmpFOp::create(
-        b, loc, greater ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+        b, loc, greater ? arith::CmpFPredicate::UGT : arith::CmpFPredicate::ULT,
         a, bv);
-    // A NaN `a` precedes a number `bv` (nanFirst), or a number `a` precedes
-    // a NaN `bv`.
-    Value aNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a, a);
-    Value bNan =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, bv, bv);
-    Value t = arith::ConstantIntOp::create(b, loc, 1, 1);
-    Value nanCase =
-        nanFirst ? arith::AndIOp::create(b, loc, aNan,
-                                         arith::XOrIOp::create(b, loc, bNan, t))
-                 : arith::AndIOp::create(
-                       b, loc, bNan, arith::XOrIOp::create(b, loc, aNan, t));
-    return arith::OrIOp::create(b, loc, cmp, nanCase);
+    Value guard = nanFirst ? bv : a;
+    Value ordered =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ORD, guard, guard);
+    return arith::AndIOp::create(b, loc, cmp, ordered);
   }
   arith::CmpIPredicate pred =
       greater
@@ -211,11 +207,43 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
 /// the result through a loop, so ranking wins for k close to n).
 constexpr int64_t kSelectFactor = 8;
 
+/// result[.., r, ..] = input[.., indices[.., r, ..], ..] along `axis`: the
+/// values of the positions top_k found, read back from the input so that
+/// they are the elements themselves (signed zeros included).
+static Value gatherAlongAxis(OpBuilder &b, Location loc, Value input,
+                             Value indices, int64_t axis,
+                             RankedTensorType resultType) {
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  Value init =
+      createEmpty(b, loc, resultType.getShape(), resultType.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, ValueRange{indices},
+             ValueRange{init}, maps, iters,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               SmallVector<Value> at;
+               for (int64_t d = 0; d < rank; ++d)
+                 at.push_back(d == axis
+                                  ? (Value)arith::IndexCastOp::create(
+                                        nb, l, nb.getIndexType(), args[0])
+                                  : (Value)linalg::IndexOp::create(nb, l, d));
+               linalg::YieldOp::create(
+                   nb, l,
+                   tensor::ExtractOp::create(nb, l, input, at).getResult());
+             })
+      .getResult(0);
+}
+
 /// Top-k by repeated selection: an scf.for over the k output slots carries
-/// the results and the (value, index) picked last; slot r takes, with one
-/// reduction over the axis, the first element in (value, index) order among
-/// those that come after the previous pick. Every comparison is exact, so
-/// the order of the reduction does not matter.
+/// the results; slot r takes the first element in (value, index) order
+/// among those that come after the pick of slot r - 1. Each slot costs two
+/// single-result reductions over the axis, which vectorize: the extreme
+/// candidate value (maximumf / minimumf, or the integer max / min), then
+/// the smallest candidate position holding it. NaN ranks above every
+/// number: for `largest` maximumf propagates it; for smallest NaNs are left
+/// out of the value reduction, and when only NaNs remain the position
+/// reduction falls back to the first NaN candidate (encoded as n + i).
 static std::pair<Value, Value>
 buildSelectTopK(OpBuilder &b, Location loc, Value input,
                 RankedTensorType valType, RankedTensorType idxType,
@@ -223,8 +251,12 @@ buildSelectTopK(OpBuilder &b, Location loc, Value input,
   MLIRContext *ctx = b.getContext();
   auto inType = llvm::cast<RankedTensorType>(input.getType());
   int64_t rank = inType.getRank();
+  int64_t n = inType.getDimSize(axis);
   Type elem = inType.getElementType();
   Type i64 = b.getI64Type();
+  bool isFloat = isa<FloatType>(elem);
+  // Smallest-first floats need the NaN fallback of the position reduction.
+  bool nanLast = isFloat && !greater;
   SmallVector<int64_t> reduced(inType.getShape());
   reduced.erase(reduced.begin() + axis);
   SmallVector<int64_t> slotShape(inType.getShape());
@@ -234,14 +266,15 @@ buildSelectTopK(OpBuilder &b, Location loc, Value input,
   Value minusOne = arith::ConstantIntOp::create(b, loc, i64, -1);
   Value vals0 = createFilled(b, loc, valType.getShape(), zeroV);
   Value idxs0 = createFilled(b, loc, idxType.getShape(), minusOne);
+  // The value reduction starts at the far end of the order.
+  Value far = createExtremum(b, loc, elem, /*max=*/!greater,
+                             /*infinity=*/true, isUnsigned);
+  Value none = arith::ConstantIntOp::create(b, loc, i64, nanLast ? 2 * n : n);
 
-  Value iota = iotaConstant(b, loc, inType.getDimSize(axis));
-  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
-                                 dimMap(ctx, rank, axis),
-                                 mapWithAxis(ctx, rank, rank, axis, -1),
-                                 mapWithAxis(ctx, rank, rank, axis, -1),
-                                 mapWithAxis(ctx, rank, rank, axis, -1),
-                                 mapWithAxis(ctx, rank, rank, axis, -1)};
+  Value iota = iotaConstant(b, loc, n);
+  AffineMap ident = b.getMultiDimIdentityMap(rank);
+  AffineMap pos = dimMap(ctx, rank, axis);
+  AffineMap row = mapWithAxis(ctx, rank, rank, axis, -1);
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
   iters[axis] = utils::IteratorType::reduction;
 
@@ -262,67 +295,134 @@ buildSelectTopK(OpBuilder &b, Location loc, Value input,
         SmallVector<OpFoldResult> sizes, strides(rank, lb.getIndexAttr(1));
         for (int64_t d : slotShape)
           sizes.push_back(lb.getIndexAttr(d));
-        auto slotAt = [&](Value pos) {
+        auto slotAt = [&](Value p) {
           SmallVector<OpFoldResult> offsets(rank, lb.getIndexAttr(0));
-          offsets[axis] = pos;
+          offsets[axis] = p;
           return offsets;
         };
-        auto rowType = [&](Type e) {
-          return RankedTensorType::get(reduced, e);
-        };
-        auto slice = [&](Value t, Value pos, Type e) -> Value {
-          return tensor::ExtractSliceOp::create(lb, l, rowType(e), t,
-                                                slotAt(pos), sizes, strides);
+        auto slice = [&](Value t, Value p, Type e) -> Value {
+          return tensor::ExtractSliceOp::create(
+              lb, l, RankedTensorType::get(reduced, e), t, slotAt(p), sizes,
+              strides);
         };
         Value prevV = slice(args[0], prevR, elem);
         Value prevI = slice(args[1], prevR, i64);
-        Value bestV0 =
-            linalg::FillOp::create(lb, l, ValueRange{zeroV},
+        // Candidates: elements after the previous pick (all in slot 0).
+        auto candidate = [&](OpBuilder &gb, Location gl, Value x, Value i,
+                             Value pv, Value pi) -> Value {
+          Value after = arith::OrIOp::create(
+              gb, gl,
+              orderedBefore(gb, gl, pv, x, greater, greater, isUnsigned),
+              arith::AndIOp::create(
+                  gb, gl, orderedEqual(gb, gl, pv, x),
+                  arith::CmpIOp::create(gb, gl, arith::CmpIPredicate::slt, pi,
+                                        i)));
+          return arith::OrIOp::create(gb, gl, first, after);
+        };
+
+        // The extreme candidate value.
+        Value vInit =
+            linalg::FillOp::create(lb, l, ValueRange{far},
                                    ValueRange{slice(args[0], r, elem)})
                 .getResult(0);
-        Value bestI0 =
-            linalg::FillOp::create(lb, l, ValueRange{minusOne},
-                                   ValueRange{slice(args[1], r, i64)})
+        Value best =
+            linalg::GenericOp::create(
+                lb, l, TypeRange{vInit.getType()},
+                ValueRange{input, iota, prevV, prevI}, ValueRange{vInit},
+                SmallVector<AffineMap>{ident, pos, row, row, row}, iters,
+                [&](OpBuilder &gb, Location gl, ValueRange a) {
+                  Value x = a[0], acc = a[4];
+                  Value cand = candidate(gb, gl, x, a[1], a[2], a[3]);
+                  if (nanLast)
+                    cand = arith::AndIOp::create(
+                        gb, gl, cand,
+                        arith::CmpFOp::create(gb, gl, arith::CmpFPredicate::ORD,
+                                              x, x));
+                  Value v = arith::SelectOp::create(gb, gl, cand, x, far);
+                  Value m;
+                  if (isFloat)
+                    m = greater
+                            ? (Value)arith::MaximumFOp::create(gb, gl, v, acc)
+                            : (Value)arith::MinimumFOp::create(gb, gl, v, acc);
+                  else if (isUnsigned)
+                    m = greater ? (Value)arith::MaxUIOp::create(gb, gl, v, acc)
+                                : (Value)arith::MinUIOp::create(gb, gl, v, acc);
+                  else
+                    m = greater ? (Value)arith::MaxSIOp::create(gb, gl, v, acc)
+                                : (Value)arith::MinSIOp::create(gb, gl, v, acc);
+                  linalg::YieldOp::create(gb, gl, m);
+                })
                 .getResult(0);
-        auto best = linalg::GenericOp::create(
-            lb, l, TypeRange{bestV0.getType(), bestI0.getType()},
-            ValueRange{input, iota, prevV, prevI}, ValueRange{bestV0, bestI0},
-            maps, iters, [&](OpBuilder &gb, Location gl, ValueRange a) {
-              Value x = a[0], i = a[1], pv = a[2], pi = a[3], bv = a[4],
-                    bi = a[5];
-              Value zero = arith::ConstantIntOp::create(gb, gl, i64, 0);
-              // x comes after the previous pick (or this is the first slot).
-              Value after = arith::OrIOp::create(
-                  gb, gl,
-                  orderedBefore(gb, gl, pv, x, greater, greater, isUnsigned),
-                  arith::AndIOp::create(
-                      gb, gl, orderedEqual(gb, gl, pv, x),
-                      arith::CmpIOp::create(gb, gl, arith::CmpIPredicate::slt,
-                                            pi, i)));
-              Value cand = arith::OrIOp::create(gb, gl, first, after);
-              // x comes before the best so far (or there is none yet).
-              Value empty = arith::CmpIOp::create(
-                  gb, gl, arith::CmpIPredicate::slt, bi, zero);
-              Value better = arith::OrIOp::create(
-                  gb, gl,
-                  orderedBefore(gb, gl, x, bv, greater, greater, isUnsigned),
-                  arith::AndIOp::create(
-                      gb, gl, orderedEqual(gb, gl, x, bv),
-                      arith::CmpIOp::create(gb, gl, arith::CmpIPredicate::slt,
-                                            i, bi)));
-              Value take = arith::AndIOp::create(
-                  gb, gl, cand, arith::OrIOp::create(gb, gl, empty, better));
-              Value v = arith::SelectOp::create(gb, gl, take, x, bv);
-              Value iv = arith::SelectOp::create(gb, gl, take, i, bi);
-              linalg::YieldOp::create(gb, gl, ValueRange{v, iv});
-            });
-        Value vals = tensor::InsertSliceOp::create(
-            lb, l, best.getResult(0), args[0], slotAt(r), sizes, strides);
-        Value idxs = tensor::InsertSliceOp::create(
-            lb, l, best.getResult(1), args[1], slotAt(r), sizes, strides);
+
+        // The first candidate position holding it (n + i for the first NaN
+        // candidate when only NaNs remain).
+        Value iInit = linalg::FillOp::create(lb, l, ValueRange{none},
+                                             ValueRange{slice(args[1], r, i64)})
+                          .getResult(0);
+        Value key =
+            linalg::GenericOp::create(
+                lb, l, TypeRange{iInit.getType()},
+                ValueRange{input, iota, prevV, prevI, best}, ValueRange{iInit},
+                SmallVector<AffineMap>{ident, pos, row, row, row, row}, iters,
+                [&](OpBuilder &gb, Location gl, ValueRange a) {
+                  Value x = a[0], i = a[1], acc = a[5];
+                  Value cand = candidate(gb, gl, x, i, a[2], a[3]);
+                  Value hit = arith::AndIOp::create(
+                      gb, gl, cand, orderedEqual(gb, gl, x, a[4]));
+                  Value alt = none;
+                  if (nanLast) {
+                    Value nanCand = arith::AndIOp::create(
+                        gb, gl, cand,
+                        arith::CmpFOp::create(gb, gl, arith::CmpFPredicate::UNO,
+                                              x, x));
+                    alt = arith::SelectOp::create(
+                        gb, gl, nanCand,
+                        arith::AddIOp::create(
+                            gb, gl, i,
+                            arith::ConstantIntOp::create(gb, gl, i64, n)),
+                        none);
+                  }
+                  Value kv = arith::SelectOp::create(gb, gl, hit, i, alt);
+                  linalg::YieldOp::create(
+                      gb, gl,
+                      arith::MinSIOp::create(gb, gl, kv, acc).getResult());
+                })
+                .getResult(0);
+
+        if (nanLast) {
+          // A key of n + i stands for the NaN at position i.
+          auto fix = linalg::GenericOp::create(
+              lb, l, TypeRange{best.getType(), key.getType()}, ValueRange{},
+              ValueRange{best, key},
+              SmallVector<AffineMap>(2, lb.getMultiDimIdentityMap(rank - 1)),
+              SmallVector<utils::IteratorType>(rank - 1,
+                                               utils::IteratorType::parallel),
+              [&](OpBuilder &gb, Location gl, ValueRange a) {
+                Value nC = arith::ConstantIntOp::create(gb, gl, i64, n);
+                Value isNan = arith::CmpIOp::create(
+                    gb, gl, arith::CmpIPredicate::sge, a[1], nC);
+                Value nan = arith::ConstantOp::create(
+                    gb, gl, elem,
+                    gb.getFloatAttr(
+                        elem, APFloat::getNaN(
+                                  cast<FloatType>(elem).getFloatSemantics())));
+                Value v = arith::SelectOp::create(gb, gl, isNan, nan, a[0]);
+                Value kk = arith::SelectOp::create(
+                    gb, gl, isNan, arith::SubIOp::create(gb, gl, a[1], nC),
+                    a[1]);
+                linalg::YieldOp::create(gb, gl, ValueRange{v, kk});
+              });
+          best = fix.getResult(0);
+          key = fix.getResult(1);
+        }
+        Value vals = tensor::InsertSliceOp::create(lb, l, best, args[0],
+                                                   slotAt(r), sizes, strides);
+        Value idxs = tensor::InsertSliceOp::create(lb, l, key, args[1],
+                                                   slotAt(r), sizes, strides);
         scf::YieldOp::create(lb, l, ValueRange{vals, idxs});
       });
-  return {loop.getResult(0), loop.getResult(1)};
+  Value indices = loop.getResult(1);
+  return {gatherAlongAxis(b, loc, input, indices, axis, valType), indices};
 }
 
 struct TopKLowering : OpConversionPattern<TopKOp> {
@@ -398,16 +498,13 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
             })
             .getResult(0);
 
-    // Output slot r along the axis takes the element of rank r.
-    Value valInit = createFilled(rewriter, loc, valType.getShape(),
-                                 createScalar(rewriter, loc, elem, 0));
-    Value idxInit = createFilled(rewriter, loc, idxType.getShape(), zero64);
+    // Output slot r along the axis takes the element of rank r: its
+    // position is the minimum over i of (rank[i] == r ? i : n), a
+    // single-result reduction that vectorizes (a generic carrying value and
+    // index with select combiners does not), and its value is read back.
     SmallVector<AffineMap> pickMaps = {
         mapWithAxis(ctx, numDims, rank, axis, extra),
-        mapWithAxis(ctx, numDims, rank, axis, extra),
-        dimMap(ctx, numDims, axis),
-        dimMap(ctx, numDims, extra),
-        mapWithAxis(ctx, numDims, rank, axis, axis),
+        dimMap(ctx, numDims, axis), dimMap(ctx, numDims, extra),
         mapWithAxis(ctx, numDims, rank, axis, axis)};
     // The slot positions are the first k of the same iota.
     Value slots = iota;
@@ -417,19 +514,23 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
           ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0)},
           ArrayRef<OpFoldResult>{rewriter.getIndexAttr(k)},
           ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
-    auto pick = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{valType, idxType},
-        ValueRange{input, ranks, slots, iota}, ValueRange{valInit, idxInit},
-        pickMaps, rankIters, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0], r = args[1], slot = args[2], i = args[3],
-                accV = args[4], accI = args[5];
-          Value hit =
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, r, slot);
-          Value v = arith::SelectOp::create(b, l, hit, x, accV);
-          Value iv = arith::SelectOp::create(b, l, hit, i, accI);
-          linalg::YieldOp::create(b, l, ValueRange{v, iv});
-        });
-    rewriter.replaceOp(op, pick.getResults());
+    Value nC = arith::ConstantIntOp::create(rewriter, loc, i64, n);
+    Value idxInit = createFilled(rewriter, loc, idxType.getShape(), nC);
+    Value indices =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{idxType}, ValueRange{ranks, slots, iota},
+            ValueRange{idxInit}, pickMaps, rankIters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                                args[0], args[1]);
+              Value kv = arith::SelectOp::create(b, l, hit, args[2], nC);
+              linalg::YieldOp::create(
+                  b, l, arith::MinSIOp::create(b, l, kv, args[3]).getResult());
+            })
+            .getResult(0);
+    Value values =
+        gatherAlongAxis(rewriter, loc, input, indices, axis, valType);
+    rewriter.replaceOp(op, {values, indices});
     return success();
   }
 };

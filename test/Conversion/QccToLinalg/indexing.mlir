@@ -52,7 +52,8 @@ func.func @arg_min_int(%x: tensor<6xi32>) -> tensor<i64> {
 
 // Tests that top_k with k close to n ranks every element with a reduction
 // over a second copy of the axis (greater, or equal at a lower position,
-// comes first), then picks for each output slot the element of that rank.
+// comes first), then finds for each output slot the smallest position of
+// that rank and reads its value back from the input.
 // CHECK-DAG: #[[A:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[B:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[PI:.+]] = affine_map<(d0, d1, d2) -> (d1)>
@@ -68,11 +69,16 @@ func.func @arg_min_int(%x: tensor<6xi32>) -> tensor<i64> {
 // CHECK: %[[GT:.+]] = arith.cmpi sgt, %[[XJ]], %[[XI]] : i32
 // CHECK: linalg.yield
 // CHECK: %[[SLOTS:.+]] = tensor.extract_slice %[[IOTA]][0] [3] [1] : tensor<8xi64> to tensor<3xi64>
-// CHECK: %[[PICK:.+]]:2 = linalg.generic {indexing_maps = [#[[B]], #[[B]], #[[PI]], #[[PJ]], #[[A]], #[[A]]], iterator_types = ["parallel", "parallel", "reduction"]}
-// CHECK-SAME: ins(%[[X]], %[[RANK]], %[[SLOTS]], %[[IOTA]] : tensor<2x8xi32>, tensor<2x8xi64>, tensor<3xi64>, tensor<8xi64>) outs(%{{.+}}, %{{.+}} : tensor<2x3xi32>, tensor<2x3xi64>)
-// CHECK: ^bb0(%{{.+}}: i32, %[[R:.+]]: i64, %[[SLOT:.+]]: i64, %{{.+}}: i64, %{{.+}}: i32, %{{.+}}: i64):
-// CHECK: arith.cmpi eq, %[[R]], %[[SLOT]] : i64
-// CHECK: return %[[PICK]]#0, %[[PICK]]#1
+// CHECK: %[[NONE:.+]] = arith.constant 8 : i64
+// CHECK: %[[IDX:.+]] = linalg.generic {indexing_maps = [#[[B]], #[[PI]], #[[PJ]], #[[A]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%[[RANK]], %[[SLOTS]], %[[IOTA]] : tensor<2x8xi64>, tensor<3xi64>, tensor<8xi64>) outs(%{{.+}} : tensor<2x3xi64>)
+// CHECK: ^bb0(%[[R:.+]]: i64, %[[SLOT:.+]]: i64, %[[P:.+]]: i64, %[[BEST:.+]]: i64):
+// CHECK: %[[HIT:.+]] = arith.cmpi eq, %[[R]], %[[SLOT]] : i64
+// CHECK: %[[CAND:.+]] = arith.select %[[HIT]], %[[P]], %[[NONE]] : i64
+// CHECK: arith.minsi %[[CAND]], %[[BEST]] : i64
+// CHECK: %[[VAL:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[IDX]] : tensor<2x3xi64>)
+// CHECK: tensor.extract %[[X]]
+// CHECK: return %[[VAL]], %[[IDX]]
 func.func @top_k(%x: tensor<2x8xi32>) -> (tensor<2x3xi32>, tensor<2x3xi64>) {
   %v, %i = qcc.top_k %x {axis = 1 : i64, k = 3 : i64} : tensor<2x8xi32> -> tensor<2x3xi32>, tensor<2x3xi64>
   return %v, %i : tensor<2x3xi32>, tensor<2x3xi64>
@@ -81,17 +87,23 @@ func.func @top_k(%x: tensor<2x8xi32>) -> (tensor<2x3xi32>, tensor<2x3xi64>) {
 // -----
 
 // Tests that top_k with k well below n selects k times: a loop over the
-// output slots, each a reduction over the axis into the slot's row that
-// reads the previous slot's pick.
+// output slots that reads the previous slot's pick and runs two reductions
+// over the axis, the extreme candidate value (NaN first through maximumf)
+// and the first candidate position holding it.
 // CHECK-LABEL: func.func @top_k_select
 // CHECK-SAME: (%[[X:.+]]: tensor<64xf32>)
 // CHECK: %[[R:.+]]:2 = scf.for %[[S:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[VALS:.+]] = %{{.+}}, %[[IDXS:.+]] = %{{.+}}) -> (tensor<2xf32>, tensor<2xi64>)
 // CHECK: %[[PREV:.+]] = tensor.extract_slice %[[VALS]][%{{.+}}] [1] [1] : tensor<2xf32> to tensor<f32>
-// CHECK: %[[BEST:.+]]:2 = linalg.generic {{.+}} iterator_types = ["reduction"]
-// CHECK: %[[NV:.+]] = tensor.insert_slice %[[BEST]]#0 into %[[VALS]][%[[S]]] [1] [1] : tensor<f32> into tensor<2xf32>
-// CHECK: %[[NI:.+]] = tensor.insert_slice %[[BEST]]#1 into %[[IDXS]][%[[S]]] [1] [1] : tensor<i64> into tensor<2xi64>
+// CHECK: %[[BEST:.+]] = linalg.generic {{.+}} iterator_types = ["reduction"]
+// CHECK: arith.maximumf
+// CHECK: %[[POS:.+]] = linalg.generic {{.+}} iterator_types = ["reduction"]
+// CHECK-SAME: ins(%[[X]], %{{.+}}, %[[PREV]], %{{.+}}, %[[BEST]] :
+// CHECK: arith.minsi
+// CHECK: %[[NV:.+]] = tensor.insert_slice %[[BEST]] into %[[VALS]][%[[S]]] [1] [1] : tensor<f32> into tensor<2xf32>
+// CHECK: %[[NI:.+]] = tensor.insert_slice %[[POS]] into %[[IDXS]][%[[S]]] [1] [1] : tensor<i64> into tensor<2xi64>
 // CHECK: scf.yield %[[NV]], %[[NI]]
-// CHECK: return %[[R]]#0, %[[R]]#1
+// CHECK: %[[VAL:.+]] = linalg.generic {{.+}} ins(%[[R]]#1 : tensor<2xi64>)
+// CHECK: return %[[VAL]], %[[R]]#1
 func.func @top_k_select(%x: tensor<64xf32>) -> (tensor<2xf32>, tensor<2xi64>) {
   %v, %i = qcc.top_k %x {axis = 0 : i64, k = 2 : i64} : tensor<64xf32> -> tensor<2xf32>, tensor<2xi64>
   return %v, %i : tensor<2xf32>, tensor<2xi64>

@@ -50,6 +50,7 @@ public:
     registerTensorOps(table);
     registerQuantOps(table);
     registerIndexingOps(table);
+    registerSamplingOps(table);
   }
 
   OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);

@@ -287,6 +287,7 @@ void registerMathOps(OpTable &table);
 void registerTensorOps(OpTable &table);
 void registerQuantOps(OpTable &table);
 void registerIndexingOps(OpTable &table);
+void registerSamplingOps(OpTable &table);
 
 /// Indices as i64 with negative ones counted from the end of a dimension
 /// of size `dim`: idx + dim * (idx < 0). Constant indices fold, and must be

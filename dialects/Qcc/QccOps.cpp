@@ -405,6 +405,111 @@ LogicalResult GatherOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Indexing ops
+//===----------------------------------------------------------------------===//
+
+/// Checks `axis` against the rank of `type`.
+static LogicalResult verifyAxis(Operation *op, int64_t axis,
+                                RankedTensorType type) {
+  if (axis < 0 || axis >= type.getRank())
+    return op->emitOpError("axis ")
+           << axis << " out of range for rank " << type.getRank();
+  return success();
+}
+
+/// Integer (not boolean) or float element types.
+static bool isNumeric(Type t) { return t.isIntOrFloat() && !t.isInteger(1); }
+
+LogicalResult ArgReduceOp::verify() {
+  if (getKind() != ReduceKind::max && getKind() != ReduceKind::min)
+    return emitOpError("kind must be max or min, got '")
+           << stringifyReduceKind(getKind()) << "'";
+  auto inTy = getInput().getType();
+  int64_t axis = getAxis();
+  if (failed(verifyAxis(*this, axis, inTy)))
+    return failure();
+  if (!isNumeric(inTy.getElementType()))
+    return emitOpError("input must have integer or float elements");
+  auto resTy = getResult().getType();
+  if (!resTy.getElementType().isInteger(64))
+    return emitOpError("result must have i64 elements");
+  SmallVector<int64_t> expect(inTy.getShape());
+  if (getKeepdims())
+    expect[axis] = 1;
+  else
+    expect.erase(expect.begin() + axis);
+  if (resTy.getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape does not match the reduction");
+  return success();
+}
+
+LogicalResult TopKOp::verify() {
+  auto inTy = getInput().getType();
+  int64_t axis = getAxis();
+  if (failed(verifyAxis(*this, axis, inTy)))
+    return failure();
+  if (!isNumeric(inTy.getElementType()))
+    return emitOpError("input must have integer or float elements");
+  int64_t k = getK();
+  if (k < 0 || k > inTy.getDimSize(axis))
+    return emitOpError("k = ")
+           << k << " is not in [0, " << inTy.getDimSize(axis) << "]";
+  SmallVector<int64_t> expect(inTy.getShape());
+  expect[axis] = k;
+  auto valTy = getValues().getType(), idxTy = getIndices().getType();
+  if (valTy.getShape() != ArrayRef<int64_t>(expect) ||
+      idxTy.getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shapes do not match k along the axis");
+  if (valTy.getElementType() != inTy.getElementType())
+    return emitOpError("values must have the input's element type");
+  if (!idxTy.getElementType().isInteger(64))
+    return emitOpError("indices must have i64 elements");
+  return success();
+}
+
+LogicalResult CumSumOp::verify() {
+  auto inTy = getInput().getType();
+  if (failed(verifyAxis(*this, getAxis(), inTy)))
+    return failure();
+  if (!isNumeric(inTy.getElementType()))
+    return emitOpError("input must have integer or float elements");
+  return success();
+}
+
+LogicalResult ScatterOp::verify() {
+  auto dTy = getData().getType();
+  auto iTy = getIndices().getType();
+  auto uTy = getUpdates().getType();
+  if (dTy.getRank() < 1)
+    return emitOpError("data must have rank >= 1");
+  auto iElem = llvm::dyn_cast<IntegerType>(iTy.getElementType());
+  if (!iElem || iElem.getWidth() == 1)
+    return emitOpError("indices must be integers");
+  if (uTy.getElementType() != dTy.getElementType())
+    return emitOpError("updates must have the data's element type");
+  if (getResult().getType() != dTy)
+    return emitOpError("result type must be the data's type");
+  SmallVector<int64_t> expect(iTy.getShape());
+  llvm::append_range(expect, dTy.getShape().drop_front());
+  if (uTy.getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("updates shape must be indices shape followed by the "
+                       "data's trailing dimensions");
+  if (auto c = getCombine()) {
+    switch (*c) {
+    case BinaryKind::add:
+    case BinaryKind::mul:
+    case BinaryKind::max:
+    case BinaryKind::min:
+      break;
+    default:
+      return emitOpError("combine must be add, mul, max or min, got '")
+             << stringifyBinaryKind(*c) << "'";
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Quantization ops
 //===----------------------------------------------------------------------===//
 

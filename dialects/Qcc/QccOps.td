@@ -317,4 +317,106 @@ def Qcc_RequantizeOp : Qcc_Op<"requantize", [Pure, SameOperandsAndResultShape]> 
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Indexing: arg reductions, top-k, scans, scatter
+//===----------------------------------------------------------------------===//
+
+def Qcc_ArgReduceOp : Qcc_Op<"arg_reduce", [Pure]> {
+  let summary = "index of the largest or smallest element along an axis";
+  let description = [{
+    ONNX ArgMax (`kind = max`) and ArgMin (`kind = min`): the `i64` position
+    along `axis` of the first (or, with `select_last_index`, the last)
+    extreme element. A NaN counts as the extreme for both kinds, as numpy's
+    `argmax` and `argmin` pick the first NaN.
+    With `keepdims` the axis stays with size 1.
+
+    ```mlir
+    %i = qcc.arg_reduce max %x {axis = 1 : i64, keepdims = false}
+        : tensor<2x5xf32> -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins Qcc_ReduceKindAttr:$kind, AnyRankedTensor:$input,
+                       I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qcc_TopKOp : Qcc_Op<"top_k", [Pure]> {
+  let summary = "the k largest (or smallest) elements along an axis, sorted";
+  let description = [{
+    ONNX TopK with a static `k`: `values` holds the `k` largest (`largest`
+    true) or smallest elements along `axis` in sorted order, `indices` their
+    `i64` positions. Equal values keep their input order (the lower index
+    comes first), as ONNX specifies; NaN ranks above every number, as in
+    `torch.topk`. The result is always sorted, which satisfies ONNX's
+    `sorted = 0` too.
+
+    ```mlir
+    %v, %i = qcc.top_k %x {axis = 1 : i64, k = 3 : i64}
+        : tensor<2x8xf32> -> tensor<2x3xf32>, tensor<2x3xi64>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$k, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$largest);
+  let results = (outs AnyRankedTensor:$values, AnyRankedTensor:$indices);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($values) `,` type($indices)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qcc_CumSumOp : Qcc_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
+  let summary = "cumulative sum along an axis";
+  let description = [{
+    ONNX CumSum with a static axis: `result[.., i, ..] = sum_{j <= i}
+    input[.., j, ..]`. `exclusive` leaves out element `i` itself (`j < i`),
+    `reverse` sums from the end (`j >= i`, or `j > i` when exclusive).
+
+    ```mlir
+    %y = qcc.cumsum %x {axis = 0 : i64, reverse} : tensor<5xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclusive,
+                       DefaultValuedAttr<BoolAttr, "false">:$reverse);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Qcc_ScatterOp : Qcc_Op<"scatter", [Pure]> {
+  let summary = "writes slices into dimension 0 (the inverse of gather axis 0)";
+  let description = [{
+    `data` has shape `[M, S...]`, `indices` (integers) shape `U...` and
+    `updates` shape `U... + S...`. The result is `data` with, for every
+    `u` in `U` in row-major order, `result[indices[u], s...] =
+    combine(result[indices[u], s...], updates[u, s...])`; without `combine`
+    the update replaces the element (so the last duplicate index wins).
+    `combine` is one of `add`, `mul`, `max`, `min`. Negative indices count
+    from the end of dimension 0.
+
+    The importer expresses ONNX ScatterElements, Scatter and ScatterND with
+    this op by flattening the indexed dimensions of `data` into one, as
+    GatherElements and GatherND are expressed with `qcc.gather`.
+
+    ```mlir
+    %y = qcc.scatter %data, %idx, %upd {combine = #qcc<binary add>}
+        : (tensor<8x4xf32>, tensor<3xi64>, tensor<3x4xf32>) -> tensor<8x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, AnyRankedTensor:$indices,
+                       AnyRankedTensor:$updates,
+                       OptionalAttr<Qcc_BinaryKindAttr>:$combine);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QCC_OPS_TD

@@ -34,6 +34,10 @@ void populateElementwisePatterns(const mlir::TypeConverter &converter,
 void populateDataMovementPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
 
+/// arg_reduce, top_k, cumsum and scatter.
+void populateIndexingPatterns(const mlir::TypeConverter &converter,
+                              mlir::RewritePatternSet &patterns);
+
 //===----------------------------------------------------------------------===//
 // Checks run before the conversion
 //===----------------------------------------------------------------------===//

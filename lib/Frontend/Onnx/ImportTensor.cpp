@@ -4,7 +4,7 @@
 // Shape / Size (always constants, since shapes are static), Reshape, Flatten,
 // Squeeze / Unsqueeze, Transpose, Concat, Split, Slice, Gather, Cast, Expand,
 // Tile, Pad, ConstantOfShape, Range, DepthToSpace / SpaceToDepth, Resize,
-// GatherElements / GatherND (as gathers of computed flat indices), OneHot,
+// GatherElements (a gather of computed flat indices), OneHot,
 // and the constant-only Trilu, EyeLike and NonZero.
 // Shape operands (Reshape's shape, Slice's starts, ...) must be constant at
 // import; the emission helpers evaluate shape subgraphs on the host so that
@@ -935,11 +935,8 @@ static LogicalResult importResize(NodeImport &n) {
   return success();
 }
 
-/// Indices as i64 with negative ones counted from the end of a dimension
-/// of size `dim`: idx + dim * (idx < 0). Constant indices fold, and must be
-/// in range.
-static FailureOr<Value> normalizeIndices(NodeImport &n, Value idx,
-                                         int64_t dim) {
+FailureOr<Value> qcc::onnx_import::normalizeIndices(NodeImport &n, Value idx,
+                                                    int64_t dim) {
   Emitter &em = n.em;
   Location loc = n.loc;
   Type i64 = n.b().getI64Type();
@@ -1017,56 +1014,6 @@ static LogicalResult importGatherElements(NodeImport &n) {
     return failure();
   Value flatData = em.reshape(loc, data, {numElementsOf(ds)});
   auto r = em.gather(loc, flatData, *flat, 0);
-  if (failed(r))
-    return failure();
-  n.setResult(0, em.propagateSign(*r, data));
-  return success();
-}
-
-/// GatherND (batch_dims = 0): each index tuple becomes a flat index into the
-/// data with its first k dims merged, and one gather picks the slices.
-static LogicalResult importGatherND(NodeImport &n) {
-  if (failed(n.require(0, "data")) || failed(n.require(1, "indices")))
-    return failure();
-  if (n.attrInt("batch_dims", 0) != 0)
-    return n.unsupported("GatherND with batch_dims != 0");
-  Emitter &em = n.em;
-  Location loc = n.loc;
-  Value data = n.input(0);
-  SmallVector<int64_t> ds(Emitter::shapeOf(data));
-  Value indices = n.input(1);
-  SmallVector<int64_t> is(Emitter::shapeOf(indices));
-  if (is.empty() || is.back() < 1 || is.back() > (int64_t)ds.size())
-    return n.error() << "GatherND index tuples must have 1 to "
-                     << ds.size() << " entries";
-  int64_t k = is.back();
-  ArrayRef<int64_t> lead = ArrayRef<int64_t>(ds).take_front(k);
-  SmallVector<int64_t> leadStrides = stridesOf(lead);
-  SmallVector<int64_t> tupleShape(is.begin(), is.end() - 1);
-  Value flat;
-  for (int64_t j = 0; j < k; ++j) {
-    Value col = em.reshape(
-        loc, em.sliceAxis(loc, indices, is.size() - 1, j, 1), tupleShape);
-    auto norm = normalizeIndices(n, col, lead[j]);
-    if (failed(norm))
-      return failure();
-    auto term = em.binary(loc, BinaryKind::mul, *norm,
-                          em.splat(loc, (double)leadStrides[j],
-                                   n.b().getI64Type()));
-    if (failed(term))
-      return failure();
-    if (!flat) {
-      flat = *term;
-      continue;
-    }
-    auto sum = em.binary(loc, BinaryKind::add, flat, *term);
-    if (failed(sum))
-      return failure();
-    flat = *sum;
-  }
-  SmallVector<int64_t> merged = {numElementsOf(lead)};
-  merged.append(ds.begin() + k, ds.end());
-  auto r = em.gather(loc, em.reshape(loc, data, merged), flat, 0);
   if (failed(r))
     return failure();
   n.setResult(0, em.propagateSign(*r, data));
@@ -1253,7 +1200,6 @@ void qcc::onnx_import::registerTensorOps(OpTable &table) {
   table["Resize"] = importResize;
   table["Upsample"] = importResize;
   table["GatherElements"] = importGatherElements;
-  table["GatherND"] = importGatherND;
   table["Trilu"] = importTrilu;
   table["EyeLike"] = importEyeLike;
   table["NonZero"] = importNonZero;

@@ -49,6 +49,8 @@ public:
     registerMathOps(table);
     registerTensorOps(table);
     registerQuantOps(table);
+    registerIndexingOps(table);
+    registerSamplingOps(table);
   }
 
   OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);

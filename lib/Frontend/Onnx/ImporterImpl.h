@@ -286,6 +286,14 @@ void registerNNOps(OpTable &table);
 void registerMathOps(OpTable &table);
 void registerTensorOps(OpTable &table);
 void registerQuantOps(OpTable &table);
+void registerIndexingOps(OpTable &table);
+void registerSamplingOps(OpTable &table);
+
+/// Indices as i64 with negative ones counted from the end of a dimension
+/// of size `dim`: idx + dim * (idx < 0). Constant indices fold, and must be
+/// in range (ImportTensor.cpp).
+mlir::FailureOr<mlir::Value> normalizeIndices(NodeImport &n, mlir::Value idx,
+                                              int64_t dim);
 
 /// Maps an ONNX TensorProto data type to a signless MLIR element type;
 /// returns null for unsupported types. Sets `isUnsigned` for uint types.

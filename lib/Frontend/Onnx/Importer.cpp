@@ -49,6 +49,7 @@ public:
     registerMathOps(table);
     registerTensorOps(table);
     registerQuantOps(table);
+    registerRNNOps(table);
   }
 
   OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);

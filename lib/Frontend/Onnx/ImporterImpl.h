@@ -286,6 +286,7 @@ void registerNNOps(OpTable &table);
 void registerMathOps(OpTable &table);
 void registerTensorOps(OpTable &table);
 void registerQuantOps(OpTable &table);
+void registerRNNOps(OpTable &table);
 
 /// Maps an ONNX TensorProto data type to a signless MLIR element type;
 /// returns null for unsupported types. Sets `isUnsigned` for uint types.

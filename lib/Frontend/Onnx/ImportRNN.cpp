@@ -432,31 +432,48 @@ LogicalResult Recurrence::run() {
   SmallVector<SmallVector<Value>> ys(numDirs);
   SmallVector<State> finals;
 
+  // The input projection of every timestep and direction is one matmul:
+  // [T*B, I] x [I, D*GH], each direction's biases folded into its columns.
+  // GRU with linear_before_reset keeps the hidden gate's recurrent bias
+  // apart: it is multiplied by the reset gate.
+  SmallVector<Value> wTs, projBiases, rTs, rbHiddens;
+  bool anyBias = n.hasInput(3);
   for (int64_t d = 0; d < numDirs; ++d) {
-    bool reverse = reverseOnly || d == 1;
-    const Activation *act = &acts[d * actsPerDir];
-    Value wT = em.transpose(loc, perDir(n.input(1), d, {gh, inputSize}),
-                            {1, 0});                      // [I, GH]
-    Value rT = em.transpose(loc, perDir(n.input(2), d, {gh, hidden}),
-                            {1, 0});                      // [H, GH]
+    wTs.push_back(em.transpose(loc, perDir(n.input(1), d, {gh, inputSize}),
+                               {1, 0})); // [I, GH]
+    rTs.push_back(em.transpose(loc, perDir(n.input(2), d, {gh, hidden}),
+                               {1, 0})); // [H, GH]
     Value bias = perDir(n.input(3), d, {2 * gh});
     Value wb = bias ? em.sliceAxis(loc, bias, 0, 0, gh) : Value();
     Value rb = bias ? em.sliceAxis(loc, bias, 0, gh, gh) : Value();
-    // Bias of the input projection; GRU with linear_before_reset keeps the
-    // hidden gate's recurrent bias inside the reset product.
     Value projBias = add(wb, rb);
     Value rbHidden;
     if (linearBeforeReset && rb) {
       rbHidden = em.sliceAxis(loc, rb, 0, 2 * hidden, hidden);
-      auto zr = em.concat(
-          loc, {em.sliceAxis(loc, rb, 0, 0, 2 * hidden),
-                em.splat(loc, 0.0, elem, {hidden})},
-          0);
+      auto zr = em.concat(loc,
+                          {em.sliceAxis(loc, rb, 0, 0, 2 * hidden),
+                           em.splat(loc, 0.0, elem, {hidden})},
+                          0);
       if (failed(zr))
         return failure();
       projBias = add(wb, *zr);
     }
-    Value xProj = matmul(x2, wT, projBias); // [T*B, GH]
+    projBiases.push_back(projBias);
+    rbHiddens.push_back(rbHidden);
+  }
+  auto wTAll = em.concat(loc, wTs, 1);
+  FailureOr<Value> biasAll = Value();
+  if (anyBias)
+    biasAll = em.concat(loc, projBiases, 0);
+  if (failed(wTAll) || failed(biasAll))
+    return failure();
+  Value xProjAll = matmul(x2, *wTAll, *biasAll); // [T*B, D*GH]
+
+  for (int64_t d = 0; d < numDirs; ++d) {
+    bool reverse = reverseOnly || d == 1;
+    const Activation *act = &acts[d * actsPerDir];
+    Value rT = rTs[d], rbHidden = rbHiddens[d];
+    Value xProj = numDirs == 1 ? xProjAll : cols(xProjAll, d * gh, gh);
     Value peep = kind == CellKind::lstm ? perDir(n.input(7), d, {3 * hidden})
                                         : Value();
     Value pi, po, pf;

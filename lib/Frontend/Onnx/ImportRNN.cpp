@@ -34,9 +34,11 @@ using namespace qcc;
 using namespace qcc::onnx_import;
 
 /// Largest number of unrolled steps (sequence length times directions) of
-/// one recurrent node. Each step is a few dozen qcc ops, so this bounds the
-/// IR at a few hundred thousand ops and the compile time at minutes.
-static constexpr int64_t kMaxUnrolledSteps = 4096;
+/// one recurrent node. Each step becomes a few dozen qcc ops and, after
+/// lowering, straight-line code in the one entry function, on which LLVM's
+/// time grows faster than linearly (docs/RNN.md has measurements); the limit
+/// keeps the compile of one layer within minutes.
+static constexpr int64_t kMaxUnrolledSteps = 512;
 
 namespace {
 

@@ -18,7 +18,8 @@
 // state and writes zeros to Y. Processing the reverse direction from T-1 down
 // to 0 under the same mask reverses each sequence within its own length, as
 // ONNX specifies. Constant lengths equal to T for every entry are the same
-// as no sequence_lens; fully masked steps are skipped.
+// as no sequence_lens; fully masked steps are skipped. Empty sequences get
+// zero final states, as in ONNX Runtime.
 //
 // The unrolled size is limited to kMaxUnrolledSteps (sequence length times
 // directions); larger layers are reported as unsupported.
@@ -97,8 +98,8 @@ struct State {
 /// is still recorded and reported instead of producing wrong IR.
 class Recurrence {
 public:
-  Recurrence(NodeImport &n, CellKind kind) : n(n), em(n.em), loc(n.loc),
-        kind(kind) {}
+  Recurrence(NodeImport &n, CellKind kind)
+      : n(n), em(n.em), loc(n.loc), kind(kind) {}
 
   LogicalResult run();
 
@@ -197,15 +198,15 @@ Value Recurrence::activate(const Activation &a, Value x) {
     return em.unary(loc, UnaryKind::leaky_relu, x, {a.alpha});
   case Activation::thresholdedRelu: {
     // x * (x > alpha): the 0/1 factor keeps x exactly where it passes.
-    Value keep = em.cast(loc, bin(BinaryKind::greater, x, splat(a.alpha)),
-                         elem);
+    Value keep =
+        em.cast(loc, bin(BinaryKind::greater, x, splat(a.alpha)), elem);
     return bin(BinaryKind::mul, x, keep);
   }
   case Activation::scaledTanh:
-    return bin(BinaryKind::mul,
-               em.unary(loc, UnaryKind::tanh,
-                        bin(BinaryKind::mul, x, splat(a.beta))),
-               splat(a.alpha));
+    return bin(
+        BinaryKind::mul,
+        em.unary(loc, UnaryKind::tanh, bin(BinaryKind::mul, x, splat(a.beta))),
+        splat(a.alpha));
   case Activation::hardSigmoid:
     return em.unary(loc, UnaryKind::hard_sigmoid, x, {a.alpha, a.beta});
   case Activation::elu:
@@ -282,8 +283,8 @@ LogicalResult Recurrence::readActivations() {
                      << " activations, expected " << actsPerDir * numDirs
                      << " (" << actsPerDir << " per direction)";
   }
-  SmallVector<float> alphas = n.attrFloats("activation_alpha")
-                                  .value_or(SmallVector<float>());
+  SmallVector<float> alphas =
+      n.attrFloats("activation_alpha").value_or(SmallVector<float>());
   SmallVector<float> betas =
       n.attrFloats("activation_beta").value_or(SmallVector<float>());
   // Parameters are consumed in order by the activations that take them.
@@ -317,8 +318,7 @@ LogicalResult Recurrence::checkShape(unsigned input, StringRef what,
     return success();
   if (Emitter::shapeOf(v) != expect)
     return n.error() << n.opType() << " input " << what << " has shape ["
-                     << Emitter::shapeOf(v) << "], expected [" << expect
-                     << "]";
+                     << Emitter::shapeOf(v) << "], expected [" << expect << "]";
   if (Emitter::elemOf(v) != elem && input != 4)
     return n.error() << n.opType() << " input " << what
                      << " has a different element type than X";
@@ -351,12 +351,10 @@ LogicalResult Recurrence::buildMasks(Value seqLens) {
     masks.push_back(m);
     invMasks.push_back(bin(BinaryKind::sub, splat(1.0), m));
     auto known = em.getConstant(m);
-    allActive.push_back(known && llvm::all_of(known->f, [](double v) {
-                          return v == 1.0;
-                        }));
-    allInactive.push_back(known && llvm::all_of(known->f, [](double v) {
-                            return v == 0.0;
-                          }));
+    allActive.push_back(
+        known && llvm::all_of(known->f, [](double v) { return v == 1.0; }));
+    allInactive.push_back(
+        known && llvm::all_of(known->f, [](double v) { return v == 0.0; }));
   }
   return success();
 }
@@ -476,8 +474,8 @@ LogicalResult Recurrence::run() {
     const Activation *act = &acts[d * actsPerDir];
     Value rT = rTs[d], rbHidden = rbHiddens[d];
     Value xProj = numDirs == 1 ? xProjAll : cols(xProjAll, d * gh, gh);
-    Value peep = kind == CellKind::lstm ? perDir(n.input(7), d, {3 * hidden})
-                                        : Value();
+    Value peep =
+        kind == CellKind::lstm ? perDir(n.input(7), d, {3 * hidden}) : Value();
     Value pi, po, pf;
     if (peep) {
       pi = em.sliceAxis(loc, peep, 0, 0, hidden);
@@ -556,8 +554,8 @@ LogicalResult Recurrence::run() {
       }
       }
       if (wantY)
-        ys[d][t] = masks.empty() || allActive[t] ? next.h
-                                                  : mul(next.h, masks[t]);
+        ys[d][t] =
+            masks.empty() || allActive[t] ? next.h : mul(next.h, masks[t]);
       s.h = select(t, next.h, s.h);
       if (kind == CellKind::lstm)
         s.c = select(t, next.c, s.c);
@@ -574,9 +572,14 @@ LogicalResult Recurrence::run() {
   // Stacks per-direction [B, H] states into Y_h / Y_c.
   auto stackStates = [&](bool cell) -> FailureOr<Value> {
     SmallVector<Value> parts;
-    for (const State &s : finals)
-      parts.push_back(
-          em.reshape(loc, materialize(cell ? s.c : s.h), {1, batch, hidden}));
+    for (const State &s : finals) {
+      Value v = materialize(cell ? s.c : s.h);
+      // Empty sequences end with a zero state, as in ONNX Runtime; the mask
+      // of step 0 is exactly `len > 0`.
+      if (!masks.empty() && !allActive[0])
+        v = mul(v, masks[0]);
+      parts.push_back(em.reshape(loc, v, {1, batch, hidden}));
+    }
     auto all = em.concat(loc, parts, 0);
     if (failed(all))
       return failure();

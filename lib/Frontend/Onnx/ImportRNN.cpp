@@ -39,7 +39,7 @@ using namespace qcc::onnx_import;
 /// lowering, straight-line code in the one entry function, on which LLVM's
 /// time grows faster than linearly (docs/RNN.md has measurements); the limit
 /// keeps the compile of one layer within minutes.
-static constexpr int64_t kMaxUnrolledSteps = 512;
+static constexpr int64_t kMaxUnrolledSteps = 256;
 
 namespace {
 

@@ -107,3 +107,8 @@ if _python_has("numpy"):
     config.available_features.add("numpy")
 if _python_has("onnx.numpy_helper"):
     config.available_features.add("python-onnx")
+
+# PyTorch (python3-torch) for tests that export torch models to ONNX at test
+# time and compare with torch's own outputs.
+if _python_has("torch"):
+    config.available_features.add("torch")

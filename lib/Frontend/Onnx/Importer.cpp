@@ -51,6 +51,7 @@ public:
     registerQuantOps(table);
     registerIndexingOps(table);
     registerSamplingOps(table);
+    registerRNNOps(table);
   }
 
   OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);

@@ -294,6 +294,7 @@ void registerSamplingOps(OpTable &table);
 /// in range (ImportTensor.cpp).
 mlir::FailureOr<mlir::Value> normalizeIndices(NodeImport &n, mlir::Value idx,
                                               int64_t dim);
+void registerRNNOps(OpTable &table);
 
 /// Maps an ONNX TensorProto data type to a signless MLIR element type;
 /// returns null for unsupported types. Sets `isUnsigned` for uint types.

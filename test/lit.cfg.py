@@ -107,3 +107,14 @@ if _python_has("numpy"):
     config.available_features.add("numpy")
 if _python_has("onnx.numpy_helper"):
     config.available_features.add("python-onnx")
+
+# PyTorch and torchvision (Debian's python3-torch, python3-torchvision) export
+# the real models of test/e2e/torch-*.test with scripts/export-torch-models.py
+# into %torch_models, a cache outside the source tree.
+if _python_has("torch, torchvision"):
+    config.available_features.add("torch")
+config.substitutions.append(("%torch_models",
+                             os.path.join(cache, "models", "torch")))
+config.substitutions.append(("%export_torch_models", "/usr/bin/python3 " +
+                             os.path.join(config.qcc_src_root, "scripts",
+                                          "export-torch-models.py")))

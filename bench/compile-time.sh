@@ -7,9 +7,10 @@
 # melspectrogram front end at 1x1760 samples, which bench/run.sh leaves out
 # because it takes minutes to compile), runs `qcc MODEL -O3 -target=avx2 -o
 # model.o` RUNS times (default 3) and prints the median wall time and the
-# median user+sys CPU time in seconds (less sensitive to a loaded machine than
-# the wall time; MLIR may use more than one thread), the object's size in bytes and the size of its code (.text*) and weights
-# (.rodata*/.lrodata*) sections. With NAMEs, only models whose name contains
+# median user+sys CPU time in seconds (less sensitive to a loaded machine
+# than the wall time; MLIR may use more than one thread), the object's size
+# in bytes and the size of its code (.text*) and weights (.rodata*/.lrodata*)
+# sections. With NAMEs, only models whose name contains
 # one of them. Models that are not cached are skipped with a note. Not a
 # test: numbers depend on the machine and its load.
 set -euo pipefail

@@ -208,8 +208,8 @@ def export(name, out_dir, seed, force):
         torch.onnx.export(model, (torch.from_numpy(x),), tmp,
                           opset_version=OPSET, input_names=["input"],
                           output_names=["output"], do_constant_folding=True,
-                          export_params=True, training=
-                          torch.onnx.TrainingMode.EVAL)
+                          export_params=True,
+                          training=torch.onnx.TrainingMode.EVAL)
 
     _atomic_write(npy_path, write_npy)
     _atomic_write(onnx_path, write_onnx)

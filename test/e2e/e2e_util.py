@@ -25,7 +25,24 @@ Subcommands:
                                output and exits non-zero on a mismatch.
                                --max-abs-diff=X compares by the largest
                                absolute difference instead; --outputs=A,B
-                               restricts the check to some outputs.
+                               restricts the check to some outputs;
+                               --argmax also requires the index of the
+                               largest value along the last axis to agree
+                               (classifier heads).
+  check-model MODEL WORKDIR --qcc=Q --cc=C --ort-run=CMD [--qcc-arg=A]...
+          [--tol=T] [--argmax] [--allow-unsupported]
+                               the whole compile-link-run-compare pipeline of
+                               a real-model test in one step: compiles MODEL
+                               with Q (plus the --qcc-arg's) into
+                               WORKDIR/model.o, links it with Inputs/
+                               run_model.c by C, runs it, feeds the same
+                               inputs to ONNX Runtime (CMD, scripts/
+                               ort_run.js) and compares as `compare` does.
+                               With --allow-unsupported, a compile that qcc
+                               rejects with an `unsupported: ...` diagnostic
+                               prints `UNSUPPORTED <diagnostic>` and
+                               succeeds (any other compile failure fails),
+                               for models whose ops are still being written.
   add-outputs MODEL OUT NAME...
                                writes a copy of MODEL that also outputs the
                                named intermediate float tensors
@@ -70,9 +87,13 @@ def parse_transcript(path):
             if not parts:
                 continue
             if parts[0] in ("input", "output"):
-                name, dtype = parts[2], parts[3]
-                shape = [int(d) for d in parts[4].split("x")] \
-                    if parts[4] != "scalar" else []
+                # "KIND INDEX NAME DTYPE SHAPE"; NAME may contain spaces
+                # (ONNX allows any string, e.g. openWakeWord's timer model
+                # names its output with a JSON object).
+                name = line.split(None, 2)[2].rsplit(None, 2)[0]
+                dtype, dims = parts[-2], parts[-1]
+                shape = [int(d) for d in dims.split("x")] \
+                    if dims != "scalar" else []
                 (inputs if parts[0] == "input" else outputs).append(
                     (name, dtype, shape))
             else:
@@ -213,7 +234,75 @@ def cmd_compare(args):
                   "%.3g" % ("PASS" if ok else "FAIL", name, err, args.tol,
                             max_abs))
         failed += not ok
+        if args.argmax and out.size:
+            # Classifiers: the top class along the last axis must agree too.
+            got_top = np.argmax(out, axis=-1)
+            ref_top = np.argmax(ref, axis=-1)
+            same = bool(np.array_equal(got_top, ref_top))
+            print("%s %s: argmax %s, reference %s" %
+                  ("PASS" if same else "FAIL", name,
+                   got_top.ravel().tolist(), ref_top.ravel().tolist()))
+            failed += not same
     return 1 if failed else 0
+
+
+def cmd_check_model(args):
+    import shlex
+    import subprocess
+
+    os.makedirs(args.workdir, exist_ok=True)
+    obj = os.path.join(args.workdir, "model.o")
+    for stale in (obj, os.path.join(args.workdir, "model.h")):
+        if os.path.exists(stale):
+            os.unlink(stale)
+
+    def run(cmd, **kw):
+        print("e2e_util: running %s" % " ".join(shlex.quote(c) for c in cmd),
+              file=sys.stderr)
+        return subprocess.run(cmd, **kw)
+
+    qcc = run([args.qcc, args.model] + args.qcc_arg + ["-name=model", "-o", obj],
+              stderr=subprocess.PIPE, universal_newlines=True)
+    if qcc.returncode != 0:
+        sys.stderr.write(qcc.stderr)
+        diags = [l for l in qcc.stderr.splitlines() if "error: unsupported" in l]
+        # A crash is never an acceptable "unsupported", whatever it printed.
+        if args.allow_unsupported and diags and qcc.returncode == 1:
+            print("UNSUPPORTED %s" % diags[0])
+            return 0
+        print("FAIL: qcc exited with %d" % qcc.returncode)
+        return 1
+    harness = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "Inputs", "run_model.c")
+    exe = os.path.join(args.workdir, "run")
+    if run(shlex.split(args.cc) + ["-I" + args.workdir, harness, obj, "-lm",
+                                   "-o", exe]).returncode != 0:
+        print("FAIL: linking the harness failed")
+        return 1
+    transcript = os.path.join(args.workdir, "out.txt")
+    with open(transcript, "w") as f:
+        if run([exe], stdout=f).returncode != 0:
+            print("FAIL: the harness failed")
+            return 1
+    in_dir = os.path.join(args.workdir, "in")
+    inputs, _, _ = parse_transcript(transcript)
+    os.makedirs(in_dir, exist_ok=True)
+    in_args = []
+    for name, arr in harness_inputs(inputs).items():
+        path = os.path.join(in_dir, sanitize(name) + ".npy")
+        np.save(path, arr)
+        in_args.append("--input=%s=%s" % (name, path))
+    ort_dir = os.path.join(args.workdir, "ort")
+    if run(shlex.split(args.ort_run) + [args.model] + in_args +
+           ["--output-dir=" + ort_dir]).returncode != 0:
+        print("FAIL: ONNX Runtime failed")
+        return 1
+    args.got = transcript
+    args.reference_model = None
+    args.reference_dir = ort_dir
+    args.max_abs_diff = None
+    args.outputs = None
+    return cmd_compare(args)
 
 
 def cmd_add_outputs(args):
@@ -257,12 +346,29 @@ def main():
                    "absolute difference instead of relative L2")
     c.add_argument("--outputs", help="comma-separated output names to compare "
                    "(default: all)")
+    c.add_argument("--argmax", action="store_true", help="also require the "
+                   "argmax along the last axis to agree")
+    k = sub.add_parser("check-model")
+    k.add_argument("model")
+    k.add_argument("workdir")
+    k.add_argument("--qcc", required=True, help="the qcc driver")
+    k.add_argument("--qcc-arg", action="append", default=[],
+                   help="extra qcc argument (repeatable)")
+    k.add_argument("--cc", required=True, help="C compiler command")
+    k.add_argument("--ort-run", required=True,
+                   help="ONNX Runtime command (node scripts/ort_run.js)")
+    k.add_argument("--tol", type=float, default=1e-4)
+    k.add_argument("--argmax", action="store_true")
+    k.add_argument("--allow-unsupported", action="store_true",
+                   help="succeed, printing UNSUPPORTED, when qcc rejects "
+                   "the model with an `unsupported:` diagnostic")
     a = sub.add_parser("add-outputs")
     a.add_argument("model")
     a.add_argument("out")
     a.add_argument("names", nargs="+", help="float tensors to expose")
     args = p.parse_args()
     return {"make-inputs": cmd_make_inputs, "compare": cmd_compare,
+            "check-model": cmd_check_model,
             "add-outputs": cmd_add_outputs}[args.cmd](args)
 
 

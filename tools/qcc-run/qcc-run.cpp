@@ -5,7 +5,8 @@
 // It compiles through the same AOT path as qcc (an object with the C ABI),
 // links it into a temporary shared object, loads it, runs it on the inputs
 // and writes every output as out/<name>.npy. --benchmark=N also times N runs
-// and prints `median_ms: <value>` as the last line.
+// and prints `median_ms: <value>` as the last line. numpy has no bfloat16, so
+// bfloat16 tensors travel as uint16 .npy arrays of their bit patterns.
 //
 //===----------------------------------------------------------------------===//
 
@@ -139,7 +140,11 @@ int main(int argc, char **argv) {
     if (it == given.end())
       return fail("missing --input for model input '" + t.name + "' (" +
                   dtypeName(t.dtype) + ")");
-    const NpyArray &a = it->second;
+    NpyArray &a = it->second;
+    // numpy has no bfloat16: a uint16 array holds a bfloat16 input's bit
+    // patterns (bfloat16 outputs are written the same way).
+    if (t.dtype == DType::BF16 && a.dtype == DType::U16)
+      a.dtype = DType::BF16;
     if (a.dtype != t.dtype)
       return fail("input '" + t.name + "' must be " + dtypeName(t.dtype) +
                   ", the .npy file holds " + dtypeName(a.dtype));

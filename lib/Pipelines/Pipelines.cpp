@@ -80,6 +80,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
 
   // Loops, vectors and math down to the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createQccWidenBoolMemrefsPass());
   pm.addPass(createQccExpandMathPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

@@ -116,4 +116,32 @@ def QccExpandMathPass : Pass<"qcc-expand-math", "mlir::ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+def QccWidenBoolMemrefsPass : Pass<"qcc-widen-bool-memrefs", "mlir::ModuleOp"> {
+  let summary = "Stores booleans as one byte each in every buffer";
+  let description = [{
+    The LLVM lowering addresses a `memref<...xi1>` one byte per element, but
+    loads and stores a `vector<Nxi1>` as N packed bits, so vector and scalar
+    accesses (or vector accesses at different offsets) to one boolean buffer
+    disagree. This pass retypes every i1 memref (values, block arguments,
+    function signatures, globals) to i8, which has the same layout, and
+    widens the accesses: vector and scalar stores `arith.extui` their i1
+    value, loads `arith.trunci` the loaded bytes (always 0 or 1). Runs after
+    linalg ops on memrefs have become loops.
+
+    ```mlir
+    vector.transfer_write %m, %buf[%i] : vector<8xi1>, memref<16xi1>
+    ```
+
+    becomes
+
+    ```mlir
+    %w = arith.extui %m : vector<8xi1> to vector<8xi8>
+    vector.transfer_write %w, %buf[%i] : vector<8xi8>, memref<16xi8>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // QCC_TARGET_PASSES_TD

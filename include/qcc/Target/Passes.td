@@ -144,4 +144,31 @@ def QccWidenBoolMemrefsPass : Pass<"qcc-widen-bool-memrefs", "mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def QccLowerStridedTransfersPass : Pass<"qcc-lower-strided-transfers", "mlir::ModuleOp"> {
+  let summary = "Scalarizes vector transfers on memrefs with a non-unit inner stride";
+  let description = [{
+    convert-vector-to-llvm lowers a 1-D `vector.transfer_read`/`write` only
+    when the accessed memref dimension is contiguous. Bufferized strided
+    slices (e.g. a column of a row-major matrix) give memrefs whose innermost
+    stride is not 1; this pass rewrites in-bounds, unmasked 1-D transfers on
+    them into one `memref.load`/`memref.store` per element.
+
+    ```mlir
+    %v = vector.transfer_read %m[%i], %pad {in_bounds = [true]}
+        : memref<2xi64, strided<[2]>>, vector<2xi64>
+    ```
+
+    becomes
+
+    ```mlir
+    %a = memref.load %m[%i] : memref<2xi64, strided<[2]>>
+    %b = memref.load %m[%i1] : memref<2xi64, strided<[2]>>
+    %v = vector.from_elements %a, %b : vector<2xi64>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // QCC_TARGET_PASSES_TD

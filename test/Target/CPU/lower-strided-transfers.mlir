@@ -13,18 +13,6 @@
 // CHECK:         memref.store %[[A]], %[[OUT]][%[[C0]]]
 // CHECK:         memref.store %[[B]], %[[OUT]][%[[C1]]]
 // CHECK:         vector.transfer_write %[[V]], %[[FLAT]][%[[C0]]] {in_bounds = [true]} : vector<2xi64>, memref<2xi64>
-func.func @strided
-// CHECK-SAME:    %[[COL:[^:]+]]: memref<2xi64, strided<[2], offset: 1>>, %[[OUT:[^:]+]]: memref<2xi64, strided<[3]>>, %[[FLAT:[^:]+]]: memref<2xi64>
-// CHECK:         %[[C0:.+]] = arith.constant 0 : index
-// CHECK:         %[[A:.+]] = memref.load %[[COL]][%[[C0]]]
-// CHECK:         %[[I1:.+]] = arith.addi %[[C0]], %{{.+}} : index
-// CHECK:         %[[B:.+]] = memref.load %[[COL]][%[[I1]]]
-// CHECK:         %[[V:.+]] = vector.from_elements %[[A]], %[[B]] : vector<2xi64>
-// CHECK:         %[[E0:.+]] = vector.extract %[[V]][0] : i64 from vector<2xi64>
-// CHECK:         memref.store %[[E0]], %[[OUT]][%[[C0]]]
-// CHECK:         %[[E1:.+]] = vector.extract %[[V]][1] : i64 from vector<2xi64>
-// CHECK:         memref.store %[[E1]], %[[OUT]][%{{.+}}]
-// CHECK:         vector.transfer_write %[[V]], %[[FLAT]][%[[C0]]] {in_bounds = [true]} : vector<2xi64>, memref<2xi64>
 func.func @strided(%col: memref<2xi64, strided<[2], offset: 1>>, %out: memref<2xi64, strided<[3]>>, %flat: memref<2xi64>) {
   %c0 = arith.constant 0 : index
   %pad = ub.poison : i64

@@ -80,6 +80,8 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
 
   // Loops, vectors and math down to the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createQccDropEmptyBuffersPass());
   pm.addPass(createQccWidenBoolMemrefsPass());
   pm.addPass(createQccLowerStridedTransfersPass());
   pm.addPass(createQccExpandMathPass());

@@ -171,4 +171,35 @@ def QccLowerStridedTransfersPass : Pass<"qcc-lower-strided-transfers", "mlir::Mo
                            "::mlir::memref::MemRefDialect"];
 }
 
+def QccDropEmptyBuffersPass : Pass<"qcc-drop-empty-buffers", "mlir::ModuleOp"> {
+  let summary = "Removes every access to zero-element buffers";
+  let description = [{
+    A tensor with a 0 dimension holds no data, but its memref (e.g.
+    `memref<20x0x5xf32>`) has no strided form the LLVM lowering accepts. After
+    loops with zero trips have been folded away, every remaining op that
+    defines or uses a zero-element memref only moves zero elements (views,
+    subviews, copies into it); this pass erases them and gives zero-element
+    function arguments the type `memref<0xT>` (still one pointer in the
+    bare-pointer ABI). An op that still needs such a buffer for a value it
+    produces is reported as unsupported.
+
+    ```mlir
+    func.func @f(%in: memref<20x10x5xf32>, %out: memref<20x0x5xf32>) {
+      %s = memref.subview %in[0, 0, 0] [20, 0, 5] [1, 1, 1] : ...
+      memref.copy %s, %out : ...
+      return
+    }
+    ```
+
+    becomes
+
+    ```mlir
+    func.func @f(%in: memref<20x10x5xf32>, %out: memref<0xf32>) {
+      return
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // QCC_TARGET_PASSES_TD

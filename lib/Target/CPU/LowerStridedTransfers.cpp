@@ -45,12 +45,11 @@ std::optional<unsigned> stridedDim(VectorTransferOpInterface xfer) {
 
 /// The indices of element `i` of a transfer along memref dimension `dim`.
 SmallVector<Value> elementIndices(OpBuilder &b, Location loc,
-                                  ValueRange indices, unsigned dim,
-                                  int64_t i) {
+                                  ValueRange indices, unsigned dim, int64_t i) {
   SmallVector<Value> idx(indices);
   if (i != 0)
-    idx[dim] = arith::AddIOp::create(
-        b, loc, idx[dim], arith::ConstantIndexOp::create(b, loc, i));
+    idx[dim] = arith::AddIOp::create(b, loc, idx[dim],
+                                     arith::ConstantIndexOp::create(b, loc, i));
   return idx;
 }
 

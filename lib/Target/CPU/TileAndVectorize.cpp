@@ -949,8 +949,8 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
   // accumulators.
   auto emitLoop = [&](int64_t n, SmallVector<Value> &accVals,
                       function_ref<void(Value, SmallVector<Value> &)> body) {
-    auto loop = scf::ForOp::create(rewriter, loc, zero, cst(n), cst(1),
-                                   accVals);
+    auto loop =
+        scf::ForOp::create(rewriter, loc, zero, cst(n), cst(1), accVals);
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(loop.getBody());
     SmallVector<Value> iterAccs(loop.getRegionIterArgs());
@@ -1536,6 +1536,20 @@ void QccTileAndVectorizePass::runOnOperation() {
   func::FuncOp func = getOperation();
   MLIRContext *ctx = &getContext();
   IRRewriter rewriter(ctx);
+
+  // A linalg op with an empty loop (a zero-element operand or result) never
+  // runs its body: its results are its inits. Tiling could not handle the
+  // zero-sized ranges.
+  SmallVector<linalg::LinalgOp> emptyOps;
+  func.walk([&](linalg::LinalgOp op) {
+    if (!op.hasPureTensorSemantics())
+      return;
+    FailureOr<SmallVector<int64_t>> ranges = getStaticRanges(op);
+    if (succeeded(ranges) && llvm::is_contained(*ranges, 0))
+      emptyOps.push_back(op);
+  });
+  for (linalg::LinalgOp op : emptyOps)
+    rewriter.replaceOp(op, op.getDpsInits());
 
   // Shape the ops for tiling: long contiguous vector dimensions, pointwise
   // convolutions as matmuls.

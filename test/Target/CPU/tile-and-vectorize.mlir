@@ -310,3 +310,24 @@ func.func @large_window_pool(%in: tensor<1x1x12x16xf32>, %wide: tensor<1x1x3x80x
      ins(%wide, %w2 : tensor<1x1x3x80xf32>, tensor<3x70xf32>) outs(%f2 : tensor<1x1x1x11xf32>) -> tensor<1x1x1x11xf32>
   return %0, %1 : tensor<1x1x4x8xf32>, tensor<1x1x1x11xf32>
 }
+
+// -----
+
+// Tests that a linalg op with an empty loop (a reduction over a zero-sized
+// dimension) is replaced by its init, which tiling could not handle.
+
+// CHECK-LABEL: func.func @empty_reduction
+// CHECK-NOT:     linalg.reduce
+// CHECK:         %[[F:.+]] = vector.transfer_write %{{.+}}, %{{.+}}[%{{.+}}] {in_bounds = [true]} : vector<3xf32>, tensor<3xf32>
+// CHECK-NEXT:    return %[[F]]
+func.func @empty_reduction(%a: tensor<0x3xf32>) -> tensor<3xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<3xf32>) -> tensor<3xf32>
+  %0 = linalg.reduce ins(%a : tensor<0x3xf32>) outs(%f : tensor<3xf32>) dimensions = [0]
+    (%x: f32, %o: f32) {
+      %s = arith.addf %x, %o : f32
+      linalg.yield %s : f32
+    }
+  return %0 : tensor<3xf32>
+}

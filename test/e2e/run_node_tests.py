@@ -42,6 +42,8 @@ RTOL, ATOL = 1e-3, 1e-7
 CONSTANT_OPERANDS = {
     "Reshape": (1,),
     "Slice": (1, 2, 3, 4),
+    "Trilu": (1,),
+    "Dropout": (1, 2),
     "Squeeze": (1,),
     "Unsqueeze": (1,),
     "Clip": (1, 2),

@@ -54,12 +54,24 @@ static LogicalResult importDropout(NodeImport &n) {
     return n.unsupported("Dropout in training mode (is_test=0)");
   if (n.hasInput(2)) {
     auto t = n.em.getConstant(n.input(2));
-    if (!t || t->getI(0) != 0)
+    // Training with a ratio of 0 drops nothing either.
+    std::optional<HostTensor> ratio;
+    if (n.hasInput(1))
+      ratio = n.em.getConstant(n.input(1));
+    bool noDrop = ratio && ratio->size() == 1 && ratio->getD(0) == 0.0;
+    if (!t || (t->getI(0) != 0 && !noDrop))
       return n.unsupported("Dropout with training_mode set");
   }
-  if (n.outputUsed(1))
-    return n.unsupported("the mask output of Dropout");
   n.setResult(0, n.input(0));
+  // In inference nothing is dropped: the mask is all true.
+  if (n.outputUsed(1)) {
+    Type i1 = n.em.builder.getI1Type();
+    auto mask = n.em.expand(n.loc, n.em.splat(n.loc, 1.0, i1),
+                            Emitter::shapeOf(n.input(0)));
+    if (failed(mask))
+      return failure();
+    n.setResult(1, *mask);
+  }
   return success();
 }
 

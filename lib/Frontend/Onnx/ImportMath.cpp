@@ -40,6 +40,12 @@ static LogicalResult importActivation(NodeImport &n, UnaryKind kind,
   return success();
 }
 
+/// Float-only unary functions without parameters.
+template <UnaryKind K>
+static LogicalResult importFloatUnary(NodeImport &n) {
+  return importActivation(n, K, {});
+}
+
 static LogicalResult importIdentity(NodeImport &n) {
   if (failed(n.require(0, "input")))
     return failure();
@@ -264,6 +270,66 @@ static LogicalResult importMod(NodeImport &n) {
   if (!fmod && llvm::isa<FloatType>(Emitter::elemOf(n.input(0))))
     return n.unsupported("Mod with fmod=0 on floating-point inputs");
   return importBinary(n, fmod ? BinaryKind::fmod : BinaryKind::mod);
+}
+
+/// BitShift: logical shifts of unsigned integers.
+static LogicalResult importBitShift(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.require(1, "Y")))
+    return failure();
+  Type elem = Emitter::elemOf(n.input(0));
+  if (!isa<IntegerType>(elem) || elem.isInteger(1) ||
+      !n.em.isUnsigned(n.input(0)))
+    return n.unsupported("BitShift on non-unsigned-integer inputs");
+  std::string direction = n.attrString("direction", "");
+  if (direction != "LEFT" && direction != "RIGHT")
+    return n.error() << "BitShift direction must be LEFT or RIGHT, got '"
+                     << direction << "'";
+  return importBinary(n, direction == "LEFT" ? BinaryKind::shift_left
+                                             : BinaryKind::shift_right);
+}
+
+/// IsNaN: x != x (only NaN compares unequal to itself).
+static LogicalResult importIsNaN(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  auto eq = n.em.binary(n.loc, BinaryKind::equal, x, x);
+  if (failed(eq))
+    return failure();
+  n.setResult(0, n.em.unary(n.loc, UnaryKind::logical_not, *eq));
+  return success();
+}
+
+/// IsInf: x == +inf and/or x == -inf (detect_positive / detect_negative).
+static LogicalResult importIsInf(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.requireFloat(0)))
+    return failure();
+  Emitter &em = n.em;
+  Value x = n.input(0);
+  Type elem = Emitter::elemOf(x);
+  bool pos = n.attrInt("detect_positive", 1) != 0;
+  bool neg = n.attrInt("detect_negative", 1) != 0;
+  double inf = std::numeric_limits<double>::infinity();
+  auto isPos = em.binary(n.loc, BinaryKind::equal, x, em.splat(n.loc, inf, elem));
+  auto isNeg =
+      em.binary(n.loc, BinaryKind::equal, x, em.splat(n.loc, -inf, elem));
+  if (failed(isPos) || failed(isNeg))
+    return failure();
+  if (pos && neg) {
+    auto r = em.binary(n.loc, BinaryKind::logical_or, *isPos, *isNeg);
+    if (failed(r))
+      return failure();
+    n.setResult(0, *r);
+  } else if (pos || neg) {
+    n.setResult(0, pos ? *isPos : *isNeg);
+  } else {
+    // Neither sign detected: all false.
+    auto r = em.binary(n.loc, BinaryKind::logical_and, *isPos, *isNeg);
+    if (failed(r))
+      return failure();
+    n.setResult(0, *r);
+  }
+  return success();
 }
 
 static LogicalResult importPow(NodeImport &n) {
@@ -610,6 +676,21 @@ void qcc::onnx_import::registerMathOps(OpTable &table) {
   table["Sign"] = importUnary<UnaryKind::sign>;
   table["Not"] = importUnary<UnaryKind::logical_not>;
   table["Softplus"] = importUnary<UnaryKind::softplus>;
+  // Trigonometric and hyperbolic functions (float only).
+  table["Sin"] = importFloatUnary<UnaryKind::sin>;
+  table["Cos"] = importFloatUnary<UnaryKind::cos>;
+  table["Tan"] = importFloatUnary<UnaryKind::tan>;
+  table["Asin"] = importFloatUnary<UnaryKind::asin>;
+  table["Acos"] = importFloatUnary<UnaryKind::acos>;
+  table["Atan"] = importFloatUnary<UnaryKind::atan>;
+  table["Sinh"] = importFloatUnary<UnaryKind::sinh>;
+  table["Cosh"] = importFloatUnary<UnaryKind::cosh>;
+  table["Asinh"] = importFloatUnary<UnaryKind::asinh>;
+  table["Acosh"] = importFloatUnary<UnaryKind::acosh>;
+  table["Atanh"] = importFloatUnary<UnaryKind::atanh>;
+  table["IsNaN"] = importIsNaN;
+  table["IsInf"] = importIsInf;
+  table["BitShift"] = importBitShift;
   table["Softsign"] = importUnary<UnaryKind::softsign>;
   table["HardSwish"] = importUnary<UnaryKind::hard_swish>;
   table["LeakyRelu"] = [](NodeImport &n) {

@@ -84,7 +84,9 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createQccDropEmptyBuffersPass());
   pm.addPass(createQccWidenBoolMemrefsPass());
   pm.addPass(createQccLowerStridedTransfersPass());
-  pm.addPass(createQccExpandMathPass());
+  QccExpandMathPassOptions mo;
+  mo.expandRounding = !options.hasRounding;
+  pm.addPass(createQccExpandMathPass(mo));
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

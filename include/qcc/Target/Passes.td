@@ -111,6 +111,11 @@ def QccExpandMathPass : Pass<"qcc-expand-math", "mlir::ModuleOp"> {
     for them and the approximations vectorize. The approximations are accurate
     to a few ulp in f32.
   }];
+  let options = [
+    Option<"expandRounding", "expand-rounding", "bool", /*default=*/"false",
+           "also expand floor/ceil (targets without hardware rounding, "
+           "where LLVM would call libm's floorf/ceilf)">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::vector::VectorDialect",
                            "::mlir::math::MathDialect"];

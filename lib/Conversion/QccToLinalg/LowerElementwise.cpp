@@ -419,14 +419,13 @@ Value qcc::buildBinary(OpBuilder &b, Location loc, BinaryKind kind, Value l,
     // Logical shifts; amounts >= the bit width shift everything out (arith
     // would give poison).
     auto type = llvm::cast<IntegerType>(l.getType());
-    Value shifted =
-        kind == BinaryKind::shift_left
-            ? Value(arith::ShLIOp::create(b, loc, l, r))
-            : Value(arith::ShRUIOp::create(b, loc, l, r));
+    Value shifted = kind == BinaryKind::shift_left
+                        ? Value(arith::ShLIOp::create(b, loc, l, r))
+                        : Value(arith::ShRUIOp::create(b, loc, l, r));
     Value width = createScalar(b, loc, type, type.getWidth());
     Value tooFar = arith::CmpIOp::create(b, loc, P::uge, r, width);
-    return arith::SelectOp::create(b, loc, tooFar, createScalar(b, loc, type, 0),
-                                   shifted);
+    return arith::SelectOp::create(b, loc, tooFar,
+                                   createScalar(b, loc, type, 0), shifted);
   }
   }
   llvm_unreachable("unknown binary kind");

@@ -290,7 +290,7 @@ FailureOr<HostTensor> evalBinary(BinaryKind kind, const HostTensor &a,
     uint64_t mask = width >= 64 ? ~0ull : (1ull << width) - 1;
     for (int64_t k = 0; k < n; ++k) {
       uint64_t x = (uint64_t)a.i[ia(k)], y = (uint64_t)b.getI(ib(k));
-      uint64_t v = y >= width ? 0
+      uint64_t v = y >= width                       ? 0
                    : kind == BinaryKind::shift_left ? x << y
                                                     : x >> y;
       r.setI(k, (int64_t)(v & mask));

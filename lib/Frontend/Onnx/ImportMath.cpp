@@ -23,8 +23,7 @@ using namespace qcc::onnx_import;
 //===----------------------------------------------------------------------===//
 
 /// A unary op without parameters.
-template <UnaryKind K>
-static LogicalResult importUnary(NodeImport &n) {
+template <UnaryKind K> static LogicalResult importUnary(NodeImport &n) {
   if (failed(n.require(0, "X")))
     return failure();
   n.setResult(0, n.em.unary(n.loc, K, n.input(0)));
@@ -41,8 +40,7 @@ static LogicalResult importActivation(NodeImport &n, UnaryKind kind,
 }
 
 /// Float-only unary functions without parameters.
-template <UnaryKind K>
-static LogicalResult importFloatUnary(NodeImport &n) {
+template <UnaryKind K> static LogicalResult importFloatUnary(NodeImport &n) {
   return importActivation(n, K, {});
 }
 
@@ -168,8 +166,8 @@ static LogicalResult importPRelu(NodeImport &n) {
     for (int64_t k = 1; k < t->size() && uniform; ++k)
       uniform = t->getD(k) == t->getD(0);
     if (uniform) {
-      n.setResult(0, em.unary(loc, UnaryKind::leaky_relu, x,
-                              {(float)t->getD(0)}));
+      n.setResult(0,
+                  em.unary(loc, UnaryKind::leaky_relu, x, {(float)t->getD(0)}));
       return success();
     }
   }
@@ -212,11 +210,13 @@ static LogicalResult importCelu(NodeImport &n) {
   }
   // celu(x) = alpha * elu(x / alpha, 1)
   Type elem = Emitter::elemOf(x);
-  auto z = n.em.binary(n.loc, BinaryKind::div, x, n.em.splat(n.loc, alpha, elem));
+  auto z =
+      n.em.binary(n.loc, BinaryKind::div, x, n.em.splat(n.loc, alpha, elem));
   if (failed(z))
     return failure();
   Value e = n.em.unary(n.loc, UnaryKind::elu, *z, {1.0f});
-  auto y = n.em.binary(n.loc, BinaryKind::mul, e, n.em.splat(n.loc, alpha, elem));
+  auto y =
+      n.em.binary(n.loc, BinaryKind::mul, e, n.em.splat(n.loc, alpha, elem));
   if (failed(y))
     return failure();
   n.setResult(0, *y);
@@ -260,8 +260,7 @@ static LogicalResult importBinary(NodeImport &n, BinaryKind kind) {
   return success();
 }
 
-template <BinaryKind K>
-static LogicalResult importBinaryT(NodeImport &n) {
+template <BinaryKind K> static LogicalResult importBinaryT(NodeImport &n) {
   return importBinary(n, K);
 }
 
@@ -310,7 +309,8 @@ static LogicalResult importIsInf(NodeImport &n) {
   bool pos = n.attrInt("detect_positive", 1) != 0;
   bool neg = n.attrInt("detect_negative", 1) != 0;
   double inf = std::numeric_limits<double>::infinity();
-  auto isPos = em.binary(n.loc, BinaryKind::equal, x, em.splat(n.loc, inf, elem));
+  auto isPos =
+      em.binary(n.loc, BinaryKind::equal, x, em.splat(n.loc, inf, elem));
   auto isNeg =
       em.binary(n.loc, BinaryKind::equal, x, em.splat(n.loc, -inf, elem));
   if (failed(isPos) || failed(isNeg))
@@ -374,8 +374,7 @@ static LogicalResult importPow(NodeImport &n) {
 }
 
 /// Max, Min, Sum and Mean over one or more broadcasting inputs.
-static LogicalResult importVariadic(NodeImport &n, BinaryKind kind,
-                                    bool mean) {
+static LogicalResult importVariadic(NodeImport &n, BinaryKind kind, bool mean) {
   SmallVector<Value> ins;
   for (unsigned i = 0; i < n.numInputs(); ++i)
     if (n.hasInput(i))
@@ -390,9 +389,9 @@ static LogicalResult importVariadic(NodeImport &n, BinaryKind kind,
     acc = *r;
   }
   if (mean && ins.size() > 1) {
-    auto r = n.em.binary(n.loc, BinaryKind::div, acc,
-                         n.em.splat(n.loc, (double)ins.size(),
-                                    Emitter::elemOf(acc)));
+    auto r = n.em.binary(
+        n.loc, BinaryKind::div, acc,
+        n.em.splat(n.loc, (double)ins.size(), Emitter::elemOf(acc)));
     if (failed(r))
       return failure();
     acc = *r;
@@ -429,13 +428,12 @@ static FailureOr<Value> selectElements(Emitter &em, Location loc, Value c,
   auto off = em.binary(loc, BinaryKind::mul, ci, em.splat(loc, -count, i64));
   if (failed(off))
     return failure();
-  auto idx = em.binary(loc, BinaryKind::add, em.createConstant(loc, base), *off);
+  auto idx =
+      em.binary(loc, BinaryKind::add, em.createConstant(loc, base), *off);
   if (failed(idx))
     return failure();
-  auto stacked = em.concat(loc,
-                           {em.reshape(loc, *xb, {count}),
-                            em.reshape(loc, *yb, {count})},
-                           0);
+  auto stacked = em.concat(
+      loc, {em.reshape(loc, *xb, {count}), em.reshape(loc, *yb, {count})}, 0);
   if (failed(stacked))
     return failure();
   auto picked = em.gather(loc, *stacked, *idx, 0);
@@ -479,8 +477,8 @@ static LogicalResult importShrink(NodeImport &n) {
   auto minus = em.binary(loc, BinaryKind::sub, x, em.splat(loc, bias, elem));
   if (failed(lo) || failed(hi) || failed(plus) || failed(minus))
     return failure();
-  auto inner = selectElements(em, loc, *hi, *minus, em.splat(loc, 0.0, elem),
-                              shape);
+  auto inner =
+      selectElements(em, loc, *hi, *minus, em.splat(loc, 0.0, elem), shape);
   if (failed(inner))
     return failure();
   auto y = selectElements(em, loc, *lo, *plus, *inner, shape);
@@ -601,8 +599,7 @@ static LogicalResult importReduce(NodeImport &n, ReduceKind kind) {
   return success();
 }
 
-template <ReduceKind K>
-static LogicalResult importReduceT(NodeImport &n) {
+template <ReduceKind K> static LogicalResult importReduceT(NodeImport &n) {
   return importReduce(n, K);
 }
 
@@ -701,10 +698,9 @@ void qcc::onnx_import::registerMathOps(OpTable &table) {
     return importActivation(n, UnaryKind::elu, {n.attrFloat("alpha", 1.0f)});
   };
   table["Selu"] = [](NodeImport &n) {
-    return importActivation(
-        n, UnaryKind::selu,
-        {n.attrFloat("alpha", 1.67326319217681884765625f),
-         n.attrFloat("gamma", 1.05070102214813232421875f)});
+    return importActivation(n, UnaryKind::selu,
+                            {n.attrFloat("alpha", 1.67326319217681884765625f),
+                             n.attrFloat("gamma", 1.05070102214813232421875f)});
   };
   table["HardSigmoid"] = [](NodeImport &n) {
     return importActivation(

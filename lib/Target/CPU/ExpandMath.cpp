@@ -12,6 +12,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <limits>
+#include <type_traits>
 
 using namespace mlir;
 
@@ -108,10 +109,179 @@ struct ExpandPowF : OpRewritePattern<math::PowFOp> {
   }
 };
 
+/// Creates a float constant of `type` (scalar or vector).
+static Value floatConst(OpBuilder &b, Location loc, Type type, double v) {
+  TypedAttr attr = b.getFloatAttr(getElementTypeOrSelf(type), v);
+  if (auto vec = dyn_cast<VectorType>(type))
+    attr = DenseElementsAttr::get(vec, attr);
+  return arith::ConstantOp::create(b, loc, type, attr);
+}
+
+/// asinh(x) = sign(x) * log(|x| + sqrt(x^2 + 1)), and x itself for
+/// |x| < 1e-3 (relative error < x^2/6). Upstream's expansion
+/// log(x + sqrt(x^2 + 1)) cancels catastrophically for negative x.
+struct ExpandAsinh : OpRewritePattern<math::AsinhOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::AsinhOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Type type = x.getType();
+    Value ax = math::AbsFOp::create(rewriter, loc, x);
+    Value sq = math::SqrtOp::create(
+        rewriter, loc,
+        arith::AddFOp::create(rewriter, loc,
+                              arith::MulFOp::create(rewriter, loc, x, x),
+                              floatConst(rewriter, loc, type, 1.0)));
+    Value mag = math::LogOp::create(
+        rewriter, loc, arith::AddFOp::create(rewriter, loc, ax, sq));
+    Value signed_ = math::CopySignOp::create(rewriter, loc, mag, x);
+    Value tiny =
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OLT, ax,
+                              floatConst(rewriter, loc, type, 1e-3));
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, tiny, x, signed_);
+    return success();
+  }
+};
+
+/// Marks sin/cos whose argument is already reduced to [-pi/4, pi/4].
+constexpr StringLiteral kReducedAttr = "qcc.reduced";
+
+/// sin and cos with a three-part (Cody-Waite) reduction by pi/2: r = x -
+/// k*pi/2 is exact to ~1e-11 for |x| up to ~1e5, where a one-constant
+/// reduction loses absolute accuracy in proportion to |x|. The quadrant
+/// k mod 4 selects +-sin(r) or +-cos(r), which the polynomial approximation
+/// computes accurately on the reduced range.
+template <typename OpTy> struct ReduceSinCos : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (op->hasAttr(kReducedAttr))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Type type = x.getType();
+    auto cst = [&](double v) { return floatConst(rewriter, loc, type, v); };
+    Value k = math::RoundEvenOp::create(
+        rewriter, loc,
+        arith::MulFOp::create(rewriter, loc, x, cst(0.63661977236758134)));
+    Value r = x;
+    for (double part :
+         {1.5703125, 4.837512969970703125e-4, 7.54978995489188216e-8})
+      r = arith::SubFOp::create(
+          rewriter, loc, r, arith::MulFOp::create(rewriter, loc, k, cst(part)));
+    Type i32 = rewriter.getI32Type();
+    if (auto vec = dyn_cast<VectorType>(type))
+      i32 = vec.clone(i32);
+    // |k| beyond 2^24 has lost all accuracy anyway; clamp before fptosi.
+    Value kc = arith::MinimumFOp::create(
+        rewriter, loc, arith::MaximumFOp::create(rewriter, loc, k, cst(-1e7)),
+        cst(1e7));
+    Value q = arith::FPToSIOp::create(rewriter, loc, i32, kc);
+    auto intCst = [&](int64_t v) -> Value {
+      TypedAttr attr = rewriter.getI32IntegerAttr(v);
+      if (auto vec = dyn_cast<VectorType>(i32))
+        attr = DenseElementsAttr::get(vec, attr);
+      return arith::ConstantOp::create(rewriter, loc, i32, attr);
+    };
+    // cos(x) = sin(x + pi/2): shift the quadrant by one.
+    if (std::is_same_v<OpTy, math::CosOp>)
+      q = arith::AddIOp::create(rewriter, loc, q, intCst(1));
+    // The approximation is accurate on [0, pi/4]; use symmetry (sin odd,
+    // cos even) for negative r, where it loses relative accuracy near 0.
+    Value ar = math::AbsFOp::create(rewriter, loc, r);
+    Value sinAbs = math::SinOp::create(rewriter, loc, ar);
+    Value cosR = math::CosOp::create(rewriter, loc, ar);
+    sinAbs.getDefiningOp()->setAttr(kReducedAttr, rewriter.getUnitAttr());
+    Value sinR = math::CopySignOp::create(rewriter, loc, sinAbs, r);
+    cosR.getDefiningOp()->setAttr(kReducedAttr, rewriter.getUnitAttr());
+    Value odd = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(rewriter, loc, q, intCst(1)), intCst(0));
+    Value negate = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(rewriter, loc, q, intCst(2)), intCst(0));
+    Value v = arith::SelectOp::create(rewriter, loc, odd, cosR, sinR);
+    Value neg = arith::NegFOp::create(rewriter, loc, v);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, negate, neg, v);
+    return success();
+  }
+};
+
 /// Rewrites `math.fma` (which the polynomial approximations emit) into a
 /// multiply and an add that may be contracted: targets with FMA still get one
 /// fused instruction, targets without it (SSE2) get mul + add instead of a
 /// call to libm's fmaf.
+/// tan(x) = sin(x) / cos(x), both with the accurate reduction above
+/// (upstream's expansion loses relative accuracy for small negative x).
+struct ExpandTan : OpRewritePattern<math::TanOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::TanOp op,
+                                PatternRewriter &rewriter) const override {
+    Value x = op.getOperand();
+    Value sin = math::SinOp::create(rewriter, op.getLoc(), x);
+    Value cos = math::CosOp::create(rewriter, op.getLoc(), x);
+    rewriter.replaceOpWithNewOp<arith::DivFOp>(op, sin, cos);
+    return success();
+  }
+};
+
+/// atanh(x) = 0.5 * log1p(2x / (1 - x)), accurate for small |x| (upstream's
+/// 0.5 * log((1 + x) / (1 - x)) cancels there).
+struct ExpandAtanh : OpRewritePattern<math::AtanhOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::AtanhOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Type type = x.getType();
+    Value one = floatConst(rewriter, loc, type, 1.0);
+    Value ratio = arith::DivFOp::create(
+        rewriter, loc, arith::AddFOp::create(rewriter, loc, x, x),
+        arith::SubFOp::create(rewriter, loc, one, x));
+    Value l = math::Log1pOp::create(rewriter, loc, ratio);
+    rewriter.replaceOpWithNewOp<arith::MulFOp>(
+        op, l, floatConst(rewriter, loc, type, 0.5));
+    return success();
+  }
+};
+
+/// floor/ceil without hardware rounding: t = trunc(x) through an i32 round
+/// trip (exact for |x| < 2^23; larger floats and NaN are already integral
+/// or NaN and pass through), then -1 / +1 where t overshot, with x's sign
+/// (so that -0 and ceil(-0.5) = -0 keep it).
+template <typename OpTy> struct ExpandRounding : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Type type = x.getType();
+    if (!getElementTypeOrSelf(type).isF32())
+      return failure();
+    auto cst = [&](double v) { return floatConst(rewriter, loc, type, v); };
+    Type i32 = rewriter.getI32Type();
+    if (auto vec = dyn_cast<VectorType>(type))
+      i32 = vec.clone(i32);
+    Value small = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::OLT,
+        math::AbsFOp::create(rewriter, loc, x), cst(8388608.0));
+    Value xs = arith::SelectOp::create(rewriter, loc, small, x, cst(0.0));
+    Value t = arith::SIToFPOp::create(
+        rewriter, loc, type, arith::FPToSIOp::create(rewriter, loc, i32, xs));
+    bool isFloor = std::is_same_v<OpTy, math::FloorOp>;
+    Value overshot = arith::CmpFOp::create(
+        rewriter, loc,
+        isFloor ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, t, x);
+    Value adjusted = arith::SelectOp::create(
+        rewriter, loc, overshot,
+        arith::AddFOp::create(rewriter, loc, t, cst(isFloor ? -1.0 : 1.0)), t);
+    Value signed_ = math::CopySignOp::create(rewriter, loc, adjusted, x);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, small, signed_, x);
+    return success();
+  }
+};
+
 struct ContractibleFma : OpRewritePattern<math::FmaOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(math::FmaOp op,
@@ -133,15 +303,21 @@ struct QccExpandMathPass : impl::QccExpandMathPassBase<QccExpandMathPass> {
     // then approximate the remaining transcendental primitives.
     // Composite ops (hyperbolic, tan, rounding helpers) become primitives;
     // powf gets qcc's exact expansion (negative bases allowed).
-    patterns.add<ExpandPowF>(&getContext());
-    math::populateExpansionPatterns(
-        patterns, {"tan", "sinh", "cosh", "asinh", "acosh", "atanh", "fpowi",
-                   "roundeven", "round", "exp2", "ctlz"});
+    patterns.add<ExpandPowF, ExpandAsinh, ExpandAtanh, ExpandTan,
+                 ReduceSinCos<math::SinOp>, ReduceSinCos<math::CosOp>>(
+        &getContext(), /*benefit=*/2);
+    math::populateExpansionPatterns(patterns,
+                                    {"sinh", "cosh", "acosh", "fpowi",
+                                     "roundeven", "round", "exp2", "ctlz"});
     populateMathPolynomialApproximationPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     RewritePatternSet fmaPatterns(&getContext());
     fmaPatterns.add<ContractibleFma>(&getContext());
+    if (expandRounding)
+      fmaPatterns
+          .add<ExpandRounding<math::FloorOp>, ExpandRounding<math::CeilOp>>(
+              &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(fmaPatterns))))
       signalPassFailure();
   }

@@ -110,6 +110,7 @@ createTargetMachine(TargetSpec &spec, unsigned optLevel) {
     return createStringError(inconvertibleErrorCode(),
                              "unknown CPU '" + spec.cpu + "' for triple '" +
                                  spec.triple + "'");
+  spec.hasRounding = !triple.isX86() || sti->checkFeatures("+sse4.1");
   if (triple.isX86()) {
     if (sti->checkFeatures("+avx512f"))
       spec.vectorBits = 512;

@@ -29,3 +29,31 @@ func.func @fma(%a: f32, %b: f32, %c: f32) -> f32 {
   %0 = math.fma %a, %b, %c : f32
   return %0 : f32
 }
+
+// -----
+
+// Tests that sin gets the three-part reduction by pi/2, a quadrant select
+// and the approximation on |r| (no math op left, no libm).
+// CHECK-LABEL: func.func @sin
+// CHECK:         1.5703125
+// CHECK:         arith.fptosi
+// CHECK:         math.copysign
+// CHECK-NOT:     math.sin
+// CHECK-NOT:     math.cos
+// CHECK:         return
+func.func @sin(%x: vector<8xf32>) -> vector<8xf32> {
+  %0 = math.sin %x : vector<8xf32>
+  return %0 : vector<8xf32>
+}
+
+// -----
+
+// Tests that asinh uses the odd symmetry (no cancellation for negative x).
+// CHECK-LABEL: func.func @asinh
+// CHECK:         %[[AX:.+]] = math.absf %[[X:.+]] : f32
+// CHECK:         math.copysign %{{.+}}, %[[X]] : f32
+// CHECK-NOT:     math.asinh
+func.func @asinh(%x: f32) -> f32 {
+  %0 = math.asinh %x : f32
+  return %0 : f32
+}

@@ -282,6 +282,28 @@ static double unaryFloat(UnaryKind kind, double x, double p0, double p1) {
     if (std::isnan(x))
       return x;
     return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);
+  case UnaryKind::sin:
+    return std::sin(x);
+  case UnaryKind::cos:
+    return std::cos(x);
+  case UnaryKind::tan:
+    return std::tan(x);
+  case UnaryKind::asin:
+    return std::asin(x);
+  case UnaryKind::acos:
+    return std::acos(x);
+  case UnaryKind::atan:
+    return std::atan(x);
+  case UnaryKind::sinh:
+    return std::sinh(x);
+  case UnaryKind::cosh:
+    return std::cosh(x);
+  case UnaryKind::asinh:
+    return std::asinh(x);
+  case UnaryKind::acosh:
+    return std::acosh(x);
+  case UnaryKind::atanh:
+    return std::atanh(x);
   case UnaryKind::logical_not:
     break;
   }
@@ -564,6 +586,12 @@ static std::optional<int64_t> binaryInt(BinaryKind kind, int64_t a, int64_t b,
     return (a != 0) || (b != 0);
   case BinaryKind::logical_xor:
     return (a != 0) != (b != 0);
+  // Logical shifts of unsigned values (the result is truncated to the
+  // element width when stored).
+  case BinaryKind::shift_left:
+    return ub >= 64 ? 0 : (int64_t)(ua << ub);
+  case BinaryKind::shift_right:
+    return ub >= 64 ? 0 : (int64_t)(ua >> ub);
   }
   return std::nullopt;
 }
@@ -583,6 +611,10 @@ ElementsAttr evalBinary(BinaryKind kind, ElementsAttr lhs, ElementsAttr rhs,
                                   rSplat.resizeSplat(scalarOf(rType)),
                                   scalarOf(resultType), blobName),
                        resultType);
+  // Shifts are defined on unsigned integers only.
+  if ((kind == BinaryKind::shift_left || kind == BinaryKind::shift_right) &&
+      *domain != Domain::Unsigned)
+    return {};
   // Logical kinds are defined on bool only, arithmetic not on bool.
   if (isLogical(kind) != (*domain == Domain::Bool) &&
       !(isPredicate(kind) && *domain == Domain::Bool))

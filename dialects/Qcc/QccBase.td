@@ -64,7 +64,18 @@ def Qcc_UnaryKind : I32EnumAttr<"UnaryKind", "elementwise unary function", [
   I32EnumAttrCase<"ceil", 20>,
   I32EnumAttrCase<"round", 21>,
   I32EnumAttrCase<"sign", 22>,
-  I32EnumAttrCase<"logical_not", 23, "not">
+  I32EnumAttrCase<"logical_not", 23, "not">,
+  I32EnumAttrCase<"sin", 24>,
+  I32EnumAttrCase<"cos", 25>,
+  I32EnumAttrCase<"tan", 26>,
+  I32EnumAttrCase<"asin", 27>,
+  I32EnumAttrCase<"acos", 28>,
+  I32EnumAttrCase<"atan", 29>,
+  I32EnumAttrCase<"sinh", 30>,
+  I32EnumAttrCase<"cosh", 31>,
+  I32EnumAttrCase<"asinh", 32>,
+  I32EnumAttrCase<"acosh", 33>,
+  I32EnumAttrCase<"atanh", 34>
 ]> {
   let cppNamespace = "::qcc";
   let genSpecializedAttr = 0;
@@ -88,7 +99,9 @@ def Qcc_BinaryKind : I32EnumAttr<"BinaryKind", "elementwise binary function", [
   I32EnumAttrCase<"greater_equal", 13>,
   I32EnumAttrCase<"logical_and", 14, "and">,
   I32EnumAttrCase<"logical_or", 15, "or">,
-  I32EnumAttrCase<"logical_xor", 16, "xor">
+  I32EnumAttrCase<"logical_xor", 16, "xor">,
+  I32EnumAttrCase<"shift_left", 17>,   // unsigned integers only
+  I32EnumAttrCase<"shift_right", 18>   // unsigned integers only (logical)
 ]> {
   let cppNamespace = "::qcc";
   let genSpecializedAttr = 0;

@@ -405,6 +405,7 @@ LogicalResult compileModel(const CompileOptions &options,
   codegen.vectorWidth = std::max<int64_t>(spec->vectorBits / 32, 1);
   codegen.entryName = implName;
   codegen.vectorize = options.optLevel > 0;
+  codegen.hasRounding = spec->hasRounding;
   if (failed(runPipeline(*module, [&](OpPassManager &pm) {
         buildCpuCodegenPipeline(pm, codegen);
       })))

@@ -81,13 +81,21 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
 
   // Loops, vectors and math down to the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createQccExpandMathPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createQccDropEmptyBuffersPass());
+  pm.addPass(createQccWidenBoolMemrefsPass());
+  pm.addPass(createQccLowerStridedTransfersPass());
+  QccExpandMathPassOptions mo;
+  mo.expandRounding = !options.hasRounding;
+  pm.addPass(createQccExpandMathPass(mo));
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  // Integer powers become loops in helper functions; they may unroll vector
+  // operands with vector.extract/insert, so this runs before vector lowering.
   pm.addPass(createConvertMathToFuncs());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());

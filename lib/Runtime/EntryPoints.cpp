@@ -11,9 +11,9 @@
 #include "qcc/Runtime/ModelSignature.h"
 
 #include "llvm/IR/Constants.h"
-#include "llvm/Support/Error.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
 
 using namespace llvm;
 
@@ -69,17 +69,17 @@ Error addEntryPoints(Module &m, Function *impl, const ModelSignature &sig) {
         "internal error: generated entry takes " + Twine(impl->arg_size()) +
             " pointers, expected " + Twine(numIn + numOut + 1));
   impl->setLinkage(GlobalValue::InternalLinkage);
-  for (StringRef name : {p + "_run", p + "_run_array", p + "_scratch_size",
-                         p + "_info"})
+  for (StringRef name :
+       {p + "_run", p + "_run_array", p + "_scratch_size", p + "_info"})
     if (m.getNamedValue(name))
       return createStringError(inconvertibleErrorCode(),
                                "symbol '" + name + "' already defined");
 
   // size_t P_scratch_size(void)
   {
-    auto *fn = Function::Create(FunctionType::get(i64, false),
-                                GlobalValue::ExternalLinkage,
-                                p + "_scratch_size", m);
+    auto *fn =
+        Function::Create(FunctionType::get(i64, false),
+                         GlobalValue::ExternalLinkage, p + "_scratch_size", m);
     IRBuilder<> b(BasicBlock::Create(ctx, "entry", fn));
     b.CreateRet(ConstantInt::get(i64, sig.scratchSize));
   }
@@ -87,8 +87,8 @@ Error addEntryPoints(Module &m, Function *impl, const ModelSignature &sig) {
   // int P_run(const P_context *ctx, inputs..., outputs...)
   SmallVector<Type *> params(1 + numIn + numOut, ptr);
   auto *runTy = FunctionType::get(i32, params, false);
-  auto *run = Function::Create(runTy, GlobalValue::ExternalLinkage,
-                               p + "_run", m);
+  auto *run =
+      Function::Create(runTy, GlobalValue::ExternalLinkage, p + "_run", m);
   {
     auto *entry = BasicBlock::Create(ctx, "entry", run);
     auto *fail = BasicBlock::Create(ctx, "fail", run);
@@ -105,8 +105,18 @@ Error addEntryPoints(Module &m, Function *impl, const ModelSignature &sig) {
       code->addIncoming(ConstantInt::get(i32, err), b.GetInsertBlock());
       b.SetInsertPoint(next);
     };
-    for (unsigned i = 0; i < params.size(); ++i)
+    // Zero-element tensors carry no data: their pointers may be NULL (the
+    // generated code never dereferences them).
+    for (unsigned i = 0; i < params.size(); ++i) {
+      const TensorSignature *t = nullptr;
+      if (i >= 1 && i <= numIn)
+        t = &sig.inputs[i - 1];
+      else if (i > numIn)
+        t = &sig.outputs[i - 1 - numIn];
+      if (t && t->numElements() == 0)
+        continue;
       check(b.CreateIsNull(run->getArg(i)), kNullArgument, "arg.ok");
+    }
     Value *ctxArg = run->getArg(0);
     auto *ctxTy = StructType::get(ctx, {ptr, i64});
     Value *scratch =
@@ -132,9 +142,9 @@ Error addEntryPoints(Module &m, Function *impl, const ModelSignature &sig) {
   // int P_run_array(const P_context *ctx, const void *const *inputs,
   //                 void *const *outputs)
   {
-    auto *fn = Function::Create(FunctionType::get(i32, {ptr, ptr, ptr}, false),
-                                GlobalValue::ExternalLinkage,
-                                p + "_run_array", m);
+    auto *fn =
+        Function::Create(FunctionType::get(i32, {ptr, ptr, ptr}, false),
+                         GlobalValue::ExternalLinkage, p + "_run_array", m);
     auto *entry = BasicBlock::Create(ctx, "entry", fn);
     auto *fail = BasicBlock::Create(ctx, "fail", fn);
     auto *body = BasicBlock::Create(ctx, "body", fn);
@@ -150,11 +160,11 @@ Error addEntryPoints(Module &m, Function *impl, const ModelSignature &sig) {
     b.SetInsertPoint(body);
     SmallVector<Value *> args = {fn->getArg(0)};
     for (unsigned i = 0; i < numIn; ++i)
-      args.push_back(b.CreateLoad(
-          ptr, b.CreateConstGEP1_64(ptr, fn->getArg(1), i)));
+      args.push_back(
+          b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, fn->getArg(1), i)));
     for (unsigned i = 0; i < numOut; ++i)
-      args.push_back(b.CreateLoad(
-          ptr, b.CreateConstGEP1_64(ptr, fn->getArg(2), i)));
+      args.push_back(
+          b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, fn->getArg(2), i)));
     b.CreateRet(b.CreateCall(run, args));
   }
 
@@ -166,11 +176,10 @@ Error addEntryPoints(Module &m, Function *impl, const ModelSignature &sig) {
     Constant *outs = buildTensorInfos(m, tensorTy, sig.outputs, "output", p);
     auto *info = new GlobalVariable(
         m, modelTy, true, GlobalValue::PrivateLinkage,
-        ConstantStruct::get(modelTy,
-                            {ConstantInt::get(i32, kAbiVersion),
-                             ConstantInt::get(i32, numIn),
-                             ConstantInt::get(i32, numOut), ins, outs,
-                             ConstantInt::get(i64, sig.scratchSize)}),
+        ConstantStruct::get(modelTy, {ConstantInt::get(i32, kAbiVersion),
+                                      ConstantInt::get(i32, numIn),
+                                      ConstantInt::get(i32, numOut), ins, outs,
+                                      ConstantInt::get(i64, sig.scratchSize)}),
         p + "_model_info");
     auto *fn = Function::Create(FunctionType::get(ptr, false),
                                 GlobalValue::ExternalLinkage, p + "_info", m);

@@ -35,6 +35,9 @@ struct CpuCodegenOptions {
   std::string entryName = "main";
   /// Skip tiling and vectorization (scalar loops only); for -O0.
   bool vectorize = true;
+  /// The target rounds floats in hardware; otherwise floor/ceil are
+  /// expanded (see TargetSpec::hasRounding).
+  bool hasRounding = true;
 };
 
 /// qcc dialect -> linalg on tensors -> tiled, vectorized -> bufferized into

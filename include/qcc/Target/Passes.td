@@ -111,6 +111,11 @@ def QccExpandMathPass : Pass<"qcc-expand-math", "mlir::ModuleOp"> {
     for them and the approximations vectorize. The approximations are accurate
     to a few ulp in f32.
   }];
+  let options = [
+    Option<"expandRounding", "expand-rounding", "bool", /*default=*/"false",
+           "also expand floor/ceil (targets without hardware rounding, "
+           "where LLVM would call libm's floorf/ceilf)">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::vector::VectorDialect",
                            "::mlir::math::MathDialect"];
@@ -138,6 +143,90 @@ def QccPrivatizeDestinationsPass
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
                            "::mlir::tensor::TensorDialect"];
+def QccWidenBoolMemrefsPass : Pass<"qcc-widen-bool-memrefs", "mlir::ModuleOp"> {
+  let summary = "Stores booleans as one byte each in every buffer";
+  let description = [{
+    The LLVM lowering addresses a `memref<...xi1>` one byte per element, but
+    loads and stores a `vector<Nxi1>` as N packed bits, so vector and scalar
+    accesses (or vector accesses at different offsets) to one boolean buffer
+    disagree. This pass retypes every i1 memref (values, block arguments,
+    function signatures, globals) to i8, which has the same layout, and
+    widens the accesses: vector and scalar stores `arith.extui` their i1
+    value, loads `arith.trunci` the loaded bytes (always 0 or 1). Runs after
+    linalg ops on memrefs have become loops.
+
+    ```mlir
+    vector.transfer_write %m, %buf[%i] : vector<8xi1>, memref<16xi1>
+    ```
+
+    becomes
+
+    ```mlir
+    %w = arith.extui %m : vector<8xi1> to vector<8xi8>
+    vector.transfer_write %w, %buf[%i] : vector<8xi8>, memref<16xi8>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def QccLowerStridedTransfersPass : Pass<"qcc-lower-strided-transfers", "mlir::ModuleOp"> {
+  let summary = "Scalarizes vector transfers on memrefs with a non-unit inner stride";
+  let description = [{
+    convert-vector-to-llvm lowers a 1-D `vector.transfer_read`/`write` only
+    when the accessed memref dimension is contiguous. Bufferized strided
+    slices (e.g. a column of a row-major matrix) give memrefs whose innermost
+    stride is not 1; this pass rewrites in-bounds, unmasked 1-D transfers on
+    them into one `memref.load`/`memref.store` per element.
+
+    ```mlir
+    %v = vector.transfer_read %m[%i], %pad {in_bounds = [true]}
+        : memref<2xi64, strided<[2]>>, vector<2xi64>
+    ```
+
+    becomes
+
+    ```mlir
+    %a = memref.load %m[%i] : memref<2xi64, strided<[2]>>
+    %b = memref.load %m[%i1] : memref<2xi64, strided<[2]>>
+    %v = vector.from_elements %a, %b : vector<2xi64>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def QccDropEmptyBuffersPass : Pass<"qcc-drop-empty-buffers", "mlir::ModuleOp"> {
+  let summary = "Removes every access to zero-element buffers";
+  let description = [{
+    A tensor with a 0 dimension holds no data, but its memref (e.g.
+    `memref<20x0x5xf32>`) has no strided form the LLVM lowering accepts. After
+    loops with zero trips have been folded away, every remaining op that
+    defines or uses a zero-element memref only moves zero elements (views,
+    subviews, copies into it); this pass erases them and gives zero-element
+    function arguments the type `memref<0xT>` (still one pointer in the
+    bare-pointer ABI). An op that still needs such a buffer for a value it
+    produces is reported as unsupported.
+
+    ```mlir
+    func.func @f(%in: memref<20x10x5xf32>, %out: memref<20x0x5xf32>) {
+      %s = memref.subview %in[0, 0, 0] [20, 0, 5] [1, 1, 1] : ...
+      memref.copy %s, %out : ...
+      return
+    }
+    ```
+
+    becomes
+
+    ```mlir
+    func.func @f(%in: memref<20x10x5xf32>, %out: memref<0xf32>) {
+      return
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 #endif // QCC_TARGET_PASSES_TD

@@ -25,6 +25,9 @@ struct TargetSpec {
   std::string cpu;      ///< LLVM CPU name
   std::string features; ///< comma-separated LLVM feature string (+avx2,...)
   int64_t vectorBits = 128; ///< widest profitable SIMD register, in bits
+  /// The target rounds floats to integral values in hardware (SSE4.1
+  /// roundps, NEON frintm); without it llvm.floor/ceil become libm calls.
+  bool hasRounding = true;
 };
 
 /// Names accepted by -target, with a one-line description each.

@@ -77,8 +77,10 @@ bool qcc::isBinarySupported(BinaryKind kind, Type elemType) {
   bool logical = kind == BinaryKind::logical_and ||
                  kind == BinaryKind::logical_or ||
                  kind == BinaryKind::logical_xor;
+  bool shift =
+      kind == BinaryKind::shift_left || kind == BinaryKind::shift_right;
   if (isa<FloatType>(elemType))
-    return !logical;
+    return !logical && !shift;
   auto it = llvm::dyn_cast<IntegerType>(elemType);
   if (!it)
     return false;
@@ -266,6 +268,30 @@ Value qcc::buildUnary(OpBuilder &b, Location loc, UnaryKind kind,
     Value v = arith::SelectOp::create(b, loc, neg, cst(-1), x);
     return arith::SelectOp::create(b, loc, pos, cst(1), v);
   }
+  // Trigonometric and hyperbolic functions: math ops that qcc-expand-math
+  // turns into polynomial approximations (no libm).
+  case UnaryKind::sin:
+    return math::SinOp::create(b, loc, x);
+  case UnaryKind::cos:
+    return math::CosOp::create(b, loc, x);
+  case UnaryKind::tan:
+    return math::TanOp::create(b, loc, x);
+  case UnaryKind::asin:
+    return math::AsinOp::create(b, loc, x);
+  case UnaryKind::acos:
+    return math::AcosOp::create(b, loc, x);
+  case UnaryKind::atan:
+    return math::AtanOp::create(b, loc, x);
+  case UnaryKind::sinh:
+    return math::SinhOp::create(b, loc, x);
+  case UnaryKind::cosh:
+    return math::CoshOp::create(b, loc, x);
+  case UnaryKind::asinh:
+    return math::AsinhOp::create(b, loc, x);
+  case UnaryKind::acosh:
+    return math::AcoshOp::create(b, loc, x);
+  case UnaryKind::atanh:
+    return math::AtanhOp::create(b, loc, x);
   case UnaryKind::logical_not:
     break;
   }
@@ -388,6 +414,19 @@ Value qcc::buildBinary(OpBuilder &b, Location loc, BinaryKind kind, Value l,
     return arith::OrIOp::create(b, loc, l, r);
   case BinaryKind::logical_xor:
     return arith::XOrIOp::create(b, loc, l, r);
+  case BinaryKind::shift_left:
+  case BinaryKind::shift_right: {
+    // Logical shifts; amounts >= the bit width shift everything out (arith
+    // would give poison).
+    auto type = llvm::cast<IntegerType>(l.getType());
+    Value shifted = kind == BinaryKind::shift_left
+                        ? Value(arith::ShLIOp::create(b, loc, l, r))
+                        : Value(arith::ShRUIOp::create(b, loc, l, r));
+    Value width = createScalar(b, loc, type, type.getWidth());
+    Value tooFar = arith::CmpIOp::create(b, loc, P::uge, r, width);
+    return arith::SelectOp::create(b, loc, tooFar,
+                                   createScalar(b, loc, type, 0), shifted);
+  }
   }
   llvm_unreachable("unknown binary kind");
 }

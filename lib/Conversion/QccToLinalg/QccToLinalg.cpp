@@ -77,6 +77,9 @@ Value qcc::reshapeTo(OpBuilder &b, Location loc, Value value,
   if (srcType == type)
     return value;
   ArrayRef<int64_t> src = srcType.getShape(), dst = type.getShape();
+  // Zero elements: no data to move (and no reassociation may exist).
+  if (srcType.getNumElements() == 0)
+    return tensor::EmptyOp::create(b, loc, dst, type.getElementType());
   // A rank-0 tensor reshapes to or from all-unit shapes with an empty
   // reassociation.
   if (src.empty())
@@ -181,7 +184,23 @@ checkActivation(Operation *op, std::optional<UnaryKind> kind, Type elemType) {
   return success();
 }
 
+/// True for a statically shaped tensor with no elements.
+static bool isEmptyTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.hasStaticShape() && tensor.getNumElements() == 0;
+}
+
 LogicalResult qcc::checkLowerable(Operation *op) {
+  // Zero-element operands: fine where the result has no elements either, and
+  // for the ops whose lowering copes with them (a concatenated empty piece,
+  // a reduction over an empty axis); other ops would need special results
+  // (e.g. a matmul with K = 0 is all zeros).
+  if (llvm::any_of(op->getOperandTypes(), isEmptyTensor) &&
+      !llvm::all_of(op->getResultTypes(), isEmptyTensor) &&
+      !isa<ConcatOp, ReduceOp, ReshapeOp, SliceOp, CastOp>(op))
+    return op->emitError("unsupported: '")
+           << op->getName() << "' with a zero-element operand and a non-empty "
+           << "result";
   // Data movement and the quantization boundary handle quantized element
   // types (as their storage integers); every other op computes on values and
   // needs the integer kernels that quantization brings.

@@ -197,6 +197,10 @@ static double floatBinary(BinaryKind kind, double x, double y) {
     return (x != 0) || (y != 0);
   case BinaryKind::logical_xor:
     return (x != 0) != (y != 0);
+  case BinaryKind::shift_left:
+  case BinaryKind::shift_right:
+    // Handled (with the element width) by evalBinary.
+    break;
   }
   return 0;
 }
@@ -256,6 +260,10 @@ static int64_t intBinary(BinaryKind kind, int64_t x, int64_t y) {
     return (x != 0) || (y != 0);
   case BinaryKind::logical_xor:
     return (x != 0) != (y != 0);
+  case BinaryKind::shift_left:
+  case BinaryKind::shift_right:
+    // Handled (with the element width) by evalBinary.
+    break;
   }
   return 0;
 }
@@ -274,6 +282,21 @@ FailureOr<HostTensor> evalBinary(BinaryKind kind, const HostTensor &a,
   BroadcastIndexer ia(a.shape, r.shape), ib(b.shape, r.shape);
   int64_t n = r.size();
   bool useFloat = a.isFloat();
+  if (kind == BinaryKind::shift_left || kind == BinaryKind::shift_right) {
+    // Logical shifts of unsigned integers, truncated to the element width.
+    if (useFloat || !a.isUnsigned)
+      return failure();
+    unsigned width = a.elemType.getIntOrFloatBitWidth();
+    uint64_t mask = width >= 64 ? ~0ull : (1ull << width) - 1;
+    for (int64_t k = 0; k < n; ++k) {
+      uint64_t x = (uint64_t)a.i[ia(k)], y = (uint64_t)b.getI(ib(k));
+      uint64_t v = y >= width                       ? 0
+                   : kind == BinaryKind::shift_left ? x << y
+                                                    : x >> y;
+      r.setI(k, (int64_t)(v & mask));
+    }
+    return r;
+  }
   for (int64_t k = 0; k < n; ++k) {
     int64_t x = ia(k), y = ib(k);
     if (useFloat)
@@ -401,6 +424,39 @@ std::optional<HostTensor> evalUnary(UnaryKind kind, const HostTensor &a,
       break;
     case UnaryKind::logical_not:
       y = x == 0;
+      break;
+    case UnaryKind::sin:
+      y = std::sin(x);
+      break;
+    case UnaryKind::cos:
+      y = std::cos(x);
+      break;
+    case UnaryKind::tan:
+      y = std::tan(x);
+      break;
+    case UnaryKind::asin:
+      y = std::asin(x);
+      break;
+    case UnaryKind::acos:
+      y = std::acos(x);
+      break;
+    case UnaryKind::atan:
+      y = std::atan(x);
+      break;
+    case UnaryKind::sinh:
+      y = std::sinh(x);
+      break;
+    case UnaryKind::cosh:
+      y = std::cosh(x);
+      break;
+    case UnaryKind::asinh:
+      y = std::asinh(x);
+      break;
+    case UnaryKind::acosh:
+      y = std::acosh(x);
+      break;
+    case UnaryKind::atanh:
+      y = std::atanh(x);
       break;
     }
     r.set(k, y);

@@ -23,8 +23,7 @@ using namespace qcc::onnx_import;
 //===----------------------------------------------------------------------===//
 
 /// A unary op without parameters.
-template <UnaryKind K>
-static LogicalResult importUnary(NodeImport &n) {
+template <UnaryKind K> static LogicalResult importUnary(NodeImport &n) {
   if (failed(n.require(0, "X")))
     return failure();
   n.setResult(0, n.em.unary(n.loc, K, n.input(0)));
@@ -38,6 +37,11 @@ static LogicalResult importActivation(NodeImport &n, UnaryKind kind,
     return failure();
   n.setResult(0, n.em.unary(n.loc, kind, n.input(0), params));
   return success();
+}
+
+/// Float-only unary functions without parameters.
+template <UnaryKind K> static LogicalResult importFloatUnary(NodeImport &n) {
+  return importActivation(n, K, {});
 }
 
 static LogicalResult importIdentity(NodeImport &n) {
@@ -54,12 +58,24 @@ static LogicalResult importDropout(NodeImport &n) {
     return n.unsupported("Dropout in training mode (is_test=0)");
   if (n.hasInput(2)) {
     auto t = n.em.getConstant(n.input(2));
-    if (!t || t->getI(0) != 0)
+    // Training with a ratio of 0 drops nothing either.
+    std::optional<HostTensor> ratio;
+    if (n.hasInput(1))
+      ratio = n.em.getConstant(n.input(1));
+    bool noDrop = ratio && ratio->size() == 1 && ratio->getD(0) == 0.0;
+    if (!t || (t->getI(0) != 0 && !noDrop))
       return n.unsupported("Dropout with training_mode set");
   }
-  if (n.outputUsed(1))
-    return n.unsupported("the mask output of Dropout");
   n.setResult(0, n.input(0));
+  // In inference nothing is dropped: the mask is all true.
+  if (n.outputUsed(1)) {
+    Type i1 = n.em.builder.getI1Type();
+    auto mask = n.em.expand(n.loc, n.em.splat(n.loc, 1.0, i1),
+                            Emitter::shapeOf(n.input(0)));
+    if (failed(mask))
+      return failure();
+    n.setResult(1, *mask);
+  }
   return success();
 }
 
@@ -150,8 +166,8 @@ static LogicalResult importPRelu(NodeImport &n) {
     for (int64_t k = 1; k < t->size() && uniform; ++k)
       uniform = t->getD(k) == t->getD(0);
     if (uniform) {
-      n.setResult(0, em.unary(loc, UnaryKind::leaky_relu, x,
-                              {(float)t->getD(0)}));
+      n.setResult(0,
+                  em.unary(loc, UnaryKind::leaky_relu, x, {(float)t->getD(0)}));
       return success();
     }
   }
@@ -194,11 +210,13 @@ static LogicalResult importCelu(NodeImport &n) {
   }
   // celu(x) = alpha * elu(x / alpha, 1)
   Type elem = Emitter::elemOf(x);
-  auto z = n.em.binary(n.loc, BinaryKind::div, x, n.em.splat(n.loc, alpha, elem));
+  auto z =
+      n.em.binary(n.loc, BinaryKind::div, x, n.em.splat(n.loc, alpha, elem));
   if (failed(z))
     return failure();
   Value e = n.em.unary(n.loc, UnaryKind::elu, *z, {1.0f});
-  auto y = n.em.binary(n.loc, BinaryKind::mul, e, n.em.splat(n.loc, alpha, elem));
+  auto y =
+      n.em.binary(n.loc, BinaryKind::mul, e, n.em.splat(n.loc, alpha, elem));
   if (failed(y))
     return failure();
   n.setResult(0, *y);
@@ -242,8 +260,7 @@ static LogicalResult importBinary(NodeImport &n, BinaryKind kind) {
   return success();
 }
 
-template <BinaryKind K>
-static LogicalResult importBinaryT(NodeImport &n) {
+template <BinaryKind K> static LogicalResult importBinaryT(NodeImport &n) {
   return importBinary(n, K);
 }
 
@@ -252,6 +269,67 @@ static LogicalResult importMod(NodeImport &n) {
   if (!fmod && llvm::isa<FloatType>(Emitter::elemOf(n.input(0))))
     return n.unsupported("Mod with fmod=0 on floating-point inputs");
   return importBinary(n, fmod ? BinaryKind::fmod : BinaryKind::mod);
+}
+
+/// BitShift: logical shifts of unsigned integers.
+static LogicalResult importBitShift(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.require(1, "Y")))
+    return failure();
+  Type elem = Emitter::elemOf(n.input(0));
+  if (!isa<IntegerType>(elem) || elem.isInteger(1) ||
+      !n.em.isUnsigned(n.input(0)))
+    return n.unsupported("BitShift on non-unsigned-integer inputs");
+  std::string direction = n.attrString("direction", "");
+  if (direction != "LEFT" && direction != "RIGHT")
+    return n.error() << "BitShift direction must be LEFT or RIGHT, got '"
+                     << direction << "'";
+  return importBinary(n, direction == "LEFT" ? BinaryKind::shift_left
+                                             : BinaryKind::shift_right);
+}
+
+/// IsNaN: x != x (only NaN compares unequal to itself).
+static LogicalResult importIsNaN(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  auto eq = n.em.binary(n.loc, BinaryKind::equal, x, x);
+  if (failed(eq))
+    return failure();
+  n.setResult(0, n.em.unary(n.loc, UnaryKind::logical_not, *eq));
+  return success();
+}
+
+/// IsInf: x == +inf and/or x == -inf (detect_positive / detect_negative).
+static LogicalResult importIsInf(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.requireFloat(0)))
+    return failure();
+  Emitter &em = n.em;
+  Value x = n.input(0);
+  Type elem = Emitter::elemOf(x);
+  bool pos = n.attrInt("detect_positive", 1) != 0;
+  bool neg = n.attrInt("detect_negative", 1) != 0;
+  double inf = std::numeric_limits<double>::infinity();
+  auto isPos =
+      em.binary(n.loc, BinaryKind::equal, x, em.splat(n.loc, inf, elem));
+  auto isNeg =
+      em.binary(n.loc, BinaryKind::equal, x, em.splat(n.loc, -inf, elem));
+  if (failed(isPos) || failed(isNeg))
+    return failure();
+  if (pos && neg) {
+    auto r = em.binary(n.loc, BinaryKind::logical_or, *isPos, *isNeg);
+    if (failed(r))
+      return failure();
+    n.setResult(0, *r);
+  } else if (pos || neg) {
+    n.setResult(0, pos ? *isPos : *isNeg);
+  } else {
+    // Neither sign detected: all false.
+    auto r = em.binary(n.loc, BinaryKind::logical_and, *isPos, *isNeg);
+    if (failed(r))
+      return failure();
+    n.setResult(0, *r);
+  }
+  return success();
 }
 
 static LogicalResult importPow(NodeImport &n) {
@@ -296,8 +374,7 @@ static LogicalResult importPow(NodeImport &n) {
 }
 
 /// Max, Min, Sum and Mean over one or more broadcasting inputs.
-static LogicalResult importVariadic(NodeImport &n, BinaryKind kind,
-                                    bool mean) {
+static LogicalResult importVariadic(NodeImport &n, BinaryKind kind, bool mean) {
   SmallVector<Value> ins;
   for (unsigned i = 0; i < n.numInputs(); ++i)
     if (n.hasInput(i))
@@ -312,9 +389,9 @@ static LogicalResult importVariadic(NodeImport &n, BinaryKind kind,
     acc = *r;
   }
   if (mean && ins.size() > 1) {
-    auto r = n.em.binary(n.loc, BinaryKind::div, acc,
-                         n.em.splat(n.loc, (double)ins.size(),
-                                    Emitter::elemOf(acc)));
+    auto r = n.em.binary(
+        n.loc, BinaryKind::div, acc,
+        n.em.splat(n.loc, (double)ins.size(), Emitter::elemOf(acc)));
     if (failed(r))
       return failure();
     acc = *r;
@@ -351,13 +428,12 @@ static FailureOr<Value> selectElements(Emitter &em, Location loc, Value c,
   auto off = em.binary(loc, BinaryKind::mul, ci, em.splat(loc, -count, i64));
   if (failed(off))
     return failure();
-  auto idx = em.binary(loc, BinaryKind::add, em.createConstant(loc, base), *off);
+  auto idx =
+      em.binary(loc, BinaryKind::add, em.createConstant(loc, base), *off);
   if (failed(idx))
     return failure();
-  auto stacked = em.concat(loc,
-                           {em.reshape(loc, *xb, {count}),
-                            em.reshape(loc, *yb, {count})},
-                           0);
+  auto stacked = em.concat(
+      loc, {em.reshape(loc, *xb, {count}), em.reshape(loc, *yb, {count})}, 0);
   if (failed(stacked))
     return failure();
   auto picked = em.gather(loc, *stacked, *idx, 0);
@@ -401,8 +477,8 @@ static LogicalResult importShrink(NodeImport &n) {
   auto minus = em.binary(loc, BinaryKind::sub, x, em.splat(loc, bias, elem));
   if (failed(lo) || failed(hi) || failed(plus) || failed(minus))
     return failure();
-  auto inner = selectElements(em, loc, *hi, *minus, em.splat(loc, 0.0, elem),
-                              shape);
+  auto inner =
+      selectElements(em, loc, *hi, *minus, em.splat(loc, 0.0, elem), shape);
   if (failed(inner))
     return failure();
   auto y = selectElements(em, loc, *lo, *plus, *inner, shape);
@@ -523,8 +599,7 @@ static LogicalResult importReduce(NodeImport &n, ReduceKind kind) {
   return success();
 }
 
-template <ReduceKind K>
-static LogicalResult importReduceT(NodeImport &n) {
+template <ReduceKind K> static LogicalResult importReduceT(NodeImport &n) {
   return importReduce(n, K);
 }
 
@@ -598,6 +673,21 @@ void qcc::onnx_import::registerMathOps(OpTable &table) {
   table["Sign"] = importUnary<UnaryKind::sign>;
   table["Not"] = importUnary<UnaryKind::logical_not>;
   table["Softplus"] = importUnary<UnaryKind::softplus>;
+  // Trigonometric and hyperbolic functions (float only).
+  table["Sin"] = importFloatUnary<UnaryKind::sin>;
+  table["Cos"] = importFloatUnary<UnaryKind::cos>;
+  table["Tan"] = importFloatUnary<UnaryKind::tan>;
+  table["Asin"] = importFloatUnary<UnaryKind::asin>;
+  table["Acos"] = importFloatUnary<UnaryKind::acos>;
+  table["Atan"] = importFloatUnary<UnaryKind::atan>;
+  table["Sinh"] = importFloatUnary<UnaryKind::sinh>;
+  table["Cosh"] = importFloatUnary<UnaryKind::cosh>;
+  table["Asinh"] = importFloatUnary<UnaryKind::asinh>;
+  table["Acosh"] = importFloatUnary<UnaryKind::acosh>;
+  table["Atanh"] = importFloatUnary<UnaryKind::atanh>;
+  table["IsNaN"] = importIsNaN;
+  table["IsInf"] = importIsInf;
+  table["BitShift"] = importBitShift;
   table["Softsign"] = importUnary<UnaryKind::softsign>;
   table["HardSwish"] = importUnary<UnaryKind::hard_swish>;
   table["LeakyRelu"] = [](NodeImport &n) {
@@ -608,10 +698,9 @@ void qcc::onnx_import::registerMathOps(OpTable &table) {
     return importActivation(n, UnaryKind::elu, {n.attrFloat("alpha", 1.0f)});
   };
   table["Selu"] = [](NodeImport &n) {
-    return importActivation(
-        n, UnaryKind::selu,
-        {n.attrFloat("alpha", 1.67326319217681884765625f),
-         n.attrFloat("gamma", 1.05070102214813232421875f)});
+    return importActivation(n, UnaryKind::selu,
+                            {n.attrFloat("alpha", 1.67326319217681884765625f),
+                             n.attrFloat("gamma", 1.05070102214813232421875f)});
   };
   table["HardSigmoid"] = [](NodeImport &n) {
     return importActivation(

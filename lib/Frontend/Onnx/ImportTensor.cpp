@@ -1020,12 +1020,52 @@ static LogicalResult importGatherElements(NodeImport &n) {
   return success();
 }
 
+/// Trilu of a tensor computed at run time: the kept elements are chosen at
+/// compile time, so the result is one gather from the flattened input with
+/// a zero appended: index i for a kept element, N (the zero) otherwise. This
+/// is exact for every value (a multiply by a 0/1 mask would turn inf into
+/// NaN).
+static LogicalResult importRuntimeTrilu(NodeImport &n, int64_t k,
+                                        bool upper) {
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  Value x = n.input(0);
+  auto shape = Emitter::shapeOf(x);
+  int64_t rank = shape.size();
+  if (rank < 2)
+    return n.error() << "Trilu expects an input of rank >= 2";
+  int64_t count = numElementsOf(shape);
+  if (count == 0) {
+    n.setResult(0, x);
+    return success();
+  }
+  if (count > kHostEvalLimit)
+    return n.unsupported("Trilu of a run-time tensor with more than " +
+                         Twine(kHostEvalLimit) + " elements");
+  int64_t rows = shape[rank - 2], cols = shape[rank - 1];
+  HostTensor idx;
+  idx.elemType = em.builder.getI64Type();
+  idx.shape = {count};
+  idx.resize();
+  for (int64_t e = 0; e < count; ++e) {
+    int64_t j = e % cols, i = (e / cols) % rows;
+    bool keep = upper ? j - i >= k : j - i <= k;
+    idx.i[e] = keep ? e : count;
+  }
+  Value zero = em.reshape(loc, em.splat(loc, 0.0, Emitter::elemOf(x)), {1});
+  auto padded = em.concat(loc, {em.reshape(loc, x, {count}), zero}, 0);
+  if (failed(padded))
+    return failure();
+  auto picked = em.gather(loc, *padded, em.createConstant(loc, idx), 0);
+  if (failed(picked))
+    return failure();
+  n.setResult(0, em.propagateSign(em.reshape(loc, *picked, shape), x));
+  return success();
+}
+
 static LogicalResult importTrilu(NodeImport &n) {
   if (failed(n.require(0, "input")))
     return failure();
-  auto t = n.em.getConstant(n.input(0));
-  if (!t)
-    return n.unsupported("Trilu of a tensor computed at run time");
   int64_t k = 0;
   if (n.hasInput(1)) {
     auto kv = n.constInts(1, "k");
@@ -1034,6 +1074,9 @@ static LogicalResult importTrilu(NodeImport &n) {
     k = kv->empty() ? 0 : (*kv)[0];
   }
   bool upper = n.attrInt("upper", 1) != 0;
+  auto t = n.em.getConstant(n.input(0));
+  if (!t)
+    return importRuntimeTrilu(n, k, upper);
   int64_t rank = t->shape.size();
   if (rank < 2)
     return n.error() << "Trilu expects an input of rank >= 2";

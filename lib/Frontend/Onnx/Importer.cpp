@@ -142,7 +142,7 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info, bool &isUnsigned) {
       const auto &d = tt.shape().dim(i);
       if (i)
         s += "x";
-      s += std::to_string(d.has_dim_value() && d.dim_value() > 0
+      s += std::to_string(d.has_dim_value() && d.dim_value() >= 0
                               ? d.dim_value()
                               : 1);
     }
@@ -156,7 +156,9 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info, bool &isUnsigned) {
   SmallVector<int64_t> dims;
   for (int i = 0; i < tt.shape().dim_size(); ++i) {
     const auto &d = tt.shape().dim(i);
-    if (d.has_dim_value() && d.dim_value() > 0) {
+    // dim_value 0 is a real, static 0 (an empty tensor); only dim_param
+    // and missing dims are unknown.
+    if (d.has_dim_value() && d.dim_value() >= 0) {
       dims.push_back(d.dim_value());
       continue;
     }

@@ -129,9 +129,8 @@ struct QccAllocateScratchPass
     SmallVector<Buffer *> order;
     for (Buffer &b : buffers)
       order.push_back(&b);
-    llvm::stable_sort(order, [](Buffer *a, Buffer *b) {
-      return a->bytes > b->bytes;
-    });
+    llvm::stable_sort(order,
+                      [](Buffer *a, Buffer *b) { return a->bytes > b->bytes; });
     int64_t arenaSize = 0;
     SmallVector<Buffer *> placed;
     for (Buffer *b : order) {
@@ -156,11 +155,12 @@ struct QccAllocateScratchPass
     MLIRContext *ctx = &getContext();
     auto arenaType = MemRefType::get({arenaSize}, IntegerType::get(ctx, 8));
     unsigned argIndex = func.getNumArguments();
-    if (failed(func.insertArgument(argIndex, arenaType,
-                                   DictionaryAttr::get(ctx, {NamedAttribute(
-                                       StringAttr::get(ctx, "qcc.scratch"),
-                                       UnitAttr::get(ctx))}),
-                                   func.getLoc()))) {
+    if (failed(func.insertArgument(
+            argIndex, arenaType,
+            DictionaryAttr::get(
+                ctx, {NamedAttribute(StringAttr::get(ctx, "qcc.scratch"),
+                                     UnitAttr::get(ctx))}),
+            func.getLoc()))) {
       func.emitError("failed to add the scratch argument");
       return signalPassFailure();
     }
@@ -171,8 +171,7 @@ struct QccAllocateScratchPass
       Value offset = arith::ConstantIndexOp::create(builder, loc, b.offset);
       Value view = memref::ViewOp::create(builder, loc, b.alloc.getType(),
                                           arena, offset, ValueRange{});
-      for (Operation *user :
-           llvm::make_early_inc_range(b.alloc->getUsers()))
+      for (Operation *user : llvm::make_early_inc_range(b.alloc->getUsers()))
         if (isa<memref::DeallocOp>(user))
           user->erase();
       b.alloc.replaceAllUsesWith(view);

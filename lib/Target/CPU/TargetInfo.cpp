@@ -68,8 +68,9 @@ Expected<TargetSpec> resolveTarget(StringRef name, StringRef triple,
   if (!cpu.empty())
     spec.cpu = cpu.str();
   if (!features.empty())
-    spec.features =
-        spec.features.empty() ? features.str() : spec.features + "," + features.str();
+    spec.features = spec.features.empty()
+                        ? features.str()
+                        : spec.features + "," + features.str();
   return spec;
 }
 
@@ -97,9 +98,9 @@ createTargetMachine(TargetSpec &spec, unsigned optLevel) {
                           : optLevel == 1 ? CodeGenOptLevel::Less
                           : optLevel == 2 ? CodeGenOptLevel::Default
                                           : CodeGenOptLevel::Aggressive;
-  std::unique_ptr<TargetMachine> tm(target->createTargetMachine(
-      triple, spec.cpu, spec.features, options, Reloc::PIC_, std::nullopt,
-      level));
+  std::unique_ptr<TargetMachine> tm(
+      target->createTargetMachine(triple, spec.cpu, spec.features, options,
+                                  Reloc::PIC_, std::nullopt, level));
   if (!tm)
     return createStringError(inconvertibleErrorCode(),
                              "cannot create a target machine for '" +
@@ -109,6 +110,7 @@ createTargetMachine(TargetSpec &spec, unsigned optLevel) {
     return createStringError(inconvertibleErrorCode(),
                              "unknown CPU '" + spec.cpu + "' for triple '" +
                                  spec.triple + "'");
+  spec.hasRounding = !triple.isX86() || sti->checkFeatures("+sse4.1");
   if (triple.isX86()) {
     if (sti->checkFeatures("+avx512f"))
       spec.vectorBits = 512;

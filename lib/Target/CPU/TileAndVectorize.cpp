@@ -754,7 +754,8 @@ void peelPartialTiles(RewriterBase &rewriter, func::FuncOp func) {
 ///
 ///   acc[f] = out[0, f, 0, :]                      (Fb vectors of OWt)
 ///   for c:                                        (scf.for, convs only)
-///     for kh, kw:                                 (unrolled)
+///     for kh, kw:                                 (unrolled; loops if
+///                                                  > 64 taps)
 ///       x = in[0, c, kh*dh, kw*dw + sw*(0..OWt)]  (one vector read)
 ///       acc[f] = payload(x, broadcast(k[f, c, kh, kw]), acc[f])
 ///   out[0, f, 0, :] = acc[f]
@@ -762,6 +763,9 @@ void peelPartialTiles(RewriterBase &rewriter, func::FuncOp func) {
 /// The payload is the op's own scalar region applied to vectors, so the
 /// element types and combining functions (FMA, max, sum, integer extension)
 /// are exactly the op's.
+/// Windows with more taps than this are emitted as loops, not unrolled.
+constexpr int64_t kMaxUnrolledTaps = 64;
+
 LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
   if (!hasStaticTensorSemantics(op) || !hasElementwisePayload(op))
     return failure();
@@ -810,13 +814,13 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
   Block *body = op.getBlock();
 
   // Index builders for the input, kernel and output tiles.
-  auto inIndices = [&](Value c, int64_t row, int64_t col) {
+  auto inIndices = [&](Value c, Value row, Value col) {
     SmallVector<Value> idx = {zero};
     if (grouped)
       idx.push_back(zero);
     idx.push_back(c);
-    idx.push_back(cst(row));
-    idx.push_back(cst(col));
+    idx.push_back(row);
+    idx.push_back(col);
     return idx;
   };
   // Position of output channel `f`'s row in the tile vector.
@@ -828,7 +832,7 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
     pos.push_back(0);
     return pos;
   };
-  auto kIndices = [&](int64_t f, Value c, int64_t r, int64_t q) {
+  auto kIndices = [&](int64_t f, Value c, Value r, Value q) {
     SmallVector<Value> idx;
     if (grouped)
       idx.push_back(zero);
@@ -838,13 +842,20 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
       idx.push_back(cst(f));
       idx.push_back(c);
     }
-    idx.push_back(cst(r));
-    idx.push_back(cst(q));
+    idx.push_back(r);
+    idx.push_back(q);
     return idx;
   };
+  // `v * k` for a window position `v` (a constant or a loop variable).
+  auto scaled = [&](Value v, int64_t k) -> Value {
+    if (std::optional<int64_t> c = getConstantIntValue(v))
+      return cst(*c * k);
+    return arith::MulIOp::create(rewriter, loc, v, cst(k));
+  };
 
-  // Reads one output-width vector of input row `row` starting at `col`.
-  auto readInput = [&](Value c, int64_t row, int64_t col) -> Value {
+  // Reads one output-width vector of input row `row` starting at `col`
+  // (at most `maxCol`, which bounds the length of a strided read).
+  auto readInput = [&](Value c, Value row, Value col, int64_t maxCol) -> Value {
     Value pad = ub::PoisonOp::create(rewriter, loc, inElt);
     int64_t sw = s[1];
     if (sw == 1) {
@@ -853,7 +864,7 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
                                             inIndices(c, row, col), pad,
                                             ArrayRef<bool>{true});
     }
-    int64_t avail = inType.getDimSize(inType.getRank() - 1) - col;
+    int64_t avail = inType.getDimSize(inType.getRank() - 1) - maxCol;
     int64_t len = std::min(owTile * sw, avail);
     auto vt = VectorType::get({len}, inElt);
     Value wide = vector::TransferReadOp::create(rewriter, loc, vt, input,
@@ -914,32 +925,64 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
     accs.push_back(
         vector::ExtractOp::create(rewriter, loc, tile, rowPosition(f)));
 
-  // Emits the unrolled (kh, kw) window for reduction channel `c`.
-  auto emitWindow = [&](Value c, SmallVector<Value> &accVals) {
-    for (int64_t r = 0; r < kh; ++r) {
-      for (int64_t q = 0; q < kw; ++q) {
-        Value x = readInput(c, r * d[0], q * d[1]);
-        for (int64_t f = 0; f < numChannels; ++f) {
-          Value k;
-          if (pooling) {
-            // Pooling payloads ignore the window operand; feed a zero.
-            k = arith::ConstantOp::create(rewriter, loc, outVecType,
-                                          rewriter.getZeroAttr(outVecType));
-            if (kElt != outElt)
-              k = vector::BroadcastOp::create(
-                  rewriter, loc, VectorType::get({owTile}, kElt),
-                  arith::ConstantOp::create(rewriter, loc, kElt,
-                                            rewriter.getZeroAttr(kElt)));
-          } else {
-            Value scalar = tensor::ExtractOp::create(rewriter, loc, kernel,
-                                                     kIndices(f, c, r, q));
-            k = vector::BroadcastOp::create(
-                rewriter, loc, VectorType::get({owTile}, kElt), scalar);
-          }
-          accVals[f] = applyPayload(x, k, accVals[f]);
-        }
+  // Emits one window tap (r, q) for reduction channel `c`.
+  auto emitTap = [&](Value c, Value r, Value q, int64_t maxQ,
+                     SmallVector<Value> &accVals) {
+    Value x = readInput(c, scaled(r, d[0]), scaled(q, d[1]), maxQ * d[1]);
+    for (int64_t f = 0; f < numChannels; ++f) {
+      Value k;
+      if (pooling) {
+        // Pooling payloads ignore the window operand; feed a zero.
+        k = arith::ConstantOp::create(rewriter, loc, outVecType,
+                                      rewriter.getZeroAttr(outVecType));
+        if (kElt != outElt)
+          k = vector::BroadcastOp::create(
+              rewriter, loc, VectorType::get({owTile}, kElt),
+              arith::ConstantOp::create(rewriter, loc, kElt,
+                                        rewriter.getZeroAttr(kElt)));
+      } else {
+        Value scalar = tensor::ExtractOp::create(rewriter, loc, kernel,
+                                                 kIndices(f, c, r, q));
+        k = vector::BroadcastOp::create(
+            rewriter, loc, VectorType::get({owTile}, kElt), scalar);
       }
+      accVals[f] = applyPayload(x, k, accVals[f]);
     }
+  };
+  // Emits `body(iv, accs)` for iv in [0, n) as an scf.for carrying the
+  // accumulators.
+  auto emitLoop = [&](int64_t n, SmallVector<Value> &accVals,
+                      function_ref<void(Value, SmallVector<Value> &)> body) {
+    auto loop =
+        scf::ForOp::create(rewriter, loc, zero, cst(n), cst(1), accVals);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> iterAccs(loop.getRegionIterArgs());
+    body(loop.getInductionVar(), iterAccs);
+    scf::YieldOp::create(rewriter, loc, iterAccs);
+    accVals.assign(loop.getResults().begin(), loop.getResults().end());
+  };
+  // Emits the (kh, kw) window for reduction channel `c`: unrolled when it
+  // is small, otherwise with the rows (and, for very wide windows, the
+  // columns) in loops, so that large pooling windows (e.g. 60 x 80) do not
+  // produce thousands of unrolled taps.
+  auto emitWindow = [&](Value c, SmallVector<Value> &accVals) {
+    auto emitRow = [&](Value r, SmallVector<Value> &rowAccs) {
+      if (kw > kMaxUnrolledTaps) {
+        emitLoop(kw, rowAccs, [&](Value q, SmallVector<Value> &qAccs) {
+          emitTap(c, r, q, kw - 1, qAccs);
+        });
+        return;
+      }
+      for (int64_t q = 0; q < kw; ++q)
+        emitTap(c, r, cst(q), q, rowAccs);
+    };
+    if (kh * kw > kMaxUnrolledTaps) {
+      emitLoop(kh, accVals, emitRow);
+      return;
+    }
+    for (int64_t r = 0; r < kh; ++r)
+      emitRow(cst(r), accVals);
   };
 
   SmallVector<Value> results;
@@ -1497,6 +1540,20 @@ void QccTileAndVectorizePass::runOnOperation() {
   func::FuncOp func = getOperation();
   MLIRContext *ctx = &getContext();
   IRRewriter rewriter(ctx);
+
+  // A linalg op with an empty loop (a zero-element operand or result) never
+  // runs its body: its results are its inits. Tiling could not handle the
+  // zero-sized ranges.
+  SmallVector<linalg::LinalgOp> emptyOps;
+  func.walk([&](linalg::LinalgOp op) {
+    if (!op.hasPureTensorSemantics())
+      return;
+    FailureOr<SmallVector<int64_t>> ranges = getStaticRanges(op);
+    if (succeeded(ranges) && llvm::is_contained(*ranges, 0))
+      emptyOps.push_back(op);
+  });
+  for (linalg::LinalgOp op : emptyOps)
+    rewriter.replaceOp(op, op.getDpsInits());
 
   // Shape the ops for tiling: long contiguous vector dimensions, pointwise
   // convolutions as matmuls.

@@ -279,3 +279,55 @@ func.func @conv_bias_relu6(%in: tensor<1x2x10x18xf32>, %k: tensor<4x2x3x3xf32>, 
   } -> tensor<1x4x8x16xf32>
   return %r : tensor<1x4x8x16xf32>
 }
+
+// -----
+
+// Tests that windows with more than 64 taps are not unrolled: a 9x9 window
+// loops over its rows (with the 9 columns unrolled), and a 3x70 window also
+// loops over its columns, reading at the loop-variable column.
+
+// CHECK-LABEL: func.func @large_window_pool
+// CHECK:         scf.for {{.*}} to %c9{{.*}} -> (vector<8xf32>)
+// CHECK-COUNT-9:   arith.maximumf {{.*}} : vector<8xf32>
+// CHECK-NEXT:      scf.yield
+// CHECK:         scf.for %[[R:.+]] = %{{.+}} to %c3{{.*}} -> (vector<
+// CHECK-NEXT:      scf.for %[[Q:.+]] = %{{.+}} to %c70{{.*}} -> (vector<
+// CHECK-NEXT:        vector.transfer_read %{{.+}}[%{{.+}}, %{{.+}}, %[[R]], %[[Q]]]
+// CHECK-NEXT:        arith.maximumf
+// CHECK-NEXT:        scf.yield
+// CHECK-NOT:     linalg.
+func.func @large_window_pool(%in: tensor<1x1x12x16xf32>, %wide: tensor<1x1x3x80xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x1x11xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %w = tensor.empty() : tensor<9x9xf32>
+  %e = tensor.empty() : tensor<1x1x4x8xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x1x4x8xf32>) -> tensor<1x1x4x8xf32>
+  %0 = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x1x12x16xf32>, tensor<9x9xf32>) outs(%f : tensor<1x1x4x8xf32>) -> tensor<1x1x4x8xf32>
+  %w2 = tensor.empty() : tensor<3x70xf32>
+  %e2 = tensor.empty() : tensor<1x1x1x11xf32>
+  %f2 = linalg.fill ins(%ninf : f32) outs(%e2 : tensor<1x1x1x11xf32>) -> tensor<1x1x1x11xf32>
+  %1 = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%wide, %w2 : tensor<1x1x3x80xf32>, tensor<3x70xf32>) outs(%f2 : tensor<1x1x1x11xf32>) -> tensor<1x1x1x11xf32>
+  return %0, %1 : tensor<1x1x4x8xf32>, tensor<1x1x1x11xf32>
+}
+
+// -----
+
+// Tests that a linalg op with an empty loop (a reduction over a zero-sized
+// dimension) is replaced by its init, which tiling could not handle.
+
+// CHECK-LABEL: func.func @empty_reduction
+// CHECK-NOT:     linalg.reduce
+// CHECK:         %[[F:.+]] = vector.transfer_write %{{.+}}, %{{.+}}[%{{.+}}] {in_bounds = [true]} : vector<3xf32>, tensor<3xf32>
+// CHECK-NEXT:    return %[[F]]
+func.func @empty_reduction(%a: tensor<0x3xf32>) -> tensor<3xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<3xf32>) -> tensor<3xf32>
+  %0 = linalg.reduce ins(%a : tensor<0x3xf32>) outs(%f : tensor<3xf32>) dimensions = [0]
+    (%x: f32, %o: f32) {
+      %s = arith.addf %x, %o : f32
+      linalg.yield %s : f32
+    }
+  return %0 : tensor<3xf32>
+}

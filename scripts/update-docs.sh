@@ -25,7 +25,7 @@ fi
 status=0
 /usr/bin/python3 "$ROOT/test/conformance/conformance.py" --data-root "$DATA" \
   node pytorch-converted pytorch-operator simple \
-  --qcc-run "$BUILD/bin/qcc-run" --qcc "$BUILD/bin/qcc" \
+  --qcc-run "$BUILD/bin/qcc-run" --qcc "$BUILD/bin/qcc" --qcc-flag=-target=avx2 \
   -j "${QCC_DOC_JOBS:-$(nproc)}" \
   --known-failures "$ROOT/test/conformance/known_failures.txt" \
   --quiet --write-doc "$ROOT/docs/SupportedOps.md" || status=$?

@@ -406,6 +406,7 @@ LogicalResult compileModel(const CompileOptions &options,
   codegen.entryName = implName;
   codegen.vectorize = options.optLevel > 0;
   codegen.hasRounding = spec->hasRounding;
+  codegen.hasF16Conversion = spec->hasF16Conversion;
   if (failed(runPipeline(*module, [&](OpPassManager &pm) {
         buildCpuCodegenPipeline(pm, codegen);
       })))

@@ -13,6 +13,7 @@
 #include "qcc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -88,6 +89,14 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   QccExpandMathPassOptions mo;
   mo.expandRounding = !options.hasRounding;
   pm.addPass(createQccExpandMathPass(mo));
+  // bf16 <-> f32 conversions as integer ops (round to nearest even): LLVM
+  // would otherwise call compiler-rt's __truncsfbf2 on targets without
+  // native bf16 conversion, and the object links no runtime library.
+  arith::ArithExpandOpsPassOptions eo;
+  eo.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(eo));
+  if (!options.hasF16Conversion)
+    pm.addPass(createQccExpandF16ConversionsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -7,8 +7,9 @@ for every test DATA/<group>/<test>/model.onnx and each of its
 test_data_set_*/, the model is compiled, linked and run on input_*.pb, and
 every output is compared with output_*.pb the way ONNX's backend runner does
 (numpy.testing.assert_allclose with rtol=1e-3, atol=1e-7; exact for integer
-and bool outputs; bfloat16 outputs are compared as the floats their bit
-patterns encode, with the same tolerance).
+and bool outputs; bfloat16 outputs may differ by one ulp, since ONNX 1.12
+leaves the float32 -> bfloat16 rounding open, else they are compared as the
+floats their bit patterns encode, with the same tolerance).
 
 Verdicts:
   PASS  every data set ran and matched.
@@ -207,6 +208,14 @@ def compare(name, got, want, elem):
     if got.dtype != want.dtype:
         return "output %s: dtype %s, expected %s" % (name, got.dtype, want.dtype)
     if elem == onnx.TensorProto.BFLOAT16:
+        # ONNX <= 1.12 leaves float32 -> bfloat16 rounding open; its test
+        # data truncates while qcc (like ONNX Runtime and later ONNX specs)
+        # rounds to nearest even. Bit patterns may differ by one ulp (ONNX
+        # 1.12's own runner compares the uint16 patterns with assert_allclose,
+        # which admits the same); larger differences are compared as floats.
+        ulps = np.abs(got.astype(np.int32) - want.astype(np.int32))
+        if got.shape == want.shape and np.all(ulps <= 1):
+            return None
         got, want = bf16_to_float(got), bf16_to_float(want)
     elif want.dtype.kind in "iub":
         if not np.array_equal(got, want):

@@ -38,6 +38,9 @@ struct CpuCodegenOptions {
   /// The target rounds floats in hardware; otherwise floor/ceil are
   /// expanded (see TargetSpec::hasRounding).
   bool hasRounding = true;
+  /// The target converts f16 <-> f32 in hardware; otherwise the conversions
+  /// are expanded (see TargetSpec::hasF16Conversion).
+  bool hasF16Conversion = true;
 };
 
 /// qcc dialect -> linalg on tensors -> tiled, vectorized -> bufferized into

@@ -143,6 +143,23 @@ def QccPrivatizeDestinationsPass
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
                            "::mlir::tensor::TensorDialect"];
+}
+
+def QccExpandF16ConversionsPass
+    : Pass<"qcc-expand-f16-conversions", "mlir::ModuleOp"> {
+  let summary = "Converts between f16 and f32/f64 with integer code";
+  let description = [{
+    For targets without hardware half-precision conversion (x86 without
+    F16C), where LLVM would call compiler-rt's `__extendhfsf2` /
+    `__truncsfhf2` / `__truncdfhf2`: rewrites scalar and vector `arith.extf`
+    from f16 and `arith.truncf` to f16 into bit manipulation. Widening is
+    exact (subnormals included); narrowing rounds to nearest even, saturates
+    to infinity, and maps NaN to a quiet NaN. f64 sources are narrowed in one
+    rounding step (no double rounding through f32).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def QccWidenBoolMemrefsPass : Pass<"qcc-widen-bool-memrefs", "mlir::ModuleOp"> {
   let summary = "Stores booleans as one byte each in every buffer";
   let description = [{

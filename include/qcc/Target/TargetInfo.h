@@ -28,6 +28,10 @@ struct TargetSpec {
   /// The target rounds floats to integral values in hardware (SSE4.1
   /// roundps, NEON frintm); without it llvm.floor/ceil become libm calls.
   bool hasRounding = true;
+  /// The target converts between f16 and f32 in hardware (x86 F16C, every
+  /// AArch64); without it LLVM calls compiler-rt's __extendhfsf2 and
+  /// __truncsfhf2, so the conversions are expanded to integer code.
+  bool hasF16Conversion = true;
 };
 
 /// Names accepted by -target, with a one-line description each.

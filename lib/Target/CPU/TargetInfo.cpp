@@ -111,6 +111,7 @@ createTargetMachine(TargetSpec &spec, unsigned optLevel) {
                              "unknown CPU '" + spec.cpu + "' for triple '" +
                                  spec.triple + "'");
   spec.hasRounding = !triple.isX86() || sti->checkFeatures("+sse4.1");
+  spec.hasF16Conversion = !triple.isX86() || sti->checkFeatures("+f16c");
   if (triple.isX86()) {
     if (sti->checkFeatures("+avx512f"))
       spec.vectorBits = 512;

@@ -75,7 +75,7 @@ def _limits(tests):
     return ["%s: %s" % (r, _names(ts)) for r, ts in sorted(reasons.items())]
 
 
-def render(tests):
+def render(tests, qcc_flags=()):
     by_op = collections.defaultdict(list)
     models = []
     for t in tests:
@@ -98,11 +98,12 @@ def render(tests):
       "edit. Refresh with scripts/update-docs.sh (docs/Testing.md). -->")
     w("")
     w("Generated from a run of the ONNX backend tests of libonnx-testdata "
-      "(ONNX 1.12; groups %s) through `qcc-run` at its default options: "
+      "(ONNX 1.12; groups %s) through `%s`: "
       "every test is compiled, run on its inputs and compared with the "
-      "expected outputs (rtol 1e-3, atol 1e-7, exact for integers and bools). "
+      "expected outputs (rtol 1e-3, atol 1e-7, exact for integers and bools; "
+      "bfloat16 within one ulp). "
       "See [Testing.md](Testing.md) for how the harness works." %
-      ", ".join(groups))
+      (", ".join(groups), " ".join(["qcc-run"] + list(qcc_flags))))
     w("")
     w("Tests: %d passed, %d failed, %d skipped. Ops: %s." % (
         total["PASS"], total["FAIL"], total["SKIP"],
@@ -171,6 +172,6 @@ def render(tests):
 
 
 def write(path, tests, args=None):
-    text = render(tests)
+    text = render(tests, getattr(args, "qcc_flag", None) or [])
     with open(path, "w") as f:
         f.write(text)

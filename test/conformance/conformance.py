@@ -95,6 +95,7 @@ CONSTANT_OPERANDS = {
     "Trilu": (1,),                     # k
     "TopK": (1,),                      # K
     "CumSum": (1,),                    # axis
+    "Compress": (1,),                  # condition: fixes the result shape
     "HannWindow": (0,),                # size
     "HammingWindow": (0,),             # size
     "BlackmanWindow": (0,),            # size

@@ -25,9 +25,8 @@ bool overwritesWholeDestination(vector::TransferWriteOp write) {
   auto type = dyn_cast<RankedTensorType>(write.getShapedType());
   if (!type || !type.hasStaticShape() || write.getMask())
     return false;
-  if (!llvm::all_of(write.getIndices(), [](Value index) {
-        return isConstantIntValue(index, 0);
-      }))
+  if (!llvm::all_of(write.getIndices(),
+                    [](Value index) { return isConstantIntValue(index, 0); }))
     return false;
   // Tensor dimension -> the vector dimension written along it; dimensions the
   // map leaves out are written at a single position.
@@ -64,10 +63,10 @@ struct TransferWriteOpInterface
         getBuffer(rewriter, write.getBase(), options, state);
     if (failed(buffer))
       return failure();
-    vector::TransferWriteOp::create(
-        rewriter, write.getLoc(), write.getVector(), *buffer,
-        write.getIndices(), write.getPermutationMapAttr(), write.getMask(),
-        write.getInBoundsAttr());
+    vector::TransferWriteOp::create(rewriter, write.getLoc(), write.getVector(),
+                                    *buffer, write.getIndices(),
+                                    write.getPermutationMapAttr(),
+                                    write.getMask(), write.getInBoundsAttr());
     replaceOpWithBufferizedValues(rewriter, op, *buffer);
     return success();
   }

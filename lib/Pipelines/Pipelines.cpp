@@ -9,6 +9,7 @@
 
 #include "Qcc/QccDialect.h"
 #include "qcc/Conversion/Passes.h"
+#include "qcc/Target/BufferizableOpInterfaceImpl.h"
 #include "qcc/Target/Passes.h"
 #include "qcc/Transforms/Passes.h"
 
@@ -28,6 +29,8 @@ namespace qcc {
 
 void registerAllQccDialects(DialectRegistry &registry) {
   registry.insert<QccDialect>();
+  // Before the upstream extensions: the first model attached to an op wins.
+  registerBufferizableOpInterfaceExternalModels(registry);
   registerAllDialects(registry);
   registerAllExtensions(registry);
 }

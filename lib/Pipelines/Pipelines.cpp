@@ -68,7 +68,6 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   bo.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   bo.bufferAlignment = 64;
-  pm.addNestedPass<func::FuncOp>(createQccPrivatizeDestinationsPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bo));
   // Canonicalize first so results produced by loops are recognized as the
   // returned allocation and written straight into the out parameter.

@@ -121,30 +121,6 @@ def QccExpandMathPass : Pass<"qcc-expand-math", "mlir::ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
-def QccPrivatizeDestinationsPass
-    : Pass<"qcc-privatize-destinations", "mlir::func::FuncOp"> {
-  let summary = "Gives every tensor written in place a single writer";
-  let description = [{
-    Runs right before One-Shot Bufferize. A tensor value that is the
-    destination of more than one writing op (a `vector.transfer_write` base,
-    a destination-style op's init, a `tensor.insert_slice` destination or an
-    `scf.for` init) gets a private copy for every writer but the first:
-    `tensor.empty` and cheap fill loops (loops that only store loop-invariant
-    vectors) are cloned, anything else is copied with
-    `bufferization.alloc_tensor ... copy(...)`.
-
-    CSE merges identical fills (two matmuls that both start from zeros share
-    one zero tensor), and once tiled, the writers store disjoint tiles of the
-    shared tensor. One-Shot Analysis reasons about disjoint subsets and can
-    then bufferize both writers in place into one buffer, so the second
-    writer reads the first one's results instead of zeros (LLVM 22). Giving
-    each writer its own destination removes the ambiguity; the scratch
-    allocator packs the extra buffers by lifetime.
-  }];
-  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
-                           "::mlir::tensor::TensorDialect"];
-}
-
 def QccExpandF16ConversionsPass
     : Pass<"qcc-expand-f16-conversions", "mlir::ModuleOp"> {
   let summary = "Converts between f16 and f32/f64 with integer code";

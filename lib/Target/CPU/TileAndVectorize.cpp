@@ -74,10 +74,11 @@ constexpr StringLiteral kWindowAttr = "qcc.window_kernel";
 constexpr int64_t kMaxUnrolledTaps = 64;
 
 /// Strided input rows are read as one contiguous vector of (OWt x stride)
-/// elements and deinterleaved with a shuffle while that vector has at most
-/// this many elements (strides 2 and 4 on AVX2 and AVX-512 tiles); larger
-/// strides gather the OWt elements with scalar loads instead, which keeps
-/// the IR (and LLVM's compile time) linear in the taps.
+/// elements and deinterleaved with a shuffle while OWt x stride is at most
+/// this (strides 2 and 4 on AVX2 and AVX-512 tiles); larger strides gather
+/// the OWt elements with scalar loads instead, which keeps the IR (and
+/// LLVM's compile time) linear in the taps. The tile planner gives such
+/// convolutions full channel tiles, so that each gather is shared.
 constexpr int64_t kMaxStridedReadElements = 64;
 
 //===----------------------------------------------------------------------===//
@@ -260,7 +261,7 @@ private:
       if (auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides"))
         if (strides.getNumElements() > 0)
           sw = llvm::to_vector(strides.getValues<int64_t>()).back();
-      if (owTile * sw > kMaxStridedReadElements)
+      if (sw > 1 && owTile * sw > kMaxStridedReadElements)
         channelTile = std::min(ranges[*chDim], budget);
     }
     p.outer[*chDim] = channelTile;
@@ -878,15 +879,7 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
   int64_t sw = s[1];
   int64_t inWidth = inType.getDimSize(inType.getRank() - 1);
   auto readInput = [&](Value c, Value row, Value col, int64_t maxCol) -> Value {
-    Value pad = ub::PoisonOp::create(rewriter, loc, inElt);
-    if (sw == 1) {
-      auto vt = VectorType::get({owTile}, inElt);
-      return vector::TransferReadOp::create(rewriter, loc, vt, input,
-                                            inIndices(c, row, col), pad,
-                                            ArrayRef<bool>{true});
-    }
-    int64_t len = std::min(owTile * sw, inWidth - maxCol);
-    if (len > kMaxStridedReadElements) {
+    if (sw > 1 && owTile * sw > kMaxStridedReadElements) {
       // Large strides (e.g. an STFT's hop): one scalar load per lane. The
       // wide read would be mostly discarded, and LLVM's cost to legalize a
       // shuffle grows with the source width.
@@ -905,6 +898,14 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
       return vector::FromElementsOp::create(
           rewriter, loc, VectorType::get({owTile}, inElt), lanes);
     }
+    Value pad = ub::PoisonOp::create(rewriter, loc, inElt);
+    if (sw == 1) {
+      auto vt = VectorType::get({owTile}, inElt);
+      return vector::TransferReadOp::create(rewriter, loc, vt, input,
+                                            inIndices(c, row, col), pad,
+                                            ArrayRef<bool>{true});
+    }
+    int64_t len = std::min(owTile * sw, inWidth - maxCol);
     auto vt = VectorType::get({len}, inElt);
     Value wide = vector::TransferReadOp::create(rewriter, loc, vt, input,
                                                 inIndices(c, row, col), pad,

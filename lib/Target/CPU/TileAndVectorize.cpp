@@ -70,6 +70,17 @@ constexpr StringLiteral kVectorizeAttr = "qcc.vectorize";
 /// the output-width micro-kernel.
 constexpr StringLiteral kWindowAttr = "qcc.window_kernel";
 
+/// Windows with more taps than this are emitted as loops, not unrolled.
+constexpr int64_t kMaxUnrolledTaps = 64;
+
+/// Strided input rows are read as one contiguous vector of (OWt x stride)
+/// elements and deinterleaved with a shuffle while OWt x stride is at most
+/// this (strides 2 and 4 on AVX2 and AVX-512 tiles); larger strides gather
+/// the OWt elements with scalar loads instead, which keeps the IR (and
+/// LLVM's compile time) linear in the taps. The tile planner gives such
+/// convolutions full channel tiles, so that each gather is shared.
+constexpr int64_t kMaxStridedReadElements = 64;
+
 //===----------------------------------------------------------------------===//
 // Small helpers
 //===----------------------------------------------------------------------===//
@@ -242,6 +253,16 @@ private:
       int64_t vecs = (owTile + w - 1) / w;
       int64_t budget = std::max<int64_t>(1, accumulatorBudget() / vecs);
       channelTile = largestDivisorAtMost(ranges[*chDim], budget);
+      // Gathered (large-stride) input vectors cost a scalar load per lane:
+      // share each over a full channel tile even when the channel count has
+      // no divisor that fits (e.g. an STFT's 257 frequency bins), peeling
+      // the remainder.
+      int64_t sw = 1;
+      if (auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides"))
+        if (strides.getNumElements() > 0)
+          sw = llvm::to_vector(strides.getValues<int64_t>()).back();
+      if (sw > 1 && owTile * sw > kMaxStridedReadElements)
+        channelTile = std::min(ranges[*chDim], budget);
     }
     p.outer[*chDim] = channelTile;
     p.fuseConsumers = true;
@@ -756,15 +777,15 @@ void peelPartialTiles(RewriterBase &rewriter, func::FuncOp func) {
 ///   for c:                                        (scf.for, convs only)
 ///     for kh, kw:                                 (unrolled; loops if
 ///                                                  > 64 taps)
-///       x = in[0, c, kh*dh, kw*dw + sw*(0..OWt)]  (one vector read)
+///       x = in[0, c, kh*dh, kw*dw + sw*(0..OWt)]  (one vector read, or
+///                                                  per-lane loads for
+///                                                  large strides)
 ///       acc[f] = payload(x, broadcast(k[f, c, kh, kw]), acc[f])
 ///   out[0, f, 0, :] = acc[f]
 ///
 /// The payload is the op's own scalar region applied to vectors, so the
 /// element types and combining functions (FMA, max, sum, integer extension)
 /// are exactly the op's.
-/// Windows with more taps than this are emitted as loops, not unrolled.
-constexpr int64_t kMaxUnrolledTaps = 64;
 
 LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
   if (!hasStaticTensorSemantics(op) || !hasElementwisePayload(op))
@@ -855,17 +876,36 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
 
   // Reads one output-width vector of input row `row` starting at `col`
   // (at most `maxCol`, which bounds the length of a strided read).
+  int64_t sw = s[1];
+  int64_t inWidth = inType.getDimSize(inType.getRank() - 1);
   auto readInput = [&](Value c, Value row, Value col, int64_t maxCol) -> Value {
+    if (sw > 1 && owTile * sw > kMaxStridedReadElements) {
+      // Large strides (e.g. an STFT's hop): one scalar load per lane. The
+      // wide read would be mostly discarded, and LLVM's cost to legalize a
+      // shuffle grows with the source width.
+      SmallVector<Value> lanes;
+      for (int64_t i = 0; i < owTile; ++i) {
+        Value laneCol = col;
+        if (i != 0) {
+          if (std::optional<int64_t> c0 = getConstantIntValue(col))
+            laneCol = cst(*c0 + i * sw);
+          else
+            laneCol = arith::AddIOp::create(rewriter, loc, col, cst(i * sw));
+        }
+        lanes.push_back(tensor::ExtractOp::create(rewriter, loc, input,
+                                                  inIndices(c, row, laneCol)));
+      }
+      return vector::FromElementsOp::create(
+          rewriter, loc, VectorType::get({owTile}, inElt), lanes);
+    }
     Value pad = ub::PoisonOp::create(rewriter, loc, inElt);
-    int64_t sw = s[1];
     if (sw == 1) {
       auto vt = VectorType::get({owTile}, inElt);
       return vector::TransferReadOp::create(rewriter, loc, vt, input,
                                             inIndices(c, row, col), pad,
                                             ArrayRef<bool>{true});
     }
-    int64_t avail = inType.getDimSize(inType.getRank() - 1) - maxCol;
-    int64_t len = std::min(owTile * sw, avail);
+    int64_t len = std::min(owTile * sw, inWidth - maxCol);
     auto vt = VectorType::get({len}, inElt);
     Value wide = vector::TransferReadOp::create(rewriter, loc, vt, input,
                                                 inIndices(c, row, col), pad,

@@ -313,6 +313,58 @@ func.func @large_window_pool(%in: tensor<1x1x12x16xf32>, %wide: tensor<1x1x3x80x
 
 // -----
 
+// Tests that convolutions with large strides (an STFT: 512 taps, hop 160)
+// gather each output-width input vector with one scalar load per lane rather
+// than reading (OWt x stride) contiguous elements and shuffling, so that the
+// code stays linear in the taps; the 512 taps loop (more than 64), and the
+// channel tile is full (8 for AVX2, with the remaining 2 channels peeled;
+// all 10 for AVX-512) although 10 has no divisor of 8. A small window with a
+// large stride is unrolled with constant lane columns.
+
+// CHECK-LABEL: func.func @strided_gather
+// AVX2:          %{{.+}}:8 = scf.for %[[Q:.+]] = %{{.+}} to %c512{{.*}} -> (vector<8xf32>
+// AVX512:        %{{.+}}:10 = scf.for %[[Q:.+]] = %{{.+}} to %c512{{.*}} -> (vector<8xf32>
+// CHECK-NEXT:      tensor.extract %[[IN:.+]][%{{.+}}, %{{.+}}, %{{.+}}, %[[Q]]] : tensor<1x1x1x1632xf32>
+// CHECK-NEXT:      %[[C1:.+]] = arith.addi %[[Q]], %c160 : index
+// CHECK-NEXT:      tensor.extract %[[IN]][%{{.+}}, %{{.+}}, %{{.+}}, %[[C1]]]
+// CHECK-NEXT:      %[[C2:.+]] = arith.addi %[[Q]], %c320 : index
+// CHECK-NEXT:      tensor.extract %[[IN]][%{{.+}}, %{{.+}}, %{{.+}}, %[[C2]]]
+// CHECK-NEXT:      %[[C3:.+]] = arith.addi %[[Q]], %c480 : index
+// CHECK-NEXT:      tensor.extract %[[IN]][%{{.+}}, %{{.+}}, %{{.+}}, %[[C3]]]
+// CHECK-NEXT:      %[[C4:.+]] = arith.addi %[[Q]], %c640 : index
+// CHECK-NEXT:      tensor.extract %[[IN]][%{{.+}}, %{{.+}}, %{{.+}}, %[[C4]]]
+// CHECK-NEXT:      %[[C5:.+]] = arith.addi %[[Q]], %c800 : index
+// CHECK-NEXT:      tensor.extract %[[IN]][%{{.+}}, %{{.+}}, %{{.+}}, %[[C5]]]
+// CHECK-NEXT:      %[[C6:.+]] = arith.addi %[[Q]], %c960 : index
+// CHECK-NEXT:      tensor.extract %[[IN]][%{{.+}}, %{{.+}}, %{{.+}}, %[[C6]]]
+// CHECK-NEXT:      %[[C7:.+]] = arith.addi %[[Q]], %c1120 : index
+// CHECK-NEXT:      tensor.extract %[[IN]][%{{.+}}, %{{.+}}, %{{.+}}, %[[C7]]]
+// CHECK-NEXT:      vector.from_elements {{.*}} : vector<8xf32>
+// AVX2-COUNT-8:    arith.addf {{.*}} : vector<8xf32>
+// AVX512-COUNT-10: arith.addf {{.*}} : vector<8xf32>
+// CHECK:           scf.yield
+// AVX2:          %{{.+}}:2 = scf.for %{{.+}} = %{{.+}} to %c512{{.*}} -> (vector<8xf32>, vector<8xf32>)
+// CHECK:         %{{.+}}:4 = scf.for %[[C:.+]] = %{{.+}} to %c2{{.*}} -> (vector<5xf32>
+// CHECK-NEXT:      tensor.extract %[[IN2:.+]][%{{.+}}, %[[C]], %{{.+}}, %c0]
+// CHECK-NEXT:      tensor.extract %[[IN2]][%{{.+}}, %[[C]], %{{.+}}, %c80]
+// CHECK-NEXT:      tensor.extract %[[IN2]][%{{.+}}, %[[C]], %{{.+}}, %c160]
+// CHECK-NEXT:      tensor.extract %[[IN2]][%{{.+}}, %[[C]], %{{.+}}, %c240]
+// CHECK-NEXT:      tensor.extract %[[IN2]][%{{.+}}, %[[C]], %{{.+}}, %c320]
+// CHECK-NEXT:      vector.from_elements {{.*}} : vector<5xf32>
+// CHECK-COUNT-2:   vector.from_elements {{.*}} : vector<5xf32>
+// CHECK:           scf.yield
+// CHECK-NOT:     vector.shuffle
+// CHECK-NOT:     linalg.
+func.func @strided_gather(%in: tensor<1x1x1x1760xf32>, %k: tensor<10x1x1x512xf32>, %init: tensor<1x10x1x8xf32>, %in2: tensor<1x2x1x400xf32>, %k2: tensor<4x2x1x3xf32>, %init2: tensor<1x4x1x5xf32>) -> (tensor<1x10x1x8xf32>, tensor<1x4x1x5xf32>) {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 160]> : tensor<2xi64>}
+     ins(%in, %k : tensor<1x1x1x1760xf32>, tensor<10x1x1x512xf32>) outs(%init : tensor<1x10x1x8xf32>) -> tensor<1x10x1x8xf32>
+  %1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 80]> : tensor<2xi64>}
+     ins(%in2, %k2 : tensor<1x2x1x400xf32>, tensor<4x2x1x3xf32>) outs(%init2 : tensor<1x4x1x5xf32>) -> tensor<1x4x1x5xf32>
+  return %0, %1 : tensor<1x10x1x8xf32>, tensor<1x4x1x5xf32>
+}
+
+// -----
+
 // Tests that a linalg op with an empty loop (a reduction over a zero-sized
 // dimension) is replaced by its init, which tiling could not handle.
 

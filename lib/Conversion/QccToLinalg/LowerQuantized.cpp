@@ -194,16 +194,17 @@ static Value widenOperand(OpBuilder &b, Location loc, Value v,
                           const OperandQuant &q) {
   auto type = llvm::cast<RankedTensorType>(v.getType());
   Type i32 = b.getI32Type();
-  SmallVector<double> zps(q.zeroPoints.begin(), q.zeroPoints.end());
+  SmallVector<ChannelParam> params;
+  if (llvm::any_of(q.zeroPoints, [](int64_t z) { return z != 0; }))
+    params.push_back(ChannelParam{
+        i32, SmallVector<double>(q.zeroPoints.begin(), q.zeroPoints.end())});
   return buildChannelwise(
-      b, loc, v, type.clone(i32), q.axis, {ChannelParam{i32, zps}},
+      b, loc, v, type.clone(i32), q.axis, params,
       [&](OpBuilder &nb, Location l, Value x, ArrayRef<Value> p) -> Value {
         if (q.width < 32)
           x = q.isSigned ? (Value)arith::ExtSIOp::create(nb, l, i32, x)
                          : (Value)arith::ExtUIOp::create(nb, l, i32, x);
-        if (llvm::all_of(q.zeroPoints, [](int64_t z) { return z == 0; }))
-          return x;
-        return arith::SubIOp::create(nb, l, x, p[0]);
+        return p.empty() ? x : (Value)arith::SubIOp::create(nb, l, x, p[0]);
       });
 }
 

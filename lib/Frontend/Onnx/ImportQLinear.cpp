@@ -168,8 +168,10 @@ static FailureOr<Value> importIntegerMatMul(NodeImport &n, unsigned ai,
                                             int bZpIdx,
                                             SmallVector<double> &bScales) {
   auto a = readStorage(n, ai);
+  if (failed(a))
+    return failure();
   auto b = readStorage(n, bi);
-  if (failed(a) || failed(b))
+  if (failed(b))
     return failure();
   auto bShape = Emitter::shapeOf(b->value);
   int64_t cols = bShape.size() >= 2 ? bShape.back() : 1;
@@ -262,8 +264,10 @@ static FailureOr<Value> importIntegerConv(NodeImport &n, unsigned xi,
                                           int wZpIdx, Value bias,
                                           SmallVector<double> &wScales) {
   auto x = readStorage(n, xi);
+  if (failed(x))
+    return failure();
   auto w = readStorage(n, wi);
-  if (failed(x) || failed(w))
+  if (failed(w))
     return failure();
   auto wShape = Emitter::shapeOf(w->value);
   int64_t outChannels = wShape.empty() ? 1 : wShape[0];

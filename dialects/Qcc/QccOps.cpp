@@ -328,8 +328,7 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError("element count changes from ")
            << inTy.getNumElements() << " to " << outTy.getNumElements();
   Type inE = inTy.getElementType(), outE = outTy.getElementType();
-  if (inE != outE && !isStorageRetype(inE, outE) &&
-      !isStorageRetype(outE, inE))
+  if (inE != outE && !isStorageRetype(inE, outE) && !isStorageRetype(outE, inE))
     return emitOpError("element type must not change (except between an "
                        "integer and a !quant.uniform type with that storage)");
   return success();

@@ -144,8 +144,8 @@ struct ChannelParam {
 };
 } // namespace
 
-using ChannelBodyFn = function_ref<Value(OpBuilder &, Location, Value,
-                                         ArrayRef<Value>)>;
+using ChannelBodyFn =
+    function_ref<Value(OpBuilder &, Location, Value, ArrayRef<Value>)>;
 
 /// An elementwise generic over `resultType` reading `input` in full and each
 /// of `params` along `axis` (a 1-D constant tensor where the values differ
@@ -169,8 +169,8 @@ static Value buildChannelwise(OpBuilder &b, Location loc, Value input,
     maps.push_back(AffineMap::get(rank, 0, b.getAffineDimExpr(axis)));
   }
   maps.push_back(b.getMultiDimIdentityMap(rank));
-  Value init = createEmpty(b, loc, resultType.getShape(),
-                           resultType.getElementType());
+  Value init =
+      createEmpty(b, loc, resultType.getShape(), resultType.getElementType());
   SmallVector<utils::IteratorType> parallel(rank,
                                             utils::IteratorType::parallel);
   return linalg::GenericOp::create(
@@ -211,15 +211,15 @@ static Value widenOperand(OpBuilder &b, Location loc, Value v,
 /// round_half_away_from_zero(acc * mult / 2^shift) + zp, clamped to
 /// [lo, hi], truncated to `storage`; all in i64 (|acc| < 2^31 and
 /// mult < 2^31, so the product is exact).
-static Value requantizeScalar(OpBuilder &b, Location loc, Value acc,
-                              Value mult, Value shift, Value zp, int64_t lo,
-                              int64_t hi, Type storage) {
+static Value requantizeScalar(OpBuilder &b, Location loc, Value acc, Value mult,
+                              Value shift, Value zp, int64_t lo, int64_t hi,
+                              Type storage) {
   Type i64 = b.getI64Type();
   Value x = arith::ExtSIOp::create(b, loc, i64, acc);
   Value p = arith::MulIOp::create(b, loc, x, mult);
   Value one = createScalar(b, loc, i64, 1);
-  Value half = arith::ShLIOp::create(
-      b, loc, one, arith::SubIOp::create(b, loc, shift, one));
+  Value half = arith::ShLIOp::create(b, loc, one,
+                                     arith::SubIOp::create(b, loc, shift, one));
   Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, p,
                                     createScalar(b, loc, i64, 0));
   Value negBias = arith::ExtUIOp::create(b, loc, i64, neg);
@@ -328,8 +328,8 @@ LogicalResult qcc::checkQuantizedLowerable(Operation *op) {
   }
   bool isConv = isa<Conv2DOp>(op);
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
-  Value bias = isConv ? cast<Conv2DOp>(op).getBias()
-                      : cast<MatMulOp>(op).getBias();
+  Value bias =
+      isConv ? cast<Conv2DOp>(op).getBias() : cast<MatMulOp>(op).getBias();
   Value result = op->getResult(0);
   auto in = readQuant(elemOf(lhs));
   auto w = readQuant(elemOf(rhs));
@@ -398,8 +398,7 @@ LogicalResult qcc::checkQuantizedLowerable(Operation *op) {
            << stringifyUnaryKind(*act) << "' on a quantized result (only "
            << "relu and clip become clamp bounds)";
   for (double s : w->scales)
-    if (failed(computeFixedPointMultiplier(in->scales[0] * s /
-                                           out->scales[0])))
+    if (failed(computeFixedPointMultiplier(in->scales[0] * s / out->scales[0])))
       return op->emitError("requantization multiplier ")
              << in->scales[0] * s / out->scales[0]
              << " is out of range (must be below 2^30)";
@@ -411,9 +410,8 @@ LogicalResult qcc::checkQuantizedLowerable(Operation *op) {
 //===----------------------------------------------------------------------===//
 
 static bool hasQuantizedOperands(Operation *op) {
-  return llvm::any_of(op->getOperands(), [](Value v) {
-    return isQuantizedElem(elemOf(v));
-  });
+  return llvm::any_of(op->getOperands(),
+                      [](Value v) { return isQuantizedElem(elemOf(v)); });
 }
 
 namespace {
@@ -464,10 +462,10 @@ struct QuantizedConv2DLowering : OpConversionPattern<Conv2DOp> {
     auto convType = llvm::cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
     auto accType = convType.clone(rewriter.getI32Type());
-    Value acc = Conv2DOp::create(
-        rewriter, loc, accType, x, wt, adaptor.getBias(), op.getStrides(),
-        op.getPads(), op.getDilations(), op.getGroup(), nullptr, nullptr,
-        nullptr);
+    Value acc =
+        Conv2DOp::create(rewriter, loc, accType, x, wt, adaptor.getBias(),
+                         op.getStrides(), op.getPads(), op.getDilations(),
+                         op.getGroup(), nullptr, nullptr, nullptr);
     Value result = finishAccumulator(
         rewriter, loc, acc, op.getType().getElementType(), convType,
         /*axis=*/1, in, w, op.getActivation(), op.getActParams());
@@ -494,8 +492,8 @@ struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
     };
     SmallVector<double> zin, mults, shifts, zout;
     for (int64_t c = 0; c < channels; ++c) {
-      auto fp = computeFixedPointMultiplier(at(in.scales, c) /
-                                            at(out.scales, c));
+      auto fp =
+          computeFixedPointMultiplier(at(in.scales, c) / at(out.scales, c));
       zin.push_back((double)at(in.zeroPoints, c));
       mults.push_back((double)fp->multiplier);
       shifts.push_back((double)fp->shift);

@@ -409,8 +409,8 @@ static LogicalResult importGemm(NodeImport &n) {
   return success();
 }
 
-FailureOr<Value> qcc::onnx_import::buildMatMul(NodeImport &n, Value a,
-                                               Value b, Type resultElem,
+FailureOr<Value> qcc::onnx_import::buildMatMul(NodeImport &n, Value a, Value b,
+                                               Type resultElem,
                                                MatMulOperandFn prepare) {
   Emitter &em = n.em;
   Location loc = n.loc;
@@ -424,8 +424,8 @@ FailureOr<Value> qcc::onnx_import::buildMatMul(NodeImport &n, Value a,
     b = em.reshape(loc, b, {bs[0], 1});
   auto a2 = Emitter::shapeOf(a), b2 = Emitter::shapeOf(b);
   if (a2.back() != b2[b2.size() - 2])
-    return n.error() << n.opType() << " contracting dimensions differ: ["
-                     << as << "] x [" << bs << "]";
+    return n.error() << n.opType() << " contracting dimensions differ: [" << as
+                     << "] x [" << bs << "]";
   auto batch = broadcastShapes(a2.drop_back(2), b2.drop_back(2));
   if (failed(batch))
     return n.error() << n.opType() << " batch dimensions of [" << as
@@ -435,8 +435,8 @@ FailureOr<Value> qcc::onnx_import::buildMatMul(NodeImport &n, Value a,
   SmallVector<int64_t> shape(*batch);
   shape.push_back(a2[a2.size() - 2]);
   shape.push_back(b2.back());
-  Value y = MatMulOp::create(n.b(), loc, em.tensorType(shape, resultElem), a,
-                             b, Value(), nullptr, nullptr, nullptr);
+  Value y = MatMulOp::create(n.b(), loc, em.tensorType(shape, resultElem), a, b,
+                             Value(), nullptr, nullptr, nullptr);
   SmallVector<int64_t> finalShape(*batch);
   if (!aVec)
     finalShape.push_back(a2[a2.size() - 2]);

@@ -38,21 +38,21 @@ static FailureOr<Storage> readStorage(NodeImport &n, unsigned i) {
       return n.unsupported(n.opType() + " of a quantized type with " +
                            Twine(q.getStorageTypeIntegralWidth()) +
                            "-bit storage (only 8-bit)");
-    Value s = ReshapeOp::create(n.b(), n.loc,
-                                type.clone(n.b().getI8Type()), v);
+    Value s = ReshapeOp::create(n.b(), n.loc, type.clone(n.b().getI8Type()), v);
     return Storage{s, !q.isSigned()};
   }
   if (!type.getElementType().isInteger(8))
     return n.unsupported(n.opType() + " of a non-8-bit tensor (only int8 "
-                         "and uint8)");
+                                      "and uint8)");
   return Storage{v, n.em.isUnsigned(v)};
 }
 
 /// Constant zero points (input `i`, all zero when absent): one value, or
 /// `count` values along the operand's channel axis.
-static FailureOr<SmallVector<int64_t>>
-readZeroPoints(NodeImport &n, unsigned i, const Storage &s, int64_t count,
-               StringRef what) {
+static FailureOr<SmallVector<int64_t>> readZeroPoints(NodeImport &n, unsigned i,
+                                                      const Storage &s,
+                                                      int64_t count,
+                                                      StringRef what) {
   if (!n.hasInput(i))
     return SmallVector<int64_t>{0};
   auto zps = n.constInts(i, what);
@@ -119,12 +119,10 @@ static Value attachQuant(NodeImport &n, const Storage &s,
 /// ONNX's float requantization of the i32 accumulator `acc`, the multiplier
 /// broadcast along `axis` (of rank `rank`) when there is one per channel:
 /// saturate(round_half_even(double(acc) * double(multiplier)) + zero_point).
-static FailureOr<Value> requantizeLikeOnnx(NodeImport &n, Value acc,
-                                           ArrayRef<double> xScale,
-                                           ArrayRef<double> wScale,
-                                           ArrayRef<double> yScale,
-                                           int64_t axis, int64_t yZp,
-                                           bool yUnsigned) {
+static FailureOr<Value>
+requantizeLikeOnnx(NodeImport &n, Value acc, ArrayRef<double> xScale,
+                   ArrayRef<double> wScale, ArrayRef<double> yScale,
+                   int64_t axis, int64_t yZp, bool yUnsigned) {
   Emitter &em = n.em;
   Location loc = n.loc;
   Type f64 = n.b().getF64Type();
@@ -143,7 +141,8 @@ static FailureOr<Value> requantizeLikeOnnx(NodeImport &n, Value acc,
     mult.set(c, (double)m);
   }
   Value y = em.cast(loc, acc, f64);
-  auto scaled = em.binary(loc, BinaryKind::mul, y, em.createConstant(loc, mult));
+  auto scaled =
+      em.binary(loc, BinaryKind::mul, y, em.createConstant(loc, mult));
   if (failed(scaled))
     return failure();
   y = em.unary(loc, UnaryKind::round, *scaled);
@@ -189,15 +188,14 @@ static FailureOr<Value> importIntegerMatMul(NodeImport &n, unsigned ai,
     aScales = *as;
     bScales = *bs;
   }
-  return buildMatMul(
-      n, a->value, b->value, n.b().getI32Type(),
-      [&](Value &av, Value &bv) -> LogicalResult {
-        Storage as{av, a->isUnsigned}, bs{bv, b->isUnsigned};
-        av = attachQuant(n, as, aScales, *aZp, -1);
-        bv = attachQuant(n, bs, bScales, *bZp,
-                         Emitter::typeOf(bv).getRank() - 1);
-        return success();
-      });
+  return buildMatMul(n, a->value, b->value, n.b().getI32Type(),
+                     [&](Value &av, Value &bv) -> LogicalResult {
+                       Storage as{av, a->isUnsigned}, bs{bv, b->isUnsigned};
+                       av = attachQuant(n, as, aScales, *aZp, -1);
+                       bv = attachQuant(n, bs, bScales, *bZp,
+                                        Emitter::typeOf(bv).getRank() - 1);
+                       return success();
+                     });
 }
 
 static LogicalResult importMatMulInteger(NodeImport &n) {
@@ -228,8 +226,8 @@ static FailureOr<std::pair<int64_t, bool>> readOutputZeroPoint(NodeImport &n,
 }
 
 static LogicalResult importQLinearMatMul(NodeImport &n) {
-  static const char *const names[] = {"a", "a_scale", "a_zero_point",
-                                      "b", "b_scale", "b_zero_point",
+  static const char *const names[] = {"a",       "a_scale",     "a_zero_point",
+                                      "b",       "b_scale",     "b_zero_point",
                                       "y_scale", "y_zero_point"};
   for (unsigned i = 0; i < 8; ++i)
     if (failed(n.require(i, names[i])))
@@ -260,8 +258,8 @@ static LogicalResult importQLinearMatMul(NodeImport &n) {
 /// channel) plus the optional i32 `bias`.
 static FailureOr<Value> importIntegerConv(NodeImport &n, unsigned xi,
                                           unsigned wi, int xScaleIdx,
-                                          int xZpIdx, int wScaleIdx,
-                                          int wZpIdx, Value bias,
+                                          int xZpIdx, int wScaleIdx, int wZpIdx,
+                                          Value bias,
                                           SmallVector<double> &wScales) {
   auto x = readStorage(n, xi);
   if (failed(x))
@@ -304,8 +302,8 @@ static LogicalResult importConvInteger(NodeImport &n) {
 }
 
 static LogicalResult importQLinearConv(NodeImport &n) {
-  static const char *const names[] = {"x", "x_scale", "", "w",
-                                      "w_scale", "", "y_scale"};
+  static const char *const names[] = {"x",       "x_scale", "",       "w",
+                                      "w_scale", "",        "y_scale"};
   for (unsigned i : {0u, 1u, 3u, 4u, 6u})
     if (failed(n.require(i, names[i])))
       return failure();
@@ -318,8 +316,8 @@ static LogicalResult importQLinearConv(NodeImport &n) {
   auto yZp = readOutputZeroPoint(n, 7);
   if (failed(xScale) || failed(yScale) || failed(yZp))
     return failure();
-  auto y = requantizeLikeOnnx(n, *acc, *xScale, wScales, *yScale, 1,
-                              yZp->first, yZp->second);
+  auto y = requantizeLikeOnnx(n, *acc, *xScale, wScales, *yScale, 1, yZp->first,
+                              yZp->second);
   if (failed(y))
     return failure();
   n.setResult(0, *y);

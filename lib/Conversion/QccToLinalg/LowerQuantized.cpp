@@ -279,8 +279,8 @@ static Value finishAccumulator(OpBuilder &b, Location loc, Value acc,
     return applyActivation(b, loc, f, act, actParams);
   }
   auto outQ = readQuant(resultElem);
-  if (!outQ || !outQ->quantized)
-    return acc; // i32 accumulator result
+  if (!outQ || !outQ->quantized) // i32 accumulator result
+    return applyActivation(b, loc, acc, act, actParams);
   SmallVector<double> mults, shifts;
   for (double s : accScale) {
     auto fp = computeFixedPointMultiplier(s / outQ->scales[0]);
@@ -384,10 +384,12 @@ LogicalResult qcc::checkQuantizedLowerable(Operation *op) {
            << op->getName() << "' result must be float, i32 or "
            << "!quant.uniform, got " << re;
   if (!out->quantized) {
-    if (act)
-      return op->emitError("quantized '")
-             << op->getName() << "' with an i32 result cannot fuse an "
-             << "activation";
+    // The accumulator itself; an integer activation (relu, clip) applies to
+    // it as in the float path (qcc-fuse-activations may have moved one in).
+    if (act && !isUnarySupported(*act, re))
+      return op->emitError("fused activation '")
+             << stringifyUnaryKind(*act) << "' is not supported on " << re
+             << " elements";
     return success();
   }
   if (out->axis >= 0 || out->width > 32)

@@ -19,10 +19,10 @@ func.func @quantized_matmul_row_axis(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5:1
 
 // -----
 
-// Tests that an i32 accumulator result cannot fuse an activation.
-func.func @quantized_matmul_i32_relu(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3xi32> {
-  // expected-error @+1 {{quantized 'qcc.matmul' with an i32 result cannot fuse an activation}}
-  %y = qcc.matmul %a, %b {activation = #qcc<unary relu>} : (tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3xi32>
+// Tests that an i32 accumulator result takes only integer activations.
+func.func @quantized_matmul_i32_sigmoid(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3xi32> {
+  // expected-error @+1 {{fused activation 'sigmoid' is not supported on 'i32' elements}}
+  %y = qcc.matmul %a, %b {activation = #qcc<unary sigmoid>} : (tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3xi32>
   return %y : tensor<2x3xi32>
 }
 

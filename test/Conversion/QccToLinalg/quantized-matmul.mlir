@@ -77,3 +77,17 @@ func.func @matmul_clip(%a: tensor<2x2x!quant.uniform<i8:f32, 0.1>>, %b: tensor<2
   %y = qcc.matmul %a, %b {activation = #qcc<unary clip>, act_params = array<f32: 0.0, 6.0>} : (tensor<2x2x!quant.uniform<i8:f32, 0.1>>, tensor<2x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x2x!quant.uniform<u8:f32, 0.05:10>>
   return %y : tensor<2x2x!quant.uniform<u8:f32, 0.05:10>>
 }
+
+// -----
+
+// Tests that a relu fused into an i32 accumulator result (MatMulInteger
+// followed by an int32 Relu, after qcc-fuse-activations) applies to the
+// accumulator as an integer max with 0.
+// CHECK-LABEL: func.func @matmul_integer_relu
+// CHECK: %[[ACC:.+]] = linalg.matmul {{.+}} -> tensor<2x3xi32>
+// CHECK: linalg.generic {{.+}} ins(%[[ACC]] : tensor<2x3xi32>)
+// CHECK: arith.maxsi
+func.func @matmul_integer_relu(%a: tensor<2x2x!quant.uniform<u8:f32, 1.0:128>>, %b: tensor<2x3x!quant.uniform<i8:f32, 1.0>>) -> tensor<2x3xi32> {
+  %y = qcc.matmul %a, %b {activation = #qcc<unary relu>} : (tensor<2x2x!quant.uniform<u8:f32, 1.0:128>>, tensor<2x3x!quant.uniform<i8:f32, 1.0>>) -> tensor<2x3xi32>
+  return %y : tensor<2x3xi32>
+}

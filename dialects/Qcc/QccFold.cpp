@@ -80,6 +80,10 @@ OpFoldResult BinaryOp::fold(FoldAdaptor adaptor) {
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getResult().getType())
     return getInput();
+  // A retype between storage integers and a quantized type stays an op.
+  if (getInput().getType().getElementType() !=
+      getResult().getType().getElementType())
+    return {};
   if (auto input = llvm::dyn_cast_if_present<ElementsAttr>(adaptor.getInput()))
     return foldTo(
         evalReshape(input, getResult().getType(), blobNameFor(getLoc())));

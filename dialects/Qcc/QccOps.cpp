@@ -311,6 +311,14 @@ LogicalResult SoftmaxOp::verify() {
 // Data movement
 //===----------------------------------------------------------------------===//
 
+/// Whether `from` is an integer type and `to` a quantized type storing it
+/// (a reshape may reinterpret stored integers as quantized values).
+static bool isStorageRetype(Type from, Type to) {
+  auto q = llvm::dyn_cast<quant::QuantizedType>(to);
+  auto it = llvm::dyn_cast<IntegerType>(from);
+  return q && it && it.getWidth() == q.getStorageTypeIntegralWidth();
+}
+
 LogicalResult ReshapeOp::verify() {
   auto inTy = getInput().getType();
   auto outTy = getResult().getType();
@@ -319,8 +327,10 @@ LogicalResult ReshapeOp::verify() {
   if (inTy.getNumElements() != outTy.getNumElements())
     return emitOpError("element count changes from ")
            << inTy.getNumElements() << " to " << outTy.getNumElements();
-  if (inTy.getElementType() != outTy.getElementType())
-    return emitOpError("element type must not change");
+  Type inE = inTy.getElementType(), outE = outTy.getElementType();
+  if (inE != outE && !isStorageRetype(inE, outE) && !isStorageRetype(outE, inE))
+    return emitOpError("element type must not change (except between an "
+                       "integer and a !quant.uniform type with that storage)");
   return success();
 }
 

@@ -213,6 +213,12 @@ def Qcc_SoftmaxOp : Qcc_Op<"softmax", [Pure, SameOperandsAndResultType]> {
 
 def Qcc_ReshapeOp : Qcc_Op<"reshape", [Pure]> {
   let summary = "row-major reshape to the (static) result type";
+  let description = [{
+    Keeps the element type, except that it may reinterpret integers as a
+    `!quant.uniform` type with the same storage width or back (the stored
+    integers are unchanged; the importer gives ONNX's uint8/int8 tensors
+    their scale and zero point this way).
+  }];
   let arguments = (ins AnyRankedTensor:$input);
   let results = (outs AnyStaticShapeTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";

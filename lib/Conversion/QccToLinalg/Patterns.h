@@ -38,6 +38,22 @@ void populateDataMovementPatterns(const mlir::TypeConverter &converter,
 void populateIndexingPatterns(const mlir::TypeConverter &converter,
                               mlir::RewritePatternSet &patterns);
 
+/// Quantized matmul / conv2d (integer kernels) and requantize; they take
+/// precedence over the float layer patterns.
+void populateQuantizedPatterns(const mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
+
+/// A real multiplier `m` as `multiplier * 2^-shift` with a 31-bit
+/// `multiplier` in [2^30, 2^31) (smaller only for tiny `m`) and
+/// 1 <= `shift` <= 62.
+struct FixedPointMultiplier {
+  int64_t multiplier;
+  int64_t shift;
+};
+
+/// Fails for `m` not in (0, 2^30).
+mlir::FailureOr<FixedPointMultiplier> computeFixedPointMultiplier(double m);
+
 //===----------------------------------------------------------------------===//
 // Checks run before the conversion
 //===----------------------------------------------------------------------===//
@@ -46,6 +62,12 @@ void populateIndexingPatterns(const mlir::TypeConverter &converter,
 /// element type the op's semantics are not defined for, a quantized type on
 /// an op that does not lower quantized types yet).
 mlir::LogicalResult checkLowerable(mlir::Operation *op);
+
+/// The checks of quantized matmul / conv2d (8-bit operands, weight quantized
+/// per tensor or per output channel, i32 bias, float / i32 / per-tensor
+/// quantized result, relu / clip as the only fused activations on quantized
+/// results, no possible i32 overflow) and of requantize.
+mlir::LogicalResult checkQuantizedLowerable(mlir::Operation *op);
 
 /// Whether `buildUnary` implements `kind` on elements of type `elemType`.
 bool isUnarySupported(UnaryKind kind, mlir::Type elemType);

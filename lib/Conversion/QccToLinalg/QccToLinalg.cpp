@@ -201,9 +201,15 @@ LogicalResult qcc::checkLowerable(Operation *op) {
     return op->emitError("unsupported: '")
            << op->getName() << "' with a zero-element operand and a non-empty "
            << "result";
+  // The integer kernels: quantized matmul / conv2d and requantize.
+  if (isa<RequantizeOp>(op) ||
+      (isa<MatMulOp, Conv2DOp>(op) &&
+       (llvm::any_of(op->getOperandTypes(), isQuantized) ||
+        llvm::any_of(op->getResultTypes(), isQuantized))))
+    return checkQuantizedLowerable(op);
   // Data movement and the quantization boundary handle quantized element
   // types (as their storage integers); every other op computes on values and
-  // needs the integer kernels that quantization brings.
+  // has no integer kernel yet.
   bool quantAware = isa<ConstantOp, ReshapeOp, TransposeOp, ConcatOp, SliceOp,
                         GatherOp, QuantizeOp, DequantizeOp>(op);
   if (!quantAware && (llvm::any_of(op->getOperandTypes(), isQuantized) ||
@@ -341,6 +347,7 @@ struct ConvertQccToLinalgPass
 
     RewritePatternSet patterns(ctx);
     populateLayerPatterns(converter, patterns);
+    populateQuantizedPatterns(converter, patterns);
     populateElementwisePatterns(converter, patterns);
     populateDataMovementPatterns(converter, patterns);
     populateIndexingPatterns(converter, patterns);

@@ -104,38 +104,34 @@ static Value to2D(NodeImport &n, Value v) {
 // Conv
 //===----------------------------------------------------------------------===//
 
-static LogicalResult importConv(NodeImport &n) {
-  if (failed(n.require(0, "X")) || failed(n.require(1, "W")) ||
-      failed(n.requireFloat(0)))
-    return failure();
-  Value x = n.input(0), w = n.input(1), bias = n.input(2);
+FailureOr<Value> qcc::onnx_import::buildConv(NodeImport &n, Value x, Value w,
+                                             Value bias, Type resultElem) {
   auto xs = Emitter::shapeOf(x), ws = Emitter::shapeOf(w);
   int64_t rank = xs.size();
   if (rank != 3 && rank != 4)
-    return n.unsupported("Conv with " + Twine(rank - 2) +
+    return n.unsupported(n.opType() + " with " + Twine(rank - 2) +
                          " spatial dimensions (only 1-D and 2-D)");
   if ((int64_t)ws.size() != rank)
-    return n.error() << "Conv weight has rank " << ws.size()
+    return n.error() << n.opType() << " weight has rank " << ws.size()
                      << ", expected " << rank;
   SmallVector<int64_t> kernel(ws.drop_front(2));
   if (auto ks = n.attrInts("kernel_shape"))
     if (ArrayRef<int64_t>(*ks) != ArrayRef<int64_t>(kernel))
-      return n.error() << "Conv kernel_shape [" << *ks
+      return n.error() << n.opType() << " kernel_shape [" << *ks
                        << "] does not match the weight's [" << kernel << "]";
   int64_t group = n.attrInt("group", 1);
   if (group <= 0 || xs[1] % group || ws[0] % group || ws[1] * group != xs[1])
-    return n.error() << "Conv with group " << group << " does not fit input "
-                     << "channels " << xs[1] << " and weight [" << ws << "]";
+    return n.error() << n.opType() << " with group " << group
+                     << " does not fit input channels " << xs[1]
+                     << " and weight [" << ws << "]";
   auto win = readWindow(n, xs, kernel, false);
   if (failed(win))
     return failure();
   if (bias) {
     auto bs = Emitter::shapeOf(bias);
     if (bs.size() != 1 || bs[0] != ws[0])
-      return n.error() << "Conv bias has shape [" << bs << "], expected ["
-                       << ws[0] << "]";
-    if (Emitter::elemOf(bias) != Emitter::elemOf(x))
-      return n.error() << "Conv bias element type differs from the input's";
+      return n.error() << n.opType() << " bias has shape [" << bs
+                       << "], expected [" << ws[0] << "]";
   }
   if (win->oneD) {
     x = to2D(n, x);
@@ -148,17 +144,30 @@ static LogicalResult importConv(NodeImport &n) {
                                  win->dilations[i], win->pads[i],
                                  win->pads[i + 2]);
     if (o <= 0)
-      return n.error() << "Conv output would be empty: the kernel does not "
-                          "fit the padded input";
+      return n.error() << n.opType() << " output would be empty: the kernel "
+                       << "does not fit the padded input";
     outShape.push_back(o);
   }
-  auto outTy = n.em.tensorType(outShape, Emitter::elemOf(x));
+  auto outTy = n.em.tensorType(outShape, resultElem);
   Value y = Conv2DOp::create(n.b(), n.loc, outTy, x, w, bias, win->strides,
                              win->pads, win->dilations, (uint64_t)group,
                              nullptr, nullptr, nullptr);
   if (win->oneD)
     y = n.em.reshape(n.loc, y, {outShape[0], outShape[1], outShape[3]});
-  n.setResult(0, y);
+  return y;
+}
+
+static LogicalResult importConv(NodeImport &n) {
+  if (failed(n.require(0, "X")) || failed(n.require(1, "W")) ||
+      failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0), bias = n.input(2);
+  if (bias && Emitter::elemOf(bias) != Emitter::elemOf(x))
+    return n.error() << "Conv bias element type differs from the input's";
+  auto y = buildConv(n, x, n.input(1), bias, Emitter::elemOf(x));
+  if (failed(y))
+    return failure();
+  n.setResult(0, *y);
   return success();
 }
 
@@ -400,17 +409,14 @@ static LogicalResult importGemm(NodeImport &n) {
   return success();
 }
 
-static LogicalResult importMatMul(NodeImport &n) {
-  if (failed(n.require(0, "A")) || failed(n.require(1, "B")))
-    return failure();
+FailureOr<Value> qcc::onnx_import::buildMatMul(NodeImport &n, Value a, Value b,
+                                               Type resultElem,
+                                               MatMulOperandFn prepare) {
   Emitter &em = n.em;
   Location loc = n.loc;
-  Value a = n.input(0), b = n.input(1);
-  if (Emitter::elemOf(a) != Emitter::elemOf(b))
-    return n.error() << "MatMul operands have different element types";
   SmallVector<int64_t> as(Emitter::shapeOf(a)), bs(Emitter::shapeOf(b));
   if (as.empty() || bs.empty())
-    return n.error() << "MatMul operands must have rank >= 1";
+    return n.error() << n.opType() << " operands must have rank >= 1";
   bool aVec = as.size() == 1, bVec = bs.size() == 1;
   if (aVec)
     a = em.reshape(loc, a, {1, as[0]});
@@ -418,24 +424,37 @@ static LogicalResult importMatMul(NodeImport &n) {
     b = em.reshape(loc, b, {bs[0], 1});
   auto a2 = Emitter::shapeOf(a), b2 = Emitter::shapeOf(b);
   if (a2.back() != b2[b2.size() - 2])
-    return n.error() << "MatMul contracting dimensions differ: [" << as
+    return n.error() << n.opType() << " contracting dimensions differ: [" << as
                      << "] x [" << bs << "]";
   auto batch = broadcastShapes(a2.drop_back(2), b2.drop_back(2));
   if (failed(batch))
-    return n.error() << "MatMul batch dimensions of [" << as << "] and ["
-                     << bs << "] do not broadcast";
+    return n.error() << n.opType() << " batch dimensions of [" << as
+                     << "] and [" << bs << "] do not broadcast";
+  if (prepare && failed(prepare(a, b)))
+    return failure();
   SmallVector<int64_t> shape(*batch);
   shape.push_back(a2[a2.size() - 2]);
   shape.push_back(b2.back());
-  Value y = MatMulOp::create(n.b(), loc,
-                             em.tensorType(shape, Emitter::elemOf(a)), a, b,
+  Value y = MatMulOp::create(n.b(), loc, em.tensorType(shape, resultElem), a, b,
                              Value(), nullptr, nullptr, nullptr);
   SmallVector<int64_t> finalShape(*batch);
   if (!aVec)
     finalShape.push_back(a2[a2.size() - 2]);
   if (!bVec)
     finalShape.push_back(b2.back());
-  n.setResult(0, em.reshape(loc, y, finalShape));
+  return em.reshape(loc, y, finalShape);
+}
+
+static LogicalResult importMatMul(NodeImport &n) {
+  if (failed(n.require(0, "A")) || failed(n.require(1, "B")))
+    return failure();
+  Value a = n.input(0), b = n.input(1);
+  if (Emitter::elemOf(a) != Emitter::elemOf(b))
+    return n.error() << "MatMul operands have different element types";
+  auto y = buildMatMul(n, a, b, Emitter::elemOf(a), nullptr);
+  if (failed(y))
+    return failure();
+  n.setResult(0, *y);
   return success();
 }
 

@@ -5,8 +5,9 @@
 // import. QuantizeLinear of a float tensor becomes qcc.quantize to a
 // `!quant.uniform` type (per-tensor, or per-axis for a 1-D scale), and
 // DequantizeLinear of such a value becomes qcc.dequantize, so fake-quantized
-// (QDQ) models keep their quantization parameters as types. Integer tensors
-// computed by other ops (QLinear* / integer arithmetic) are not imported.
+// (QDQ) models keep their quantization parameters as types. DequantizeLinear
+// of integers computed at run time (graph inputs, QLinear* results)
+// reinterprets them with a qcc.reshape to the quantized type first.
 //
 //===----------------------------------------------------------------------===//
 
@@ -161,9 +162,14 @@ static LogicalResult importDequantizeLinear(NodeImport &n) {
     n.setResult(0, *y);
     return success();
   }
-  return n.unsupported("DequantizeLinear of an integer tensor computed at "
-                       "run time (only of constants and QuantizeLinear "
-                       "results)");
+  // Integers computed at run time (a graph input, a QLinear result): the
+  // stored values are reinterpreted with the node's quantization type.
+  if (p->storage != inTy.getElementType())
+    return n.error() << "DequantizeLinear x_zero_point type differs from x";
+  auto qTy = RankedTensorType::get(inTy.getShape(), quantType(*p, scaleType));
+  Value q = ReshapeOp::create(n.b(), loc, qTy, x);
+  n.setResult(0, DequantizeOp::create(n.b(), loc, inTy.clone(scaleType), q));
+  return success();
 }
 
 void qcc::onnx_import::registerQuantOps(OpTable &table) {

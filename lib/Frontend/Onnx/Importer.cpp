@@ -49,6 +49,7 @@ public:
     registerMathOps(table);
     registerTensorOps(table);
     registerQuantOps(table);
+    registerQLinearOps(table);
     registerIndexingOps(table);
     registerSamplingOps(table);
     registerRNNOps(table);

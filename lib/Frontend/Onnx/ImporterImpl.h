@@ -286,6 +286,26 @@ void registerNNOps(OpTable &table);
 void registerMathOps(OpTable &table);
 void registerTensorOps(OpTable &table);
 void registerQuantOps(OpTable &table);
+void registerQLinearOps(OpTable &table);
+
+/// Called by `buildMatMul` with the operands after 1-D operands became
+/// matrices, before the qcc.matmul is built; may replace them (QLinear ops
+/// attach their quantization types here).
+using MatMulOperandFn =
+    llvm::function_ref<mlir::LogicalResult(mlir::Value &, mlir::Value &)>;
+
+/// ONNX MatMul semantics (1-D operands, numpy batch broadcasting) as a
+/// qcc.matmul with result element type `resultElem` (ImportNN.cpp).
+mlir::FailureOr<mlir::Value> buildMatMul(NodeImport &n, mlir::Value a,
+                                         mlir::Value b, mlir::Type resultElem,
+                                         MatMulOperandFn prepare);
+
+/// ONNX Conv semantics (attributes of the node, 1-D or 2-D, groups) as a
+/// qcc.conv2d of `x` and `w` plus `bias` (may be null) with result element
+/// type `resultElem` (ImportNN.cpp).
+mlir::FailureOr<mlir::Value> buildConv(NodeImport &n, mlir::Value x,
+                                       mlir::Value w, mlir::Value bias,
+                                       mlir::Type resultElem);
 void registerIndexingOps(OpTable &table);
 void registerSamplingOps(OpTable &table);
 

@@ -1,21 +1,76 @@
 // RUN: qcc-opt %s --split-input-file --convert-qcc-to-linalg -verify-diagnostics
 
-// Tests that a layer on quantized types is rejected by name until the
-// integer kernels exist.
-func.func @quantized_conv(%x: tensor<1x1x3x3x!quant.uniform<i8:f32, 0.5>>, %w: tensor<1x1x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>> {
-  // expected-error @+1 {{lowering of quantized types is not supported yet (in 'qcc.conv2d')}}
-  %y = qcc.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x1x3x3x!quant.uniform<i8:f32, 0.5>>, tensor<1x1x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>>
+// Tests that a quantized layer needs a per-tensor quantized input.
+func.func @quantized_conv_per_axis_input(%x: tensor<1x2x3x3x!quant.uniform<i8:f32:1, {0.5, 0.25}>>, %w: tensor<1x2x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error @+1 {{quantized 'qcc.conv2d' needs a per-tensor quantized input}}
+  %y = qcc.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x3x3x!quant.uniform<i8:f32:1, {0.5, 0.25}>>, tensor<1x2x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>>
   return %y : tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>>
 }
 
 // -----
 
-// Tests that requantize, which needs the integer fixed-point kernels, is
-// rejected with the same message.
-func.func @requantize(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.25>> {
-  // expected-error @+1 {{lowering of quantized types is not supported yet (in 'qcc.requantize')}}
-  %y = qcc.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.25>>
-  return %y : tensor<4x!quant.uniform<i8:f32, 0.25>>
+// Tests that weights quantized along an axis other than the output channels
+// are rejected.
+func.func @quantized_matmul_row_axis(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<2x3x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) -> tensor<2x3xi32> {
+  // expected-error @+1 {{quantized 'qcc.matmul' needs the weight quantized per tensor or along its output-channel axis 1, got axis 0}}
+  %y = qcc.matmul %a, %b : (tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, tensor<2x3x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) -> tensor<2x3xi32>
+  return %y : tensor<2x3xi32>
+}
+
+// -----
+
+// Tests that an i32 accumulator result takes only integer activations.
+func.func @quantized_matmul_i32_sigmoid(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3xi32> {
+  // expected-error @+1 {{fused activation 'sigmoid' is not supported on 'i32' elements}}
+  %y = qcc.matmul %a, %b {activation = #qcc<unary sigmoid>} : (tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3xi32>
+  return %y : tensor<2x3xi32>
+}
+
+// -----
+
+// Tests that only relu and clip fuse into a quantized result.
+func.func @quantized_matmul_sigmoid(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.5:1>> {
+  // expected-error @+1 {{fused activation 'sigmoid' on a quantized result (only relu and clip become clamp bounds)}}
+  %y = qcc.matmul %a, %b {activation = #qcc<unary sigmoid>} : (tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3x!quant.uniform<u8:f32, 0.5:1>>
+  return %y : tensor<2x3x!quant.uniform<u8:f32, 0.5:1>>
+}
+
+// -----
+
+// Tests that a bias must be i32.
+func.func @quantized_matmul_float_bias(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<2x3x!quant.uniform<i8:f32, 0.5>>, %c: tensor<3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{quantized 'qcc.matmul' needs an i32 bias (zero point 0), got 'f32'}}
+  %y = qcc.matmul %a, %b, %c : (tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>, tensor<2x3x!quant.uniform<i8:f32, 0.5>>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that 16-bit operands (whose products could overflow i32) are
+// rejected.
+func.func @quantized_matmul_i16(%a: tensor<2x2x!quant.uniform<i16:f32, 0.5>>, %b: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3xi32> {
+  // expected-error @+1 {{quantized 'qcc.matmul' needs 8-bit integer or !quant.uniform operands}}
+  %y = qcc.matmul %a, %b : (tensor<2x2x!quant.uniform<i16:f32, 0.5>>, tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3xi32>
+  return %y : tensor<2x3xi32>
+}
+
+// -----
+
+// Tests that a reduction deep enough to overflow the i32 accumulator is
+// rejected.
+func.func @quantized_matmul_deep(%a: tensor<1x40000x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<40000x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x1xi32> {
+  // expected-error @+1 {{quantized 'qcc.matmul' with a reduction depth of 40000 could overflow the i32 accumulator}}
+  %y = qcc.matmul %a, %b : (tensor<1x40000x!quant.uniform<u8:f32, 0.5:128>>, tensor<40000x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x1xi32>
+  return %y : tensor<1x1xi32>
+}
+
+// -----
+
+// Tests that a requantization multiplier of 2^30 or more is rejected.
+func.func @requantize_huge(%x: tensor<4x!quant.uniform<i8:f32, 1.0>>) -> tensor<4x!quant.uniform<i8:f32, 1.0e-10>> {
+  // expected-error @+1 {{requantize multiplier 1.000000e+10 is out of range (must be below 2^30)}}
+  %y = qcc.requantize %x : tensor<4x!quant.uniform<i8:f32, 1.0>> -> tensor<4x!quant.uniform<i8:f32, 1.0e-10>>
+  return %y : tensor<4x!quant.uniform<i8:f32, 1.0e-10>>
 }
 
 // -----

@@ -1,0 +1,529 @@
+//===- LowerQuantized.cpp - Integer kernels for quantized layers ----------===//
+//
+// This file implements the lowering of quantized qcc.matmul, qcc.conv2d and
+// qcc.requantize to integer linalg. The 8-bit operands are widened to i32
+// with their zero points subtracted (exact), the contraction accumulates in
+// i32 (the same named linalg ops as the float path, on i32), and the
+// accumulator is requantized to the result's `!quant.uniform` type by a
+// 31-bit fixed-point multiplier and a right shift computed at compile time,
+// rounding half away from zero, then offset by the output zero point and
+// clamped (a fused relu / clip narrows the clamp bounds). Every step is
+// integer arithmetic without saturating instructions, so results are
+// bit-identical on every ISA. docs/Quantization.md describes the scheme.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace qcc;
+
+//===----------------------------------------------------------------------===//
+// Quantization parameters and the fixed-point multiplier
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Scale and zero point of an operand, per tensor or along `axis`. A plain
+/// integer operand reads as scale 1, zero point 0 (signless = signed).
+struct OperandQuant {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  int64_t axis = -1; // -1: per tensor.
+  int64_t storageMin = 0, storageMax = 0;
+  unsigned width = 0;
+  bool isSigned = true;
+  bool quantized = false;
+};
+} // namespace
+
+static Type elemOf(Value v) {
+  return llvm::cast<ShapedType>(v.getType()).getElementType();
+}
+
+static bool isQuantizedElem(Type t) {
+  return llvm::isa<quant::QuantizedType>(t);
+}
+
+static std::optional<OperandQuant> readQuant(Type elem) {
+  OperandQuant p;
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(elem)) {
+    p.quantized = true;
+    if (auto pt = llvm::dyn_cast<quant::UniformQuantizedType>(q)) {
+      p.scales.push_back(pt.getScale());
+      p.zeroPoints.push_back(pt.getZeroPoint());
+    } else if (auto pa =
+                   llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(q)) {
+      llvm::append_range(p.scales, pa.getScales());
+      llvm::append_range(p.zeroPoints, pa.getZeroPoints());
+      p.axis = pa.getQuantizedDimension();
+    } else {
+      return std::nullopt;
+    }
+    p.storageMin = q.getStorageTypeMin();
+    p.storageMax = q.getStorageTypeMax();
+    p.width = q.getStorageTypeIntegralWidth();
+    p.isSigned = q.isSigned();
+    return p;
+  }
+  auto it = llvm::dyn_cast<IntegerType>(elem);
+  if (!it)
+    return std::nullopt;
+  p.scales = {1.0};
+  p.zeroPoints = {0};
+  p.width = it.getWidth();
+  p.isSigned = !it.isUnsigned();
+  p.storageMin = p.isSigned ? -(int64_t(1) << (p.width - 1)) : 0;
+  p.storageMax = p.isSigned ? (int64_t(1) << (p.width - 1)) - 1
+                            : (int64_t(1) << p.width) - 1;
+  return p;
+}
+
+FailureOr<FixedPointMultiplier> qcc::computeFixedPointMultiplier(double m) {
+  if (!(m > 0) || !std::isfinite(m) || m >= std::ldexp(1.0, 30))
+    return failure();
+  int exp = 0;
+  double frac = std::frexp(m, &exp); // m = frac * 2^exp, frac in [0.5, 1)
+  int64_t mult = (int64_t)std::llround(std::ldexp(frac, 31));
+  if (mult == (int64_t(1) << 31)) {
+    mult >>= 1;
+    ++exp;
+  }
+  int64_t shift = 31 - exp;
+  if (shift > 62) {
+    // Tiny multipliers: keep the shift within i64 by rounding the
+    // multiplier down to fewer bits (it may become 0: the result is then
+    // the zero point).
+    int64_t extra = shift - 62;
+    mult = extra >= 63 ? 0 : (mult + (int64_t(1) << (extra - 1))) >> extra;
+    shift = 62;
+  }
+  if (shift < 1)
+    return failure();
+  return FixedPointMultiplier{mult, shift};
+}
+
+//===----------------------------------------------------------------------===//
+// Builders
+//===----------------------------------------------------------------------===//
+
+/// A 1-D constant of `values` with element type `type` (integer or float).
+static Value createVector(OpBuilder &b, Location loc, Type type,
+                          ArrayRef<double> values) {
+  auto vt = RankedTensorType::get({(int64_t)values.size()}, type);
+  if (auto ft = llvm::dyn_cast<FloatType>(type)) {
+    SmallVector<APFloat> fv;
+    for (double v : values) {
+      APFloat f(v);
+      bool lost;
+      f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      fv.push_back(f);
+    }
+    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, fv));
+  }
+  unsigned w = type.getIntOrFloatBitWidth();
+  SmallVector<APInt> iv;
+  for (double v : values)
+    iv.push_back(APInt(w, (uint64_t)(int64_t)v, /*isSigned=*/false,
+                       /*implicitTrunc=*/true));
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, iv));
+}
+
+namespace {
+/// A per-channel parameter of an elementwise generic: one value per index of
+/// the channel axis, or one for all (then a scalar constant in the body).
+struct ChannelParam {
+  Type type;
+  SmallVector<double> values;
+};
+} // namespace
+
+using ChannelBodyFn =
+    function_ref<Value(OpBuilder &, Location, Value, ArrayRef<Value>)>;
+
+/// An elementwise generic over `resultType` reading `input` in full and each
+/// of `params` along `axis` (a 1-D constant tensor where the values differ
+/// per channel, a scalar constant otherwise).
+static Value buildChannelwise(OpBuilder &b, Location loc, Value input,
+                              RankedTensorType resultType, int64_t axis,
+                              ArrayRef<ChannelParam> params,
+                              ChannelBodyFn body) {
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> ins = {input};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  SmallVector<int> argOf; // block argument index of each param, -1: scalar
+  for (const ChannelParam &p : params) {
+    bool uniform = llvm::all_equal(p.values);
+    if (uniform || axis < 0) {
+      argOf.push_back(-1);
+      continue;
+    }
+    argOf.push_back(ins.size());
+    ins.push_back(createVector(b, loc, p.type, p.values));
+    maps.push_back(AffineMap::get(rank, 0, b.getAffineDimExpr(axis)));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init =
+      createEmpty(b, loc, resultType.getShape(), resultType.getElementType());
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, ins, ValueRange{init}, maps,
+             parallel,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               SmallVector<Value> pv;
+               for (auto [i, p] : llvm::enumerate(params))
+                 pv.push_back(argOf[i] >= 0
+                                  ? args[argOf[i]]
+                                  : createScalar(nb, l, p.type, p.values[0]));
+               linalg::YieldOp::create(nb, l, body(nb, l, args[0], pv));
+             })
+      .getResult(0);
+}
+
+/// Widens the storage integers `v` (described by `q`) to i32 and subtracts
+/// the zero point (per tensor, or along `q.axis`): exact for storage up to
+/// 16 bits.
+static Value widenOperand(OpBuilder &b, Location loc, Value v,
+                          const OperandQuant &q) {
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  Type i32 = b.getI32Type();
+  SmallVector<ChannelParam> params;
+  if (llvm::any_of(q.zeroPoints, [](int64_t z) { return z != 0; }))
+    params.push_back(ChannelParam{
+        i32, SmallVector<double>(q.zeroPoints.begin(), q.zeroPoints.end())});
+  return buildChannelwise(
+      b, loc, v, type.clone(i32), q.axis, params,
+      [&](OpBuilder &nb, Location l, Value x, ArrayRef<Value> p) -> Value {
+        if (q.width < 32)
+          x = q.isSigned ? (Value)arith::ExtSIOp::create(nb, l, i32, x)
+                         : (Value)arith::ExtUIOp::create(nb, l, i32, x);
+        return p.empty() ? x : (Value)arith::SubIOp::create(nb, l, x, p[0]);
+      });
+}
+
+/// round_half_away_from_zero(acc * mult / 2^shift) + zp, clamped to
+/// [lo, hi], truncated to `storage`; all in i64 (|acc| < 2^31 and
+/// mult < 2^31, so the product is exact).
+static Value requantizeScalar(OpBuilder &b, Location loc, Value acc, Value mult,
+                              Value shift, Value zp, int64_t lo, int64_t hi,
+                              Type storage) {
+  Type i64 = b.getI64Type();
+  Value x = arith::ExtSIOp::create(b, loc, i64, acc);
+  Value p = arith::MulIOp::create(b, loc, x, mult);
+  Value one = createScalar(b, loc, i64, 1);
+  Value half = arith::ShLIOp::create(b, loc, one,
+                                     arith::SubIOp::create(b, loc, shift, one));
+  Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, p,
+                                    createScalar(b, loc, i64, 0));
+  Value negBias = arith::ExtUIOp::create(b, loc, i64, neg);
+  Value r = arith::AddIOp::create(b, loc, p, half);
+  r = arith::SubIOp::create(b, loc, r, negBias);
+  r = arith::ShRSIOp::create(b, loc, r, shift);
+  r = arith::AddIOp::create(b, loc, r, zp);
+  r = arith::MaxSIOp::create(b, loc, r, createScalar(b, loc, i64, lo));
+  r = arith::MinSIOp::create(b, loc, r, createScalar(b, loc, i64, hi));
+  return arith::TruncIOp::create(b, loc, storage, r);
+}
+
+/// Clamp bounds of a quantized result: the storage range narrowed by a
+/// fused relu or clip (bounds quantized with the output scale, rounding half
+/// away from zero like the multiplier path; rounding is monotonic, so
+/// clamping before or after quantization agrees).
+static std::pair<int64_t, int64_t>
+clampBounds(const OperandQuant &out, std::optional<UnaryKind> act,
+            std::optional<ArrayRef<float>> params) {
+  int64_t lo = out.storageMin, hi = out.storageMax;
+  if (!act)
+    return {lo, hi};
+  double s = out.scales[0];
+  int64_t zp = out.zeroPoints[0];
+  if (*act == UnaryKind::relu) {
+    lo = std::max(lo, zp);
+  } else if (*act == UnaryKind::clip && params && params->size() == 2) {
+    double a = std::round((*params)[0] / s) + zp;
+    double c = std::round((*params)[1] / s) + zp;
+    lo = std::max<int64_t>(lo, (int64_t)std::min<double>(a, hi));
+    hi = std::min<int64_t>(hi, (int64_t)std::max<double>(c, lo));
+  }
+  return {lo, std::max(lo, hi)};
+}
+
+/// Turns the i32 accumulator `acc` (result of the contraction, channel along
+/// `axis`) into the converted result type of `op`: the accumulator itself
+/// for an i32 result, `acc * in_scale * w_scale[c]` for a float result, the
+/// fixed-point requantization for a `!quant.uniform` result.
+static Value finishAccumulator(OpBuilder &b, Location loc, Value acc,
+                               Type resultElem, RankedTensorType convType,
+                               int64_t axis, const OperandQuant &in,
+                               const OperandQuant &w,
+                               std::optional<UnaryKind> act,
+                               std::optional<ArrayRef<float>> actParams) {
+  SmallVector<double> accScale;
+  for (double s : w.scales)
+    accScale.push_back(in.scales[0] * s);
+  int64_t chanAxis = w.axis >= 0 ? axis : -1;
+  if (auto ft = llvm::dyn_cast<FloatType>(resultElem)) {
+    Value f = buildChannelwise(
+        b, loc, acc, convType, chanAxis, {ChannelParam{ft, accScale}},
+        [&](OpBuilder &nb, Location l, Value x, ArrayRef<Value> p) -> Value {
+          Value v = arith::SIToFPOp::create(nb, l, ft, x);
+          return arith::MulFOp::create(nb, l, v, p[0]);
+        });
+    return applyActivation(b, loc, f, act, actParams);
+  }
+  auto outQ = readQuant(resultElem);
+  if (!outQ || !outQ->quantized) // i32 accumulator result
+    return applyActivation(b, loc, acc, act, actParams);
+  SmallVector<double> mults, shifts;
+  for (double s : accScale) {
+    auto fp = computeFixedPointMultiplier(s / outQ->scales[0]);
+    mults.push_back((double)fp->multiplier);
+    shifts.push_back((double)fp->shift);
+  }
+  auto bounds = clampBounds(*outQ, act, actParams);
+  int64_t lo = bounds.first, hi = bounds.second;
+  Type i64 = b.getI64Type();
+  Type storage = convType.getElementType();
+  int64_t zp = outQ->zeroPoints[0];
+  return buildChannelwise(
+      b, loc, acc, convType, chanAxis,
+      {ChannelParam{i64, mults}, ChannelParam{i64, shifts}},
+      [&](OpBuilder &nb, Location l, Value x, ArrayRef<Value> p) -> Value {
+        return requantizeScalar(nb, l, x, p[0], p[1],
+                                createScalar(nb, l, i64, (double)zp), lo, hi,
+                                storage);
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Checks
+//===----------------------------------------------------------------------===//
+
+/// Largest |x - zx| * |w - zw| of 8-bit operands.
+static constexpr int64_t kMaxProduct = 255 * 255;
+
+LogicalResult qcc::checkQuantizedLowerable(Operation *op) {
+  auto requant = dyn_cast<RequantizeOp>(op);
+  if (requant) {
+    auto in = readQuant(elemOf(requant.getInput()));
+    auto out = readQuant(elemOf(requant.getResult()));
+    if (!in || !out || in->width > 16 || out->width > 32)
+      return op->emitError("requantize supports !quant.uniform storage up to "
+                           "16 bits in and 32 bits out");
+    if (in->axis >= 0 && out->axis >= 0 && in->axis != out->axis)
+      return op->emitError("requantize between different quantized axes");
+    for (double si : in->scales)
+      for (double so : out->scales)
+        if (failed(computeFixedPointMultiplier(si / so)))
+          return op->emitError("requantize multiplier ")
+                 << si / so << " is out of range (must be below 2^30)";
+    return success();
+  }
+  bool isConv = isa<Conv2DOp>(op);
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  Value bias =
+      isConv ? cast<Conv2DOp>(op).getBias() : cast<MatMulOp>(op).getBias();
+  Value result = op->getResult(0);
+  auto in = readQuant(elemOf(lhs));
+  auto w = readQuant(elemOf(rhs));
+  if (!in || !w || in->width > 8 || w->width > 8)
+    return op->emitError("quantized '")
+           << op->getName() << "' needs 8-bit integer or !quant.uniform "
+           << "operands, got " << elemOf(lhs) << " and " << elemOf(rhs);
+  if (in->axis >= 0)
+    return op->emitError("quantized '")
+           << op->getName() << "' needs a per-tensor quantized "
+           << (isConv ? "input" : "lhs");
+  int64_t wRank = llvm::cast<ShapedType>(rhs.getType()).getRank();
+  int64_t chanAxis = isConv ? 0 : wRank - 1;
+  if (w->axis >= 0 && w->axis != chanAxis)
+    return op->emitError("quantized '")
+           << op->getName() << "' needs the weight quantized per tensor or "
+           << "along its output-channel axis " << chanAxis << ", got axis "
+           << w->axis;
+  if (bias) {
+    auto bq = readQuant(elemOf(bias));
+    if (!bq || bq->width != 32 || bq->zeroPoints[0] != 0 || bq->axis >= 0)
+      return op->emitError("quantized '")
+             << op->getName() << "' needs an i32 bias (zero point 0), got "
+             << elemOf(bias);
+  }
+  // Depth of the reduction: the i32 accumulator must not overflow.
+  auto wType = llvm::cast<ShapedType>(rhs.getType());
+  int64_t depth =
+      isConv ? wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3)
+             : wType.getDimSize(wRank - 2);
+  if (depth * kMaxProduct >= (int64_t(1) << 31))
+    return op->emitError("quantized '")
+           << op->getName() << "' with a reduction depth of " << depth
+           << " could overflow the i32 accumulator";
+
+  std::optional<UnaryKind> act;
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    act = conv.getActivation();
+  else
+    act = cast<MatMulOp>(op).getActivation();
+  Type re = elemOf(result);
+  if (isa<FloatType>(re)) {
+    if (act && !isUnarySupported(*act, re))
+      return op->emitError("fused activation '")
+             << stringifyUnaryKind(*act) << "' is not supported on " << re
+             << " elements";
+    return success();
+  }
+  auto out = readQuant(re);
+  if (!out || (!out->quantized && (out->width != 32 || !out->isSigned)))
+    return op->emitError("quantized '")
+           << op->getName() << "' result must be float, i32 or "
+           << "!quant.uniform, got " << re;
+  if (!out->quantized) {
+    // The accumulator itself; an integer activation (relu, clip) applies to
+    // it as in the float path (qcc-fuse-activations may have moved one in).
+    if (act && !isUnarySupported(*act, re))
+      return op->emitError("fused activation '")
+             << stringifyUnaryKind(*act) << "' is not supported on " << re
+             << " elements";
+    return success();
+  }
+  if (out->axis >= 0 || out->width > 32)
+    return op->emitError("quantized '")
+           << op->getName() << "' needs a per-tensor quantized result";
+  if (act && *act != UnaryKind::relu && *act != UnaryKind::clip)
+    return op->emitError("fused activation '")
+           << stringifyUnaryKind(*act) << "' on a quantized result (only "
+           << "relu and clip become clamp bounds)";
+  for (double s : w->scales)
+    if (failed(computeFixedPointMultiplier(in->scales[0] * s / out->scales[0])))
+      return op->emitError("requantization multiplier ")
+             << in->scales[0] * s / out->scales[0]
+             << " is out of range (must be below 2^30)";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+static bool hasQuantizedOperands(Operation *op) {
+  return llvm::any_of(op->getOperands(),
+                      [](Value v) { return isQuantizedElem(elemOf(v)); });
+}
+
+namespace {
+
+/// Quantized matmul: widen, an i32 qcc.matmul (lowered by the float path's
+/// pattern to linalg.matmul / batch_matmul on i32), then the requantization.
+struct QuantizedMatMulLowering : OpConversionPattern<MatMulOp> {
+  QuantizedMatMulLowering(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!hasQuantizedOperands(op))
+      return failure();
+    Location loc = op.getLoc();
+    OperandQuant in = *readQuant(elemOf(op.getLhs()));
+    OperandQuant w = *readQuant(elemOf(op.getRhs()));
+    Value lhs = widenOperand(rewriter, loc, adaptor.getLhs(), in);
+    Value rhs = widenOperand(rewriter, loc, adaptor.getRhs(), w);
+    auto convType = llvm::cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    auto accType = convType.clone(rewriter.getI32Type());
+    Value acc = MatMulOp::create(rewriter, loc, accType, lhs, rhs,
+                                 adaptor.getBias(), nullptr, nullptr, nullptr);
+    Value result = finishAccumulator(
+        rewriter, loc, acc, op.getType().getElementType(), convType,
+        convType.getRank() - 1, in, w, op.getActivation(), op.getActParams());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Quantized conv2d: widen (padding then adds zeros, i.e. the input zero
+/// point), an i32 qcc.conv2d, then the requantization per output channel.
+struct QuantizedConv2DLowering : OpConversionPattern<Conv2DOp> {
+  QuantizedConv2DLowering(const TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!hasQuantizedOperands(op))
+      return failure();
+    Location loc = op.getLoc();
+    OperandQuant in = *readQuant(elemOf(op.getInput()));
+    OperandQuant w = *readQuant(elemOf(op.getWeight()));
+    Value x = widenOperand(rewriter, loc, adaptor.getInput(), in);
+    Value wt = widenOperand(rewriter, loc, adaptor.getWeight(), w);
+    auto convType = llvm::cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    auto accType = convType.clone(rewriter.getI32Type());
+    Value acc =
+        Conv2DOp::create(rewriter, loc, accType, x, wt, adaptor.getBias(),
+                         op.getStrides(), op.getPads(), op.getDilations(),
+                         op.getGroup(), nullptr, nullptr, nullptr);
+    Value result = finishAccumulator(
+        rewriter, loc, acc, op.getType().getElementType(), convType,
+        /*axis=*/1, in, w, op.getActivation(), op.getActParams());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// q_out = clamp(fixed_point(q_in - zp_in, s_in / s_out) + zp_out).
+struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OperandQuant in = *readQuant(elemOf(op.getInput()));
+    OperandQuant out = *readQuant(elemOf(op.getResult()));
+    auto convType = llvm::cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    int64_t axis = in.axis >= 0 ? in.axis : out.axis;
+    int64_t channels = axis >= 0 ? convType.getDimSize(axis) : 1;
+    auto at = [&](auto &vec, int64_t c) {
+      return vec.size() == 1 ? vec[0] : vec[c];
+    };
+    SmallVector<double> zin, mults, shifts, zout;
+    for (int64_t c = 0; c < channels; ++c) {
+      auto fp =
+          computeFixedPointMultiplier(at(in.scales, c) / at(out.scales, c));
+      zin.push_back((double)at(in.zeroPoints, c));
+      mults.push_back((double)fp->multiplier);
+      shifts.push_back((double)fp->shift);
+      zout.push_back((double)at(out.zeroPoints, c));
+    }
+    Type i32 = rewriter.getI32Type(), i64 = rewriter.getI64Type();
+    Type storage = convType.getElementType();
+    Value result = buildChannelwise(
+        rewriter, loc, adaptor.getInput(), convType, axis,
+        {ChannelParam{i32, zin}, ChannelParam{i64, mults},
+         ChannelParam{i64, shifts}, ChannelParam{i64, zout}},
+        [&](OpBuilder &b, Location l, Value x, ArrayRef<Value> p) -> Value {
+          if (in.width < 32)
+            x = in.isSigned ? (Value)arith::ExtSIOp::create(b, l, i32, x)
+                            : (Value)arith::ExtUIOp::create(b, l, i32, x);
+          x = arith::SubIOp::create(b, l, x, p[0]);
+          return requantizeScalar(b, l, x, p[1], p[2], p[3], out.storageMin,
+                                  out.storageMax, storage);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void qcc::populateQuantizedPatterns(const TypeConverter &converter,
+                                    RewritePatternSet &patterns) {
+  patterns.add<QuantizedMatMulLowering, QuantizedConv2DLowering,
+               RequantizeLowering>(converter, patterns.getContext());
+}

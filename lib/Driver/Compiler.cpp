@@ -19,6 +19,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Verifier.h"
@@ -317,6 +318,39 @@ static void widenBoolInterface(func::FuncOp fn) {
   fn.setFunctionType(FunctionType::get(ctx, inputs, results));
 }
 
+/// Quantized results (a QuantizeLinear at the end of the graph) cross the
+/// ABI as their storage integers: the entry returns the raw u8/i8 values, as
+/// ONNX does, and the result is marked `qcc.unsigned` for unsigned storage.
+static void storeQuantizedResultsAsIntegers(func::FuncOp fn) {
+  auto storageOf = [](Type t) -> std::pair<Type, bool> {
+    auto tt = dyn_cast<RankedTensorType>(t);
+    auto q = tt ? dyn_cast<quant::QuantizedType>(tt.getElementType())
+                : quant::QuantizedType();
+    if (!q)
+      return {t, false};
+    Type storage = IntegerType::get(t.getContext(), q.getStorageTypeIntegralWidth());
+    return {tt.clone(storage), !q.isSigned()};
+  };
+  OpBuilder b(fn.getContext());
+  fn.walk([&](func::ReturnOp ret) {
+    b.setInsertionPoint(ret);
+    for (OpOperand &operand : ret->getOpOperands()) {
+      auto [storage, isUnsigned] = storageOf(operand.get().getType());
+      if (storage != operand.get().getType())
+        operand.set(ReshapeOp::create(b, ret.getLoc(), storage, operand.get()));
+    }
+  });
+  SmallVector<Type> results;
+  for (auto [i, t] : llvm::enumerate(fn.getResultTypes())) {
+    auto [storage, isUnsigned] = storageOf(t);
+    if (storage != t && isUnsigned)
+      fn.setResultAttr(i, "qcc.unsigned", UnitAttr::get(fn.getContext()));
+    results.push_back(storage);
+  }
+  fn.setFunctionType(
+      FunctionType::get(fn.getContext(), fn.getArgumentTypes(), results));
+}
+
 static std::string printModule(ModuleOp module) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -381,6 +415,7 @@ LogicalResult compileModel(const CompileOptions &options,
 
   std::string outputPath = defaultOutputPath(options);
   std::string prefix = defaultModelName(options, outputPath);
+  storeQuantizedResultsAsIntegers(mainFn);
   auto sig = extractSignature(mainFn, prefix);
   if (failed(sig))
     return failure();

@@ -761,81 +761,194 @@ static LogicalResult importDepthToSpace(NodeImport &n, bool toSpace) {
 // Resize / Upsample
 //===----------------------------------------------------------------------===//
 
-/// Resizes one axis from `in` to `out` elements by gathering source indices
-/// (nearest) or blending two gathers with constant weights (linear).
+/// Per-axis interpolation settings of one Resize / Upsample node.
+struct ResizeOptions {
+  StringRef mode;        ///< "nearest", "linear" or "cubic".
+  StringRef coordMode;   ///< coordinate_transformation_mode.
+  StringRef nearestMode; ///< nearest_mode (nearest only).
+  double cubicA = -0.75; ///< cubic_coeff_a.
+  bool excludeOutside = false;
+  double extrapolation = 0.0; ///< tf_crop_and_resize out-of-range value.
+};
+
+/// Interpolation coefficients of the taps at offsets 0..n-1 from the first
+/// neighbour for a sample at fraction `ratio` in (0, 1] past the left
+/// neighbour, as the ONNX reference implementation computes them.
+static SmallVector<double, 4> resizeCoeffs(const ResizeOptions &opts,
+                                           double ratio) {
+  if (opts.mode == "linear")
+    return {1.0 - ratio, ratio};
+  if (opts.mode == "cubic") {
+    double a = opts.cubicA, r = ratio, s = 1.0 - ratio;
+    return {((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a,
+            ((a + 2) * r - (a + 3)) * r * r + 1,
+            ((a + 2) * s - (a + 3)) * s * s + 1,
+            ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a};
+  }
+  // nearest: pick the left or the right of the two neighbours.
+  if (ratio == 1.0)
+    return {0.0, 1.0};
+  bool right;
+  if (opts.nearestMode == "floor")
+    right = false;
+  else if (opts.nearestMode == "ceil")
+    right = true;
+  else if (opts.nearestMode == "round_prefer_ceil")
+    right = ratio >= 0.5;
+  else
+    right = ratio > 0.5;
+  return {right ? 0.0 : 1.0, right ? 1.0 : 0.0};
+}
+
+/// Resizes one axis from `in` to `out` elements: the result is the sum over
+/// the 1 (nearest), 2 (linear) or 4 (cubic) taps of a gather of the tap's
+/// source indices times constant per-output weights, plus a constant
+/// extrapolation term for tf_crop_and_resize samples outside the input.
+/// `roiStart`/`roiEnd` are the normalized crop box (tf_crop_and_resize).
 static FailureOr<Value> resizeAxis(NodeImport &n, Value x, int64_t axis,
                                    int64_t out, double scale,
-                                   StringRef mode, StringRef coordMode,
-                                   StringRef nearestMode) {
+                                   const ResizeOptions &opts, double roiStart,
+                                   double roiEnd) {
   Emitter &em = n.em;
   Location loc = n.loc;
   SmallVector<int64_t> shape(Emitter::shapeOf(x));
   int64_t in = shape[axis];
-  auto sourceCoord = [&](int64_t o) -> double {
+  StringRef coordMode = opts.coordMode;
+  // ONNX takes the resized length as in * scale, before flooring.
+  double length = in * scale;
+  // Source coordinate of output element `o`; nullopt when it falls outside
+  // the input (tf_crop_and_resize only).
+  auto sourceCoord = [&](int64_t o) -> std::optional<double> {
     if (coordMode == "half_pixel")
       return (o + 0.5) / scale - 0.5;
     if (coordMode == "pytorch_half_pixel")
-      return out > 1 ? (o + 0.5) / scale - 0.5 : 0.0;
-    if (coordMode == "align_corners") {
-      // ONNX takes the resized length as in * scale, before flooring.
-      double length = in * scale;
-      return length <= 1 ? 0.0 : (double)o * (in - 1) / (length - 1);
-    }
+      return length > 1 ? (o + 0.5) / scale - 0.5 : -0.5;
+    if (coordMode == "align_corners")
+      return length == 1 ? 0.0 : (double)o * (in - 1) / (length - 1);
     if (coordMode == "tf_half_pixel_for_nn")
       return (o + 0.5) / scale;
+    if (coordMode == "tf_crop_and_resize") {
+      double c = length == 1
+                     ? (roiEnd - roiStart) * (in - 1) / 2
+                     : o * (roiEnd - roiStart) * (in - 1) / (length - 1);
+      c += roiStart * (in - 1);
+      if (c < 0 || c > in - 1)
+        return std::nullopt;
+      return c;
+    }
     return o / scale; // asymmetric
   };
-  SmallVector<int64_t> i0(out), i1(out);
-  SmallVector<double> w1(out);
+  int64_t taps = opts.mode == "cubic" ? 4 : 2;
+  // The reference pads the input by ceil(taps / 2) edge copies and takes the
+  // `taps` padded positions nearest to the coordinate (ties to the left).
+  int64_t pad = (taps + 1) / 2;
+  SmallVector<SmallVector<int64_t>> idx(taps, SmallVector<int64_t>(out));
+  SmallVector<SmallVector<double>> wts(taps, SmallVector<double>(out, 0.0));
+  SmallVector<double> bias(out, 0.0);
+  bool anyOutside = false;
   for (int64_t o = 0; o < out; ++o) {
-    double c = sourceCoord(o);
-    if (mode == "nearest") {
-      double f = std::floor(c), frac = c - f;
-      int64_t idx;
-      if (nearestMode == "floor")
-        idx = (int64_t)f;
-      else if (nearestMode == "ceil")
-        idx = (int64_t)std::ceil(c);
-      else if (nearestMode == "round_prefer_ceil")
-        idx = frac >= 0.5 ? (int64_t)f + 1 : (int64_t)f;
-      else
-        idx = frac > 0.5 ? (int64_t)f + 1 : (int64_t)f;
-      i0[o] = std::clamp<int64_t>(idx, 0, in - 1);
-    } else {
-      c = std::clamp<double>(c, 0.0, (double)(in - 1));
-      int64_t lo = (int64_t)std::floor(c);
-      i0[o] = lo;
-      i1[o] = std::min<int64_t>(lo + 1, in - 1);
-      w1[o] = c - lo;
+    std::optional<double> c = sourceCoord(o);
+    if (!c) {
+      anyOutside = true;
+      bias[o] = opts.extrapolation;
+      for (int64_t k = 0; k < taps; ++k)
+        idx[k][o] = 0;
+      continue;
+    }
+    // Left neighbour and the fraction past it, in (0, 1].
+    double f = std::floor(*c);
+    int64_t left = (int64_t)f;
+    double ratio = *c - f;
+    if (ratio == 0.0) {
+      ratio = 1.0;
+      left -= 1;
+    }
+    SmallVector<double, 4> coeffs = resizeCoeffs(opts, ratio);
+    int64_t first = left - (taps / 2 - 1);
+    first = std::clamp<int64_t>(first, -pad, in - 1 + pad - (taps - 1));
+    if (opts.excludeOutside) {
+      double sum = 0;
+      for (int64_t k = 0; k < taps; ++k) {
+        int64_t s = first + k;
+        if (s < 0 || s >= in)
+          coeffs[k] = 0;
+        sum += coeffs[k];
+      }
+      if (sum != 0.0)
+        for (double &v : coeffs)
+          v /= sum;
+    }
+    for (int64_t k = 0; k < taps; ++k) {
+      idx[k][o] = std::clamp<int64_t>(first + k, 0, in - 1);
+      wts[k][o] = coeffs[k];
+    }
+    // Taps clamped onto the same edge element share one weight, and nearest
+    // keeps only its chosen neighbour, so that it needs a single gather.
+    for (int64_t k = 1; k < taps; ++k) {
+      for (int64_t j = 0; j < k; ++j) {
+        if (idx[j][o] != idx[k][o])
+          continue;
+        wts[j][o] += wts[k][o];
+        wts[k][o] = 0.0;
+        break;
+      }
+    }
+    if (opts.mode == "nearest" && wts[0][o] == 0.0) {
+      idx[0][o] = idx[1][o];
+      wts[0][o] = wts[1][o];
+      wts[1][o] = 0.0;
     }
   }
-  auto gatherIdx = [&](ArrayRef<int64_t> idx) -> FailureOr<Value> {
-    return em.gather(loc, x, em.constI64(loc, idx), axis);
-  };
-  auto g0 = gatherIdx(i0);
-  if (failed(g0) || mode == "nearest")
-    return g0;
-  auto g1 = gatherIdx(i1);
-  if (failed(g1))
-    return failure();
   Type elem = Emitter::elemOf(x);
   SmallVector<int64_t> wShape = {out};
   wShape.append(shape.size() - axis - 1, 1);
-  HostTensor w0t, w1t;
-  for (HostTensor *t : {&w0t, &w1t}) {
-    t->elemType = elem;
-    t->shape = wShape;
-    t->resize();
+  auto perOutput = [&](ArrayRef<double> values) {
+    HostTensor t;
+    t.elemType = elem;
+    t.shape = wShape;
+    t.resize();
+    for (int64_t o = 0; o < out; ++o)
+      t.set(o, values[o]);
+    return em.createConstant(loc, t);
+  };
+  Value sum;
+  for (int64_t k = 0; k < taps; ++k) {
+    // Taps whose weight is zero everywhere (integral coordinates, nearest)
+    // contribute nothing.
+    if (llvm::all_of(wts[k], [](double w) { return w == 0.0; }))
+      continue;
+    auto g = em.gather(loc, x, em.constI64(loc, idx[k]), axis);
+    if (failed(g))
+      return failure();
+    Value term = *g;
+    if (!llvm::all_of(wts[k], [](double w) { return w == 1.0; })) {
+      auto m = em.binary(loc, BinaryKind::mul, term, perOutput(wts[k]));
+      if (failed(m))
+        return failure();
+      term = *m;
+    }
+    if (!sum) {
+      sum = term;
+      continue;
+    }
+    auto a = em.binary(loc, BinaryKind::add, sum, term);
+    if (failed(a))
+      return failure();
+    sum = *a;
   }
-  for (int64_t o = 0; o < out; ++o) {
-    w0t.set(o, 1.0 - w1[o]);
-    w1t.set(o, w1[o]);
+  if (!sum) {
+    // Every sample is outside the crop box.
+    shape[axis] = out;
+    sum = em.splat(loc, opts.extrapolation, elem, shape);
+    return sum;
   }
-  auto a = em.binary(loc, BinaryKind::mul, *g0, em.createConstant(loc, w0t));
-  auto b = em.binary(loc, BinaryKind::mul, *g1, em.createConstant(loc, w1t));
-  if (failed(a) || failed(b))
-    return failure();
-  return em.binary(loc, BinaryKind::add, *a, *b);
+  if (anyOutside && opts.extrapolation != 0.0) {
+    auto a = em.binary(loc, BinaryKind::add, sum, perOutput(bias));
+    if (failed(a))
+      return failure();
+    sum = *a;
+  }
+  return sum;
 }
 
 static LogicalResult importResize(NodeImport &n) {
@@ -848,7 +961,7 @@ static LogicalResult importResize(NodeImport &n) {
   std::string mode = n.attrString("mode", "nearest");
   if (mode == "bilinear")
     mode = "linear";
-  if (mode != "nearest" && mode != "linear")
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
     return n.unsupported(n.opType() + " mode '" + mode + "'");
   std::string coordMode =
       upsample || n.opset < 11
@@ -860,7 +973,8 @@ static LogicalResult importResize(NodeImport &n) {
                                               "round_prefer_floor");
   static const char *coordModes[] = {"half_pixel", "pytorch_half_pixel",
                                      "align_corners", "asymmetric",
-                                     "tf_half_pixel_for_nn"};
+                                     "tf_half_pixel_for_nn",
+                                     "tf_crop_and_resize"};
   if (!llvm::is_contained(coordModes, coordMode))
     return n.unsupported(n.opType() + " coordinate_transformation_mode '" +
                          coordMode + "'");
@@ -907,6 +1021,32 @@ static LogicalResult importResize(NodeImport &n) {
   if (!sizes.empty() &&
       n.attrString("keep_aspect_ratio_policy", "stretch") != "stretch")
     return n.unsupported("Resize keep_aspect_ratio_policy");
+  ResizeOptions opts;
+  opts.mode = mode;
+  opts.coordMode = coordMode;
+  opts.nearestMode = nearestMode;
+  if (!upsample && n.opset >= 11) {
+    opts.cubicA = n.attrFloat("cubic_coeff_a", -0.75);
+    opts.excludeOutside = n.attrInt("exclude_outside", 0) != 0;
+    opts.extrapolation = n.attrFloat("extrapolation_value", 0.0);
+  }
+  // tf_crop_and_resize crops to roi = [starts..., ends...], one pair per
+  // resized axis (opset 18 with axes) or per input dimension.
+  SmallVector<double> roi;
+  bool roiPerAxis = false;
+  if (coordMode == "tf_crop_and_resize") {
+    if (!n.hasInput(1) || numElementsOf(Emitter::shapeOf(n.input(1))) == 0)
+      return n.error() << "Resize tf_crop_and_resize needs roi";
+    auto r = n.constDoubles(1, "roi");
+    if (failed(r))
+      return failure();
+    roi = *r;
+    roiPerAxis = n.attrInts("axes").has_value();
+    size_t want = 2 * (roiPerAxis ? axes.size() : (size_t)rank);
+    if (roi.size() != want)
+      return n.error() << "Resize roi has " << roi.size()
+                       << " elements, expected " << want;
+  }
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t axis = axes[i], dim = in[axis];
     int64_t out;
@@ -924,9 +1064,16 @@ static LogicalResult importResize(NodeImport &n) {
     if (out <= 0)
       return n.error() << n.opType() << " output dimension " << axis
                        << " would be empty";
-    if (out == dim && scale == 1.0)
+    double roiStart = 0.0, roiEnd = 1.0;
+    if (!roi.empty()) {
+      size_t half = roi.size() / 2;
+      size_t k = roiPerAxis ? i : (size_t)axis;
+      roiStart = roi[k];
+      roiEnd = roi[half + k];
+    }
+    if (out == dim && scale == 1.0 && roiStart == 0.0 && roiEnd == 1.0)
       continue;
-    auto r = resizeAxis(n, x, axis, out, scale, mode, coordMode, nearestMode);
+    auto r = resizeAxis(n, x, axis, out, scale, opts, roiStart, roiEnd);
     if (failed(r))
       return failure();
     x = *r;

@@ -30,7 +30,7 @@ Subcommands:
                                largest value along the last axis to agree
                                (classifier heads).
   check-model MODEL WORKDIR --qcc=Q --cc=C --ort-run=CMD [--qcc-arg=A]...
-          [--tol=T] [--argmax] [--allow-unsupported]
+          [--tol=T] [--argmax]
                                the whole compile-link-run-compare pipeline of
                                a real-model test in one step: compiles MODEL
                                with Q (plus the --qcc-arg's) into
@@ -38,11 +38,6 @@ Subcommands:
                                run_model.c by C, runs it, feeds the same
                                inputs to ONNX Runtime (CMD, scripts/
                                ort_run.js) and compares as `compare` does.
-                               With --allow-unsupported, a compile that qcc
-                               rejects with an `unsupported: ...` diagnostic
-                               prints `UNSUPPORTED <diagnostic>` and
-                               succeeds (any other compile failure fails),
-                               for models whose ops are still being written.
   add-outputs MODEL OUT NAME...
                                writes a copy of MODEL that also outputs the
                                named intermediate float tensors
@@ -265,11 +260,6 @@ def cmd_check_model(args):
               stderr=subprocess.PIPE, universal_newlines=True)
     if qcc.returncode != 0:
         sys.stderr.write(qcc.stderr)
-        diags = [l for l in qcc.stderr.splitlines() if "error: unsupported" in l]
-        # A crash is never an acceptable "unsupported", whatever it printed.
-        if args.allow_unsupported and diags and qcc.returncode == 1:
-            print("UNSUPPORTED %s" % diags[0])
-            return 0
         print("FAIL: qcc exited with %d" % qcc.returncode)
         return 1
     harness = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -359,9 +349,6 @@ def main():
                    help="ONNX Runtime command (node scripts/ort_run.js)")
     k.add_argument("--tol", type=float, default=1e-4)
     k.add_argument("--argmax", action="store_true")
-    k.add_argument("--allow-unsupported", action="store_true",
-                   help="succeed, printing UNSUPPORTED, when qcc rejects "
-                   "the model with an `unsupported:` diagnostic")
     a = sub.add_parser("add-outputs")
     a.add_argument("model")
     a.add_argument("out")

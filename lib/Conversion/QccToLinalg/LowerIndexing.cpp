@@ -88,10 +88,26 @@ static Value orderedEqual(OpBuilder &b, Location loc, Value a, Value bv) {
   return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, bv);
 }
 
+/// max(a, b) (`greater`) or min(a, b) for float (NaN-propagating), unsigned
+/// or signed elements.
+static Value extremum(OpBuilder &b, Location loc, Value a, Value bv,
+                      bool greater, bool isFloat, bool isUnsigned) {
+  if (isFloat)
+    return greater ? (Value)arith::MaximumFOp::create(b, loc, a, bv)
+                   : (Value)arith::MinimumFOp::create(b, loc, a, bv);
+  if (isUnsigned)
+    return greater ? (Value)arith::MaxUIOp::create(b, loc, a, bv)
+                   : (Value)arith::MinUIOp::create(b, loc, a, bv);
+  return greater ? (Value)arith::MaxSIOp::create(b, loc, a, bv)
+                 : (Value)arith::MinSIOp::create(b, loc, a, bv);
+}
+
 /// The constant [0, 1, ..., n-1] as i64. Generics read positions from it
-/// (through a map selecting the loop dimension) instead of linalg.index,
-/// because the CPU vectorizer drops the tile offset of linalg.index in tiled
-/// reductions whose dimensions it collapses (a codegen bug).
+/// (through a map selecting the loop dimension) instead of linalg.index:
+/// the CPU vectorizer keeps reductions whose body reads linalg.index in
+/// their original order (upstream partial-reduction tiling drops the tile
+/// offset of linalg.index), while a position read from a tensor lets the
+/// reduction be split into vector-wide partial results.
 static Value iotaConstant(OpBuilder &b, Location loc, int64_t n) {
   SmallVector<int64_t> values(n);
   for (int64_t i = 0; i < n; ++i)
@@ -154,17 +170,9 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
             rewriter, loc, TypeRange{valInit.getType()}, ValueRange{input},
             ValueRange{valInit}, maps, iters,
             [&](OpBuilder &b, Location l, ValueRange args) {
-              Value x = args[0], acc = args[1], r;
-              if (isFloat)
-                r = greater ? (Value)arith::MaximumFOp::create(b, l, x, acc)
-                            : (Value)arith::MinimumFOp::create(b, l, x, acc);
-              else if (isUnsigned)
-                r = greater ? (Value)arith::MaxUIOp::create(b, l, x, acc)
-                            : (Value)arith::MinUIOp::create(b, l, x, acc);
-              else
-                r = greater ? (Value)arith::MaxSIOp::create(b, l, x, acc)
-                            : (Value)arith::MinSIOp::create(b, l, x, acc);
-              linalg::YieldOp::create(b, l, r);
+              linalg::YieldOp::create(b, l,
+                                      extremum(b, l, args[0], args[1], greater,
+                                               isFloat, isUnsigned));
             })
             .getResult(0);
 
@@ -339,18 +347,9 @@ buildSelectTopK(OpBuilder &b, Location loc, Value input,
                         arith::CmpFOp::create(gb, gl, arith::CmpFPredicate::ORD,
                                               x, x));
                   Value v = arith::SelectOp::create(gb, gl, cand, x, far);
-                  Value m;
-                  if (isFloat)
-                    m = greater
-                            ? (Value)arith::MaximumFOp::create(gb, gl, v, acc)
-                            : (Value)arith::MinimumFOp::create(gb, gl, v, acc);
-                  else if (isUnsigned)
-                    m = greater ? (Value)arith::MaxUIOp::create(gb, gl, v, acc)
-                                : (Value)arith::MinUIOp::create(gb, gl, v, acc);
-                  else
-                    m = greater ? (Value)arith::MaxSIOp::create(gb, gl, v, acc)
-                                : (Value)arith::MinSIOp::create(gb, gl, v, acc);
-                  linalg::YieldOp::create(gb, gl, m);
+                  linalg::YieldOp::create(
+                      gb, gl,
+                      extremum(gb, gl, v, acc, greater, isFloat, isUnsigned));
                 })
                 .getResult(0);
 

@@ -791,8 +791,6 @@ static LogicalResult importScatterElements(NodeImport &n) {
   auto combine = scatterCombine(n);
   if (failed(combine))
     return failure();
-  Emitter &em = n.em;
-  Location loc = n.loc;
   Value data = n.input(0), indices = n.input(1), updates = n.input(2);
   SmallVector<int64_t> ds(Emitter::shapeOf(data));
   SmallVector<int64_t> is(Emitter::shapeOf(indices));
@@ -807,39 +805,7 @@ static LogicalResult importScatterElements(NodeImport &n) {
     return n.error() << n.opType()
                      << " indices and updates must have one shape of the "
                         "data's rank";
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != *axis && is[d] > ds[d])
-      return n.error() << n.opType() << " indices are larger than the data "
-                       << "in dimension " << d;
-  int64_t count = numElementsOf(is);
-  if (count > kHostEvalLimit)
-    return n.unsupported(n.opType() + " with more than " +
-                         Twine(kHostEvalLimit) + " indices");
-  SmallVector<int64_t> dStrides = stridesOf(ds);
-  HostTensor base;
-  base.elemType = n.b().getI64Type();
-  base.shape = is;
-  base.resize();
-  for (int64_t e = 0; e < count; ++e) {
-    int64_t rem = e, offset = 0;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      int64_t c = rem % is[d];
-      rem /= is[d];
-      if (d != *axis)
-        offset += c * dStrides[d];
-    }
-    base.i[e] = offset;
-  }
-  auto idx = normalizeIndices(n, indices, ds[*axis]);
-  if (failed(idx))
-    return failure();
-  auto scaled =
-      em.binary(loc, BinaryKind::mul, *idx,
-                em.splat(loc, (double)dStrides[*axis], base.elemType));
-  if (failed(scaled))
-    return failure();
-  auto flat =
-      em.binary(loc, BinaryKind::add, em.createConstant(loc, base), *scaled);
+  auto flat = elementwiseFlatIndices(n, ds, indices, *axis);
   if (failed(flat))
     return failure();
   return emitScatter(n, data, *flat, updates, {numElementsOf(ds)}, *combine);

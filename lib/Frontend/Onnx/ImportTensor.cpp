@@ -1107,6 +1107,48 @@ FailureOr<Value> qcc::onnx_import::normalizeIndices(NodeImport &n, Value idx,
   return em.binary(loc, BinaryKind::add, v, *wrap);
 }
 
+FailureOr<Value> qcc::onnx_import::elementwiseFlatIndices(NodeImport &n,
+                                                          ArrayRef<int64_t> ds,
+                                                          Value indices,
+                                                          int64_t axis) {
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  ArrayRef<int64_t> is = Emitter::shapeOf(indices);
+  int64_t rank = ds.size();
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && is[d] > ds[d])
+      return n.error() << n.opType() << " indices are larger than the data "
+                       << "in dimension " << d;
+  int64_t count = numElementsOf(is);
+  if (count > kHostEvalLimit)
+    return n.unsupported(n.opType() + " with more than " +
+                         Twine(kHostEvalLimit) + " indices");
+  SmallVector<int64_t> dStrides = stridesOf(ds);
+  HostTensor base;
+  base.elemType = n.b().getI64Type();
+  base.shape.assign(is.begin(), is.end());
+  base.resize();
+  for (int64_t k = 0; k < count; ++k) {
+    int64_t rem = k, offset = 0;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      int64_t c = rem % is[d];
+      rem /= is[d];
+      if (d != axis)
+        offset += c * dStrides[d];
+    }
+    base.i[k] = offset;
+  }
+  auto idx = normalizeIndices(n, indices, ds[axis]);
+  if (failed(idx))
+    return failure();
+  auto scaled = em.binary(loc, BinaryKind::mul, *idx,
+                          em.splat(loc, (double)dStrides[axis], base.elemType));
+  if (failed(scaled))
+    return failure();
+  return em.binary(loc, BinaryKind::add, em.createConstant(loc, base),
+                   *scaled);
+}
+
 /// GatherElements as one gather from the flattened data: the flat index of
 /// output element k is its own coordinates (with the axis coordinate taken
 /// from the indices) dotted with the data's strides. The part that does not
@@ -1122,41 +1164,9 @@ static LogicalResult importGatherElements(NodeImport &n) {
   auto axis = n.normalizeAxis(n.attrInt("axis", 0), rank);
   if (failed(axis))
     return failure();
-  SmallVector<int64_t> is(Emitter::shapeOf(n.input(1)));
-  if ((int64_t)is.size() != rank)
+  if ((int64_t)Emitter::shapeOf(n.input(1)).size() != rank)
     return n.error() << "GatherElements indices must have the data's rank";
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != *axis && is[d] > ds[d])
-      return n.error() << "GatherElements indices are larger than the data "
-                       << "in dimension " << d;
-  int64_t count = numElementsOf(is);
-  if (count > kHostEvalLimit)
-    return n.unsupported("GatherElements with more than " +
-                         Twine(kHostEvalLimit) + " indices");
-  SmallVector<int64_t> dStrides = stridesOf(ds);
-  HostTensor base;
-  base.elemType = n.b().getI64Type();
-  base.shape = is;
-  base.resize();
-  for (int64_t k = 0; k < count; ++k) {
-    int64_t rem = k, offset = 0;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      int64_t c = rem % is[d];
-      rem /= is[d];
-      if (d != *axis)
-        offset += c * dStrides[d];
-    }
-    base.i[k] = offset;
-  }
-  auto idx = normalizeIndices(n, n.input(1), ds[*axis]);
-  if (failed(idx))
-    return failure();
-  auto scaled = em.binary(loc, BinaryKind::mul, *idx,
-                          em.splat(loc, (double)dStrides[*axis], base.elemType));
-  if (failed(scaled))
-    return failure();
-  auto flat = em.binary(loc, BinaryKind::add, em.createConstant(loc, base),
-                        *scaled);
+  auto flat = elementwiseFlatIndices(n, ds, n.input(1), *axis);
   if (failed(flat))
     return failure();
   Value flatData = em.reshape(loc, data, {numElementsOf(ds)});

@@ -314,6 +314,14 @@ void registerSamplingOps(OpTable &table);
 /// in range (ImportTensor.cpp).
 mlir::FailureOr<mlir::Value> normalizeIndices(NodeImport &n, mlir::Value idx,
                                               int64_t dim);
+/// GatherElements / ScatterElements addressing: the flat index into data of
+/// shape `ds` (row-major) of every position of `indices` (same rank), with
+/// the `axis` coordinate taken from the index value. The part that does not
+/// depend on the index values is a constant (ImportTensor.cpp).
+mlir::FailureOr<mlir::Value> elementwiseFlatIndices(NodeImport &n,
+                                                    llvm::ArrayRef<int64_t> ds,
+                                                    mlir::Value indices,
+                                                    int64_t axis);
 void registerRNNOps(OpTable &table);
 
 /// Maps an ONNX TensorProto data type to a signless MLIR element type;

@@ -12,6 +12,7 @@
 
 #include "Qcc/QccDialect.h"
 #include "Qcc/QccOps.h"
+#include "qcc/Driver/QuantReport.h"
 #include "qcc/Frontend/Onnx/Importer.h"
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Target/ObjectEmitter.h"
@@ -26,6 +27,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/FileSystem.h"
@@ -89,6 +91,23 @@ struct CompilerCLOptions {
       cl::desc("Pin an input's shape, e.g. x=1x3x224x224 (repeatable, or "
                "comma-separated)"),
       cl::value_desc("name=DxDx..."), cl::cat(category)};
+  cl::opt<QuantMode> quant{
+      "quant", cl::desc("Precision of the conv/matmul layers"),
+      cl::init(QuantMode::None),
+      cl::values(
+          clEnumValN(QuantMode::None, "none", "float32 as in the model (default)"),
+          clEnumValN(QuantMode::FP16, "fp16", "fp16 weights, f32 arithmetic"),
+          clEnumValN(QuantMode::BF16, "bf16", "bf16 weights, f32 arithmetic"),
+          clEnumValN(QuantMode::Int8, "int8",
+                     "int8 weights (per channel) and activations (per "
+                     "tensor, calibrated): needs -calib"),
+          clEnumValN(QuantMode::Int4W, "int4w",
+                     "4-bit group-wise weights, float activations")),
+      cl::cat(category)};
+  cl::opt<std::string> report{
+      "report",
+      cl::desc("Write the per-layer quantization report (JSON) to this file"),
+      cl::value_desc("file.json"), cl::cat(category)};
   cl::opt<bool> text{"x-onnx-text",
                      cl::desc("Read the model as ONNX textual syntax"),
                      cl::cat(category)};
@@ -156,6 +175,8 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
     return fail("invalid -name '" + o.name +
                 "': must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
   o.forceText = cl.text;
+  o.quant = cl.quant;
+  o.reportPath = cl.report;
   for (const std::string &s : cl.inputShape) {
     SmallVector<StringRef> specs;
     StringRef(s).split(specs, ',');
@@ -408,7 +429,37 @@ LogicalResult compileModel(const CompileOptions &options,
   if (failed(runPipeline(*module,
                          [](OpPassManager &pm) { buildGraphPipeline(pm); })))
     return failure();
+
+  // Quantization (docs/Quantization.md): after the graph passes (BatchNorm
+  // folded, activations fused) so that ranges and weights are final.
+  QuantTotals quantTotals;
+  quantTotals.constantBytesBefore = constantBytes(*module);
+  if (options.quant != QuantMode::None) {
+    QuantizationOptions qo;
+    qo.mode = quantModeName(options.quant);
+    // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
+    // s8 on AArch64 (sdot/smmla multiply signed bytes with no zero point).
+    qo.activationType =
+        llvm::Triple(spec->triple).isAArch64() ? "s8" : "u8";
+    if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+          buildQuantizationPipeline(pm, qo);
+        })))
+      return failure();
+  }
+  if (options.quant != QuantMode::None || !options.reportPath.empty()) {
+    quantTotals.constantBytesAfter = constantBytes(*module);
+    artifacts.report =
+        buildQuantReport(*module, options.inputPath, spec->name,
+                         quantModeName(options.quant), quantTotals);
+  }
+  auto printSummary = [&](int64_t objectBytes) {
+    if (options.quant != QuantMode::None)
+      printQuantSummary(llvm::errs(), quantModeName(options.quant),
+                        quantTotals, objectBytes);
+  };
+
   if (options.emit == EmitKind::Mlir) {
+    printSummary(-1);
     artifacts.output = printModule(*module);
     return success();
   }
@@ -477,7 +528,25 @@ LogicalResult compileModel(const CompileOptions &options,
   if (!code)
     return emitError(fileLoc) << llvm::toString(code.takeError());
   artifacts.output = std::move(*code);
+  printSummary(options.emit == EmitKind::Obj ? (int64_t)artifacts.output.size()
+                                             : -1);
   return success();
+}
+
+StringRef quantModeName(QuantMode mode) {
+  switch (mode) {
+  case QuantMode::None:
+    return "none";
+  case QuantMode::FP16:
+    return "fp16";
+  case QuantMode::BF16:
+    return "bf16";
+  case QuantMode::Int8:
+    return "int8";
+  case QuantMode::Int4W:
+    return "int4w";
+  }
+  llvm_unreachable("unknown quantization mode");
 }
 
 } // namespace qcc

@@ -44,6 +44,16 @@ void buildGraphPipeline(OpPassManager &pm) {
   pm.addPass(createQccDeadCodeEliminationPass());
 }
 
+void buildQuantizationPipeline(OpPassManager &pm,
+                               const QuantizationOptions &options) {
+  if (options.mode == "int8") {
+    QccQuantizePassOptions qo;
+    qo.activationType = options.activationType;
+    pm.addNestedPass<func::FuncOp>(createQccQuantizePass(qo));
+  }
+  pm.addPass(createQccDeadCodeEliminationPass());
+}
+
 void buildCpuCodegenPipeline(OpPassManager &pm,
                              const CpuCodegenOptions &options) {
   // qcc -> linalg on tensors.

@@ -49,5 +49,18 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  // The report last: a failed write removes what this run wrote.
+  if (!options->reportPath.empty() &&
+      mlir::failed(writeOutputAtomically(options->reportPath, artifacts.report))) {
+    if (out != "-") {
+      llvm::sys::fs::remove(out);
+      if (options->emit == EmitKind::Obj) {
+        llvm::SmallString<256> headerPath(out);
+        llvm::sys::path::replace_extension(headerPath, ".h");
+        llvm::sys::fs::remove(headerPath);
+      }
+    }
+    return 1;
+  }
   return 0;
 }

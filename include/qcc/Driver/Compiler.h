@@ -21,6 +21,9 @@ namespace qcc {
 
 enum class EmitKind { Import, Mlir, Linalg, Llvm, Asm, Obj, Header };
 
+/// Uniform precision for every conv/matmul layer (docs/Quantization.md).
+enum class QuantMode { None, FP16, BF16, Int8, Int4W };
+
 struct CompileOptions {
   std::string inputPath;
   std::string outputPath; ///< empty: derived from the input (see docs/CLI.md)
@@ -31,6 +34,8 @@ struct CompileOptions {
   std::string name; ///< symbol prefix; empty: from the output file stem
   std::map<std::string, std::vector<int64_t>> inputShapes;
   bool forceText = false;
+  QuantMode quant = QuantMode::None;
+  std::string reportPath; ///< -report=FILE.json; empty: no report
 };
 
 struct CompileArtifacts {
@@ -39,6 +44,8 @@ struct CompileArtifacts {
   std::string output;
   /// Text of the C header (set for Obj and Header).
   std::string header;
+  /// The -report JSON (set when CompileOptions::reportPath is).
+  std::string report;
 };
 
 /// Registers the shared command-line options (call before parsing).
@@ -57,6 +64,9 @@ mlir::LogicalResult parseInputShape(llvm::StringRef spec,
 /// stderr as one line each, naming the file and ONNX node.
 mlir::LogicalResult compileModel(const CompileOptions &options,
                                  CompileArtifacts &artifacts);
+
+/// The -quant spelling of `mode`.
+llvm::StringRef quantModeName(QuantMode mode);
 
 /// Default output path and symbol prefix for `options`.
 std::string defaultOutputPath(const CompileOptions &options);

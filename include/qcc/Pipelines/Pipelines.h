@@ -28,6 +28,17 @@ void registerAllQccPasses();
 void buildGraphPipeline(mlir::OpPassManager &pm);
 
 /// Options of the CPU code generation pipeline.
+/// Options of the quantization stage (qcc's own quantizer).
+struct QuantizationOptions {
+  std::string mode = "int8";       ///< fp16 | bf16 | int8 | int4w
+  std::string activationType = "u8"; ///< int8: u8 (asymmetric) or s8
+};
+
+/// Quantization passes for a graph-level module whose activations carry
+/// calibrated ranges (int8) or not (weight-only modes).
+void buildQuantizationPipeline(mlir::OpPassManager &pm,
+                               const QuantizationOptions &options);
+
 struct CpuCodegenOptions {
   /// SIMD width in f32 lanes (8 = AVX2/ymm, 16 = AVX-512/zmm, 4 = SSE/NEON).
   int64_t vectorWidth = 8;

@@ -79,4 +79,34 @@ def QccDeadCodeEliminationPass : Pass<"qcc-dce", "mlir::ModuleOp"> {
   }];
 }
 
+def QccQuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
+  let summary = "Post-training int8 quantization of conv2d/matmul into QDQ form";
+  let description = [{
+    Rewrites every f32 `qcc.conv2d` / `qcc.matmul` with constant weights
+    whose input has a calibrated range (`qcc.calib_range`, written by
+    calibration) into the fake-quantized form that `qcc-fuse-qdq` turns
+    into an integer kernel:
+
+    - the input is quantized per tensor from its range (asymmetric u8, or
+      symmetric s8 with `activation-type=s8`), reusing the parameters of an
+      already quantized producer;
+    - the weights become an int8 constant, symmetric per output channel
+      (scale `max|w_c| / 127`, values in [-127, 127]);
+    - the bias becomes an int32 constant at scale `s_x * s_w[c]`;
+    - the result is quantized from its range only when another quantized
+      layer reads it (directly or through max pooling, reshape, transpose
+      or slice) and the fused activation is none, relu or clip.
+
+    The layer gets `precision = #qcc.precision<w8a8>`. A layer that cannot
+    be quantized exactly keeps float and gets a `qcc.quant_skipped` string
+    attribute saying why (runtime weights, no range, a reduction deeper
+    than the exact i32 bound, a non-f32 layer).
+  }];
+  let options = [
+    Option<"activationType", "activation-type", "std::string", "\"u8\"",
+           "Activation storage: u8 (asymmetric) or s8 (symmetric)">,
+  ];
+  let dependentDialects = ["::qcc::QccDialect", "::mlir::quant::QuantDialect"];
+}
+
 #endif // QCC_TRANSFORMS_PASSES_TD

@@ -110,6 +110,12 @@ def main():
     ap.add_argument("--build", default=os.environ.get("QCC_BUILD_DIR", os.path.join(ROOT, "build")))
     ap.add_argument("--no-ort", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=0)
+    ap.add_argument("--min-sqnr", action="append", default=[], metavar="MODE=DB",
+                    help="fail (exit 1) when a model's SQNR in MODE is below DB")
+    ap.add_argument("--min-agree", action="append", default=[], metavar="MODE=FRAC",
+                    help="fail when a classifier's top-1 agreement in MODE is below FRAC")
+    ap.add_argument("--max-size-ratio", action="append", default=[], metavar="MODE=R",
+                    help="fail when MODE's object is larger than R times the fp32 object")
     args = ap.parse_args()
     qcc = os.path.join(args.build, "bin", "qcc")
     data = os.path.join(CACHE, "quant-data")
@@ -224,5 +230,32 @@ def main():
             f(r["ort_agree"] * 100 if r.get("ort_agree") is not None else None, "%.1f%%")))
 
 
+    # Bars given on the command line (used by the e2e tests).
+    failed = False
+
+    def bars(specs):
+        out = {}
+        for spec in specs:
+            mode, _, value = spec.partition("=")
+            out[mode] = float(value)
+        return out
+
+    for key, specs, better in (("sqnr", args.min_sqnr, "ge"),
+                               ("agree", args.min_agree, "ge"),
+                               ("size_ratio", args.max_size_ratio, "le")):
+        for mode, limit in bars(specs).items():
+            checked = [r for r in rows if r["mode"] == mode and r.get(key) is not None]
+            if not checked:
+                print("bar: no %s result for -quant=%s" % (key, mode))
+                failed = True
+            for r in checked:
+                ok = r[key] >= limit if better == "ge" else r[key] <= limit
+                print("bar: %s %s %s %.4g %s %.4g: %s" % (
+                    r["model"], mode, key, r[key], ">=" if better == "ge" else "<=",
+                    limit, "ok" if ok else "FAILED"))
+                failed |= not ok
+    return 1 if failed else 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

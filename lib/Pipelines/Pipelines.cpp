@@ -41,6 +41,7 @@ void buildGraphPipeline(OpPassManager &pm) {
   fpm.addPass(createQccFoldBatchNormPass());
   fpm.addPass(createQccFoldConstantsPass());
   fpm.addPass(createQccFuseActivationsPass());
+  fpm.addPass(createQccFuseQDQPass());
   pm.addPass(createQccDeadCodeEliminationPass());
 }
 

@@ -6,8 +6,11 @@
 // `!quant.uniform` type (per-tensor, or per-axis for a 1-D scale), and
 // DequantizeLinear of such a value becomes qcc.dequantize, so fake-quantized
 // (QDQ) models keep their quantization parameters as types. DequantizeLinear
-// of integers computed at run time (graph inputs, QLinear* results)
-// reinterprets them with a qcc.reshape to the quantized type first.
+// of integers (graph inputs, QLinear* results, and int8/uint8 weights or
+// int32 biases stored as initializers) reinterprets them with a qcc.reshape
+// to the quantized type first: qcc-fuse-qdq turns `dequantize(reshape(int8
+// constant))` weights into integer layers and folds the rest to float
+// constants. 16-bit constants fold to float constants here.
 //
 //===----------------------------------------------------------------------===//
 
@@ -135,8 +138,11 @@ static LogicalResult importDequantizeLinear(NodeImport &n) {
                       em.isUnsigned(x));
   if (failed(p))
     return failure();
-  if (em.isConstant(x)) {
-    // Weights stored quantized: (x - zero_point) * scale, folded now.
+  bool storedWeights =
+      em.isConstant(x) && (inTy.getElementType().isInteger(8) ||
+                           inTy.getElementType().isInteger(32));
+  if (em.isConstant(x) && !storedWeights) {
+    // Other constants (16-bit): (x - zero_point) * scale, folded now.
     SmallVector<int64_t> paramShape;
     if (p->axis >= 0) {
       paramShape.assign(inTy.getRank(), 1);
@@ -162,8 +168,11 @@ static LogicalResult importDequantizeLinear(NodeImport &n) {
     n.setResult(0, *y);
     return success();
   }
-  // Integers computed at run time (a graph input, a QLinear result): the
-  // stored values are reinterpreted with the node's quantization type.
+  // Integers computed at run time (a graph input, a QLinear result), and
+  // 8-bit weights / 32-bit biases stored quantized: the stored values are
+  // reinterpreted with the node's quantization type, so that qcc-fuse-qdq
+  // finds the integer weights of a QDQ layer (it folds the dequantization
+  // of constants that feed no integer layer into float constants).
   if (p->storage != inTy.getElementType())
     return n.error() << "DequantizeLinear x_zero_point type differs from x";
   auto qTy = RankedTensorType::get(inTy.getShape(), quantType(*p, scaleType));

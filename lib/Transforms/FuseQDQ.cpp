@@ -15,8 +15,8 @@
 //  - `dequantize` moves below data movement that commutes with a per-tensor
 //    (or per-axis, remapped) affine dequantization: reshape, transpose,
 //    slice, gather, concat of identically quantized operands, and max
-//    pooling of signed storage (dequantization is monotonic: scale > 0; see
-//    SinkDequantizeMaxPool for unsigned storage). Average pooling and
+//    pooling (dequantization is monotonic: scale > 0; unsigned storage is
+//    pooled as signed, see SinkDequantizeMaxPool). Average pooling and
 //    every arithmetic op stay float between a dequantize and a quantize:
 //    their integer versions would round differently.
 //  - `quantize(dequantize x)` becomes x (same type) or `requantize`.
@@ -287,20 +287,41 @@ struct SinkDequantizeMaxPool : OpRewritePattern<Pool2DOp> {
     auto q = quantOf(dq.getInput());
     if (!isPerTensor(q) || q.getStorageTypeIntegralWidth() > 32)
       return rewriter.notifyMatchFailure(op, "not per-tensor quantized");
-    // Unsigned storage stays float: the unsigned max pooling (a linalg.generic
-    // with arith.maxui) is miscompiled by the tiled codegen path (wrong
-    // values or a crash in scf::tileUsingSCF for 16x16 inputs, stride 2;
-    // correct at -O0), so only signed storage pools on integers for now.
-    if (!q.isSigned())
-      return rewriter.notifyMatchFailure(op, "unsigned max pooling");
+    // Unsigned storage is first requantized exactly to signed storage (same
+    // scale, zero point - 2^(bits-1): a multiplier of 1). The unsigned max
+    // pooling (a linalg.generic with arith.maxui) is miscompiled by the tiled
+    // codegen path (wrong values, or a crash in scf::tileUsingSCF, for 16x16
+    // inputs with stride 2; correct at -O0), so it is not used.
+    Location loc = op.getLoc();
+    Value x = dq.getInput();
+    if (!q.isSigned()) {
+      unsigned bits = q.getStorageTypeIntegralWidth();
+      if (bits != 8)
+        return rewriter.notifyMatchFailure(op, "wide unsigned storage");
+      auto pt = llvm::cast<quant::UniformQuantizedType>(q);
+      q = quant::UniformQuantizedType::get(
+          quant::QuantizationFlags::Signed, rewriter.getI8Type(),
+          pt.getExpressedType(), pt.getScale(), pt.getZeroPoint() - 128, -128,
+          127);
+      // A quantized layer or requantize used only here produces the signed
+      // type directly (its clamp bounds shift with the zero point: exact).
+      Operation *producer = x.getDefiningOp();
+      bool retypeProducer =
+          llvm::isa_and_present<RequantizeOp, Conv2DOp, MatMulOp>(producer) &&
+          x.hasOneUse() && dq.getResult().hasOneUse();
+      if (retypeProducer)
+        rewriter.modifyOpInPlace(producer, [&] {
+          producer->getResult(0).setType(tensorOf(x).clone(q));
+        });
+      else
+        x = RequantizeOp::create(rewriter, loc, tensorOf(x).clone(q), x);
+    }
     // The pooling lowers on plain integers: reinterpret around it.
     Type storage =
         IntegerType::get(getContext(), q.getStorageTypeIntegralWidth());
-    Location loc = op.getLoc();
-    auto inTy = tensorOf(dq.getInput());
+    auto inTy = tensorOf(x);
     auto outTy = tensorOf(op.getResult());
-    Value ints = ReshapeOp::create(rewriter, loc, inTy.clone(storage),
-                                   dq.getInput());
+    Value ints = ReshapeOp::create(rewriter, loc, inTy.clone(storage), x);
     Operation *pool = rewriter.clone(*op);
     pool->setOperand(0, ints);
     pool->getResult(0).setType(outTy.clone(storage));

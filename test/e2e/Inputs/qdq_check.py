@@ -12,6 +12,8 @@
         attn.onnx  a one-head attention block: Q/K/V MatMuls with biases,
                    Transpose, scaled QK^T, Softmax, AV, output projection,
                    residual Add.
+        dynamic.onnx  DynamicQuantizeLinear, then ConvInteger (padded and
+                   not) and MatMulInteger with its run-time zero point.
       The quantization parameters come from a float64 numpy run of the float
       model on a calibration input (min/max).
 
@@ -22,7 +24,8 @@
       so a difference is a whole number of steps; ONNX Runtime's integer
       kernels round their float requantization half to even, qcc's
       fixed-point one ties away from zero, which moves a value by at most one
-      step), and at least 95% of the elements identical. Prints
+      step), and at least 95% of the elements identical; the dynamic model's
+      outputs (integers, and one float product of them) exactly. Prints
       `PASS model output (...)` or `FAIL ...`, then `N passed, N failed`.
 """
 
@@ -254,7 +257,46 @@ def make_attn(workdir):
     return {"Y": float(pr[0])}
 
 
-MODELS = {"cnn": make_cnn, "attn": make_attn}
+def make_dynamic(workdir):
+    """Dynamic quantization (onnxruntime's quantize_dynamic form):
+    DynamicQuantizeLinear of the input, then MatMulInteger / ConvInteger with
+    its run-time zero point (u8 data, s8 weights with zero points)."""
+    x = RNG.uniform(-1.5, 0.7, (1, 4, 6, 6)).astype(np.float32)
+    g = Builder()
+    g.nodes.append(helper.make_node("DynamicQuantizeLinear", ["X"],
+                                    ["XQ", "XS", "XZ"], name="dql"))
+    w = RNG.integers(-128, 128, (5, 4, 3, 3)).astype(np.int8)
+    wz = np.array(2, np.int8)  # onnxruntime: per-tensor only
+    wn, wzn = g.init("w", w), g.init("wz", wz)
+    g.nodes.append(helper.make_node("ConvInteger", ["XQ", wn, "XZ", wzn],
+                                    ["CP"], pads=[1, 1, 1, 1], name="convp"))
+    g.nodes.append(helper.make_node("ConvInteger", ["XQ", wn, "XZ", wzn],
+                                    ["CV"], strides=[2, 2], name="convv"))
+    flat = g.node("Reshape", ["XQ", g.init("shape", np.array([4, 36]))],
+                  "flat")
+    b = RNG.integers(-128, 128, (36, 7)).astype(np.int8)
+    bz = RNG.integers(-2, 3, 7).astype(np.int8)
+    g.nodes.append(helper.make_node(
+        "MatMulInteger", [flat, g.init("b", b), "XZ", g.init("bz", bz)],
+        ["MM"], name="mm"))
+    mf = g.node("Cast", ["MM"], "mmf", to=TensorProto.FLOAT)
+    g.nodes.append(helper.make_node("Mul", [mf, "XS"], ["Y"], name="y"))
+    i32 = TensorProto.INT32
+    outs = [helper.make_tensor_value_info("XQ", TensorProto.UINT8, x.shape),
+            helper.make_tensor_value_info("XS", TensorProto.FLOAT, []),
+            helper.make_tensor_value_info("XZ", TensorProto.UINT8, []),
+            helper.make_tensor_value_info("CP", i32, [1, 5, 6, 6]),
+            helper.make_tensor_value_info("CV", i32, [1, 5, 2, 2]),
+            helper.make_tensor_value_info("MM", i32, [4, 7]),
+            helper.make_tensor_value_info("Y", TensorProto.FLOAT, [4, 7])]
+    g.model([helper.make_tensor_value_info("X", TensorProto.FLOAT, x.shape)],
+            outs, os.path.join(workdir, "dynamic.onnx"))
+    np.save(os.path.join(workdir, "dynamic.X.npy"), x)
+    # Exact: the integers, and the float product of the same values.
+    return {o.name: 0.0 for o in outs}
+
+
+MODELS = {"cnn": make_cnn, "attn": make_attn, "dynamic": make_dynamic}
 
 
 def cmd_make(args):
@@ -299,11 +341,21 @@ def cmd_check(args):
                 continue
             got = np.load(os.path.join(qdir, out + ".npy")).astype(np.float64)
             ref = np.load(os.path.join(odir, out + ".npy")).astype(np.float64)
-            steps_off = np.rint(np.abs(got - ref) / step)
-            worst = int(steps_off.max())
-            same = float((steps_off == 0).mean())
-            msg = f"max {worst} step(s), {100 * same:.1f}% identical"
-            if worst <= 1 and same >= 0.95:
+            if got.shape != ref.shape:
+                print(f"FAIL {model} {out}: shape {got.shape} != {ref.shape}")
+                failed += 1
+                continue
+            if step == 0:
+                worst = float(np.abs(got - ref).max()) if got.size else 0.0
+                msg = f"max difference {worst}"
+                good = worst == 0
+            else:
+                steps_off = np.rint(np.abs(got - ref) / step)
+                worst = int(steps_off.max())
+                same = float((steps_off == 0).mean())
+                msg = f"max {worst} step(s), {100 * same:.1f}% identical"
+                good = worst <= 1 and same >= 0.95
+            if good:
                 print(f"PASS {model} {out} ({msg})")
                 passed += 1
             else:

@@ -19,6 +19,8 @@
 //    pooled as signed, see SinkDequantizeMaxPool). Average pooling and
 //    every arithmetic op stay float between a dequantize and a quantize:
 //    their integer versions would round differently.
+//  - `quantize` moves above a reshape or transpose (per tensor), next to the
+//    layer whose result it quantizes (1-D convolutions, attention heads).
 //  - `quantize(dequantize x)` becomes x (same type) or `requantize`.
 //  - `relu / clip (dequantize y)` of a quantized layer result moves into the
 //    layer as its fused activation (the ONNX pattern Conv -> Q -> DQ -> Relu).
@@ -395,6 +397,36 @@ struct FoldQuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// `quantize(op y)` -> `op(quantize y)` for a reshape or transpose used only
+/// by the quantize, with per-tensor parameters: the quantize then sits right
+/// after the layer that produces `y` (a 1-D convolution reshapes its 2-D
+/// result; attention reshapes and transposes matmul results).
+template <typename OpTy>
+struct HoistQuantize : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern<QuantizeOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto move = op.getInput().getDefiningOp<OpTy>();
+    if (!move || !move.getResult().hasOneUse())
+      return rewriter.notifyMatchFailure(op, "input is not moved data");
+    auto q = quantOf(op.getResult());
+    if (!isPerTensor(q))
+      return rewriter.notifyMatchFailure(op, "not per-tensor");
+    Value y = move->getOperand(0);
+    if (tensorOf(y).getElementType() != q.getExpressedType())
+      return rewriter.notifyMatchFailure(op, "element type changes");
+    auto quantized = QuantizeOp::create(rewriter, op.getLoc(),
+                                        tensorOf(y).clone(q), y);
+    Operation *clone = rewriter.clone(*move);
+    clone->setOperand(0, quantized.getResult());
+    clone->getResult(0).setType(op.getResult().getType());
+    rewriter.replaceOp(op, clone->getResults());
+    rewriter.eraseOp(move);
+    return success();
+  }
+};
+
 /// Whether `v` is the per-tensor quantized result of a conv2d / matmul
 /// without a fused activation, used only once.
 static Operation *quantizedLayerOf(Value v) {
@@ -500,6 +532,67 @@ static FailureOr<Value> biasToI32(PatternRewriter &rewriter, Value bias,
       .getResult();
 }
 
+/// The users of float layer result `result` when they are all `quantize`s
+/// to one per-tensor type that the layer can produce itself (activation
+/// `act` a clamp or absent, fixed-point multipliers `sx * sw[c] / s_y` below
+/// 2^30), else an empty list.
+static SmallVector<Operation *>
+fusableQuantizes(Value result, std::optional<UnaryKind> act, double sx,
+                 ArrayRef<double> sw) {
+  SmallVector<Operation *> quantizes;
+  if (act && *act != UnaryKind::relu && *act != UnaryKind::clip)
+    return {};
+  for (Operation *user : result.getUsers()) {
+    auto q = llvm::dyn_cast<QuantizeOp>(user);
+    if (!q || !isPerTensor(quantOf(q.getResult())) ||
+        quantOf(q.getResult()).getStorageTypeIntegralWidth() > 32 ||
+        (!quantizes.empty() &&
+         q.getResult().getType() != quantizes[0]->getResult(0).getType()))
+      return {};
+    quantizes.push_back(q);
+  }
+  if (quantizes.empty())
+    return {};
+  double sy =
+      llvm::cast<quant::UniformQuantizedType>(quantOf(quantizes[0]->getResult(0)))
+          .getScale();
+  for (double s : sw)
+    if (!(sx * s / sy < std::ldexp(1.0, 30)))
+      return {};
+  return quantizes;
+}
+
+/// A quantized layer with a float result whose users all quantize it (the
+/// quantize moved next to it after the layer was fused): the layer produces
+/// the quantized type.
+template <typename LayerOp>
+struct FuseQuantizeIntoLayer : OpRewritePattern<LayerOp> {
+  using OpRewritePattern<LayerOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LayerOp op,
+                                PatternRewriter &rewriter) const override {
+    Value result = op.getResult();
+    auto qx = quantOf(op->getOperand(0)), qw = quantOf(op->getOperand(1));
+    if (!qx || !qw || !isPerTensor(qx) ||
+        !tensorOf(result).getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "not a quantized layer");
+    SmallVector<double> sx, sw;
+    SmallVector<int64_t> zx, zw;
+    readParams(qx, sx, zx);
+    readParams(qw, sw, zw);
+    SmallVector<Operation *> quantizes =
+        fusableQuantizes(result, op.getActivation(), sx[0], sw);
+    if (quantizes.empty())
+      return rewriter.notifyMatchFailure(op, "users do not all quantize");
+    rewriter.modifyOpInPlace(op, [&] {
+      result.setType(quantizes[0]->getResult(0).getType());
+    });
+    for (Operation *q : quantizes)
+      rewriter.replaceOp(q, result);
+    return success();
+  }
+};
+
 /// Largest product |(x - zx) * (w - zw)| of 8-bit operands (the lowering's
 /// bound for an exact i32 accumulator).
 constexpr int64_t kMaxProduct = 255 * 255;
@@ -551,37 +644,10 @@ struct FuseQuantizedLayer : OpRewritePattern<LayerOp> {
       bias = *i32;
     }
 
-    // Fuse the users' quantize when all agree on a per-tensor type and the
-    // activation is a clamp (relu, clip) or absent.
-    Type outType = resTy;
-    SmallVector<Operation *> quantizes;
-    std::optional<UnaryKind> act = op.getActivation();
-    bool clampAct =
-        !act || *act == UnaryKind::relu || *act == UnaryKind::clip;
-    if (clampAct && !result.use_empty()) {
-      for (Operation *user : result.getUsers()) {
-        auto q = llvm::dyn_cast<QuantizeOp>(user);
-        if (!q || !isPerTensor(quantOf(q.getResult())) ||
-            quantOf(q.getResult()).getStorageTypeIntegralWidth() > 32 ||
-            (!quantizes.empty() &&
-             q.getResult().getType() != quantizes[0]->getResult(0).getType())) {
-          quantizes.clear();
-          break;
-        }
-        quantizes.push_back(q);
-      }
-    }
-    if (!quantizes.empty()) {
-      // The fixed-point multiplier sx * sw[c] / sy must stay below 2^30.
-      double sy = llvm::cast<quant::UniformQuantizedType>(
-                      quantOf(quantizes[0]->getResult(0)))
-                      .getScale();
-      for (double s : sw)
-        if (!(sx[0] * s / sy < std::ldexp(1.0, 30)))
-          quantizes.clear();
-      if (!quantizes.empty())
-        outType = quantizes[0]->getResult(0).getType();
-    }
+    SmallVector<Operation *> quantizes =
+        fusableQuantizes(result, op.getActivation(), sx[0], sw);
+    Type outType = quantizes.empty() ? Type(resTy)
+                                     : quantizes[0]->getResult(0).getType();
 
     OperationState state(op.getLoc(), op->getName());
     state.addOperands({x, w});
@@ -633,9 +699,12 @@ struct QccFuseQDQPass : impl::QccFuseQDQPassBase<QccFuseQDQPass> {
                  SinkDequantize<SliceOp>, SinkDequantize<GatherOp>,
                  SinkDequantizeConcat, SinkDequantizeMaxPool,
                  HoistRetype<ReshapeOp>, HoistRetype<TransposeOp>,
-                 HoistRetype<SliceOp>, FoldQuantizeOfDequantize,
+                 HoistRetype<SliceOp>, HoistQuantize<ReshapeOp>,
+                 HoistQuantize<TransposeOp>, FoldQuantizeOfDequantize,
                  FuseActivationIntoQuantizedLayer,
-                 FuseQuantizedLayer<Conv2DOp>, FuseQuantizedLayer<MatMulOp>>(
+                 FuseQuantizedLayer<Conv2DOp>, FuseQuantizedLayer<MatMulOp>,
+                 FuseQuantizeIntoLayer<Conv2DOp>,
+                 FuseQuantizeIntoLayer<MatMulOp>>(
         ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      config)))

@@ -235,3 +235,31 @@ func.func @constant_to_float(%x: tensor<2x2x!qa>) -> tensor<2x2xf32> {
   %s = qcc.binary add %d, %wd : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
   return %s : tensor<2x2xf32>
 }
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 5.000000e-01:128>
+!qw = !quant.uniform<i8:f32:0, {2.500000e-01, 1.250000e-01}>
+!qy = !quant.uniform<u8:f32, 2.000000e-01:10>
+
+// Tests the 1-D convolution form: the input and weight reshapes to 2-D take
+// the dequantizes below them (the weight's axis stays 0), and the quantize of
+// the reshaped result moves next to the conv2d, which then produces it.
+// CHECK-LABEL: func.func @conv1d
+// CHECK: %[[X:.+]] = qcc.reshape %arg0 : {{.*}} -> tensor<1x1x1x5x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK: %[[W:.+]] = qcc.reshape %{{.+}} : tensor<2x1x3xi8> -> tensor<2x1x1x3x!quant.uniform<i8:f32:0, {2.500000e-01,1.250000e-01}>>
+// CHECK: %[[C:.+]] = qcc.conv2d %[[X]], %[[W]] {{.*}} -> tensor<1x2x1x3x!quant.uniform<u8:f32, 2.000000e-01:10>>
+// CHECK: %[[Y:.+]] = qcc.reshape %[[C]] : {{.*}} -> tensor<1x2x3x!quant.uniform<u8:f32, 2.000000e-01:10>>
+// CHECK: return %[[Y]]
+func.func @conv1d(%x: tensor<1x1x5x!qx>) -> tensor<1x2x3x!qy> {
+  %xd = qcc.dequantize %x : tensor<1x1x5x!qx> -> tensor<1x1x5xf32>
+  %x2 = qcc.reshape %xd : tensor<1x1x5xf32> -> tensor<1x1x1x5xf32>
+  %wc = qcc.constant dense<[[[1, 2, 3]], [[-1, -2, -3]]]> : tensor<2x1x3xi8>
+  %wq = qcc.reshape %wc : tensor<2x1x3xi8> -> tensor<2x1x3x!qw>
+  %wd = qcc.dequantize %wq : tensor<2x1x3x!qw> -> tensor<2x1x3xf32>
+  %w2 = qcc.reshape %wd : tensor<2x1x3xf32> -> tensor<2x1x1x3xf32>
+  %c = qcc.conv2d %x2, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x1x1x5xf32>, tensor<2x1x1x3xf32>) -> tensor<1x2x1x3xf32>
+  %y = qcc.reshape %c : tensor<1x2x1x3xf32> -> tensor<1x2x3xf32>
+  %q = qcc.quantize %y : tensor<1x2x3xf32> -> tensor<1x2x3x!qy>
+  return %q : tensor<1x2x3x!qy>
+}

@@ -12,6 +12,7 @@
         attn.onnx  a one-head attention block: Q/K/V MatMuls with biases,
                    Transpose, scaled QK^T, Softmax, AV, output projection,
                    residual Add.
+        conv1d.onnx  two 1-D Conv branches sharing an output scale, Concat;
         dynamic.onnx  DynamicQuantizeLinear, then ConvInteger (padded and
                    not) and MatMulInteger with its run-time zero point.
       The quantization parameters come from a float64 numpy run of the float
@@ -257,6 +258,41 @@ def make_attn(workdir):
     return {"Y": float(pr[0])}
 
 
+def conv1d(x, w, b, pad):
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad)))
+    win = np.lib.stride_tricks.sliding_window_view(xp, w.shape[2], axis=2)
+    return np.einsum("ncyj,ocj->noy", win, w) + b.reshape(1, -1, 1)
+
+
+def make_conv1d(workdir):
+    """Two 1-D convolution branches (qcc reshapes them to 2-D) quantized to
+    one shared scale, concatenated on the integers."""
+    x = RNG.uniform(-1, 1, (1, 4, 20)).astype(np.float32)
+    g = Builder()
+    px = act_params(x)
+    xin = g.qdq("X", px, "x")
+    outs, branches = [], []
+    for i in range(2):
+        w = RNG.normal(0, 0.3, (6, 4, 3))
+        b = RNG.normal(0, 0.1, 6)
+        wd, wf, ws = g.weight(w, 0, f"w{i}")
+        bd, bf = g.bias(b, px[0], ws, f"b{i}")
+        outs.append(conv1d(fake(x, px), wf, bf, 1))
+        branches.append(g.node("Conv", [xin, wd, bd], f"conv{i}",
+                               pads=[1, 1]))
+    pc = act_params(np.concatenate(outs, axis=1))
+    qb = [g.qdq(b, pc, f"branch{i}") for i, b in enumerate(branches)]
+    cat = g.node("Concat", qb, "concat", axis=1)
+    g.qdq(cat, pc, "y")
+    g.nodes[-1].output[0] = "Y"
+    g.model([helper.make_tensor_value_info("X", TensorProto.FLOAT, x.shape)],
+            [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
+                                           [1, 12, 20])],
+            os.path.join(workdir, "conv1d.onnx"))
+    np.save(os.path.join(workdir, "conv1d.X.npy"), x)
+    return {"Y": float(pc[0])}
+
+
 def make_dynamic(workdir):
     """Dynamic quantization (onnxruntime's quantize_dynamic form):
     DynamicQuantizeLinear of the input, then MatMulInteger / ConvInteger with
@@ -296,7 +332,8 @@ def make_dynamic(workdir):
     return {o.name: 0.0 for o in outs}
 
 
-MODELS = {"cnn": make_cnn, "attn": make_attn, "dynamic": make_dynamic}
+MODELS = {"cnn": make_cnn, "attn": make_attn, "conv1d": make_conv1d,
+          "dynamic": make_dynamic}
 
 
 def cmd_make(args):

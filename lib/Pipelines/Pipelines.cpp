@@ -41,6 +41,7 @@ void buildGraphPipeline(OpPassManager &pm) {
   fpm.addPass(createQccFoldBatchNormPass());
   fpm.addPass(createQccFoldConstantsPass());
   fpm.addPass(createQccFuseActivationsPass());
+  fpm.addPass(createQccFuseQDQPass());
   pm.addPass(createQccDeadCodeEliminationPass());
 }
 
@@ -50,6 +51,7 @@ void buildQuantizationPipeline(OpPassManager &pm,
     QccQuantizePassOptions qo;
     qo.activationType = options.activationType;
     pm.addNestedPass<func::FuncOp>(createQccQuantizePass(qo));
+    pm.addNestedPass<func::FuncOp>(createQccFuseQDQPass());
   }
   pm.addPass(createQccDeadCodeEliminationPass());
 }

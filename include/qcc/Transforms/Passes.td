@@ -107,6 +107,38 @@ def QccQuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
            "Activation storage: u8 (asymmetric) or s8 (symmetric)">,
   ];
   let dependentDialects = ["::qcc::QccDialect", "::mlir::quant::QuantDialect"];
+def QccFuseQDQPass : Pass<"qcc-fuse-qdq", "mlir::func::FuncOp"> {
+  let summary = "Turns dequantize -> conv2d/matmul -> quantize (QDQ) into integer layers";
+  let description = [{
+    Rewrites the fake-quantized (QDQ) form of pre-quantized ONNX models and
+    of qcc's own quantizer into quantized layers: a `qcc.conv2d` or
+    `qcc.matmul` whose input and weight are `qcc.dequantize`d 8-bit values
+    reads the stored integers instead, its bias becomes i32 at scale
+    `s_x * s_w[c]`, and when every user of its float result is a
+    `qcc.quantize` to one per-tensor type the layer produces that type
+    (requantization and a fused relu/clip in the integer epilogue).
+    `qcc.dequantize` moves below reshape, transpose, slice, gather, concat
+    (identical parameters) and max pooling; `quantize(dequantize x)` becomes
+    `x` or `qcc.requantize`; relu/clip after a quantized layer's dequantize
+    moves into the layer. What cannot be fused (residual adds, average
+    pooling, sigmoid, ...) stays float between dequantize and quantize, and
+    dequantized constants that feed it fold to float constants.
+
+    ```mlir
+    %xd = qcc.dequantize %xq : tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>> -> tensor<1x3x8x8xf32>
+    %wq = qcc.reshape %wc : tensor<4x3x3x3xi8> -> tensor<4x3x3x3x!quant.uniform<i8:f32:0, {...}>>
+    %wd = qcc.dequantize %wq : ... -> tensor<4x3x3x3xf32>
+    %y = qcc.conv2d %xd, %wd, %b {activation = #qcc<unary relu>, ...} : ... -> tensor<1x4x6x6xf32>
+    %yq = qcc.quantize %y : tensor<1x4x6x6xf32> -> tensor<1x4x6x6x!quant.uniform<u8:f32, 0.05:0>>
+    ```
+    becomes
+    ```mlir
+    %bi = qcc.constant dense<...> : tensor<4xi32>
+    %yq = qcc.conv2d %xq, %wq, %bi {activation = #qcc<unary relu>, ...}
+        : (..., tensor<4xi32>) -> tensor<1x4x6x6x!quant.uniform<u8:f32, 0.05:0>>
+    ```
+  }];
+  let dependentDialects = ["::qcc::QccDialect"];
 }
 
 #endif // QCC_TRANSFORMS_PASSES_TD

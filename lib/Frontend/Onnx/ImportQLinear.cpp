@@ -198,13 +198,91 @@ static FailureOr<Value> importIntegerMatMul(NodeImport &n, unsigned ai,
                      });
 }
 
+/// The run-time zero point of input `i` (a scalar, e.g. DynamicQuantizeLinear's
+/// y_zero_point) as an i32 scalar, checked against operand `s`; null when the
+/// input is absent or constant (read as a type parameter instead).
+static FailureOr<Value> readRuntimeZeroPoint(NodeImport &n, unsigned i,
+                                            const Storage &s, StringRef what) {
+  if (!n.hasInput(i) || n.em.isConstant(n.input(i)))
+    return Value();
+  Value z = n.input(i);
+  if (!Emitter::elemOf(z).isInteger(8) || n.em.isUnsigned(z) != s.isUnsigned)
+    return n.error() << n.opType() << " " << what
+                     << " must have the element type of its operand";
+  if (numElementsOf(Emitter::shapeOf(z)) != 1)
+    return n.unsupported(n.opType() + " with a run-time " + what +
+                         " of more than one element");
+  Value scalar = n.em.reshape(n.loc, z, {});
+  return n.em.cast(n.loc, scalar, n.b().getI32Type());
+}
+
+/// `acc - zp * sums` in i32: removes the contribution of a run-time input
+/// zero point `zp` from an accumulator computed with zero point 0, where
+/// `sums` holds the sum of the zero-point-corrected weights that each output
+/// accumulated.
+static FailureOr<Value> subtractZeroPointTerm(NodeImport &n, Value acc,
+                                              Value zp, Value sums) {
+  auto term = n.em.binary(n.loc, BinaryKind::mul, sums, zp);
+  if (failed(term))
+    return failure();
+  return n.em.binary(n.loc, BinaryKind::sub, acc, *term);
+}
+
 static LogicalResult importMatMulInteger(NodeImport &n) {
   if (failed(n.require(0, "A")) || failed(n.require(1, "B")))
     return failure();
+  auto a = readStorage(n, 0);
+  if (failed(a))
+    return failure();
+  auto aZp = readRuntimeZeroPoint(n, 2, *a, "a_zero_point");
+  if (failed(aZp))
+    return failure();
   SmallVector<double> bScales;
-  auto y = importIntegerMatMul(n, 0, 1, -1, 2, -1, 3, bScales);
+  // A run-time a_zero_point za (dynamic quantization): sum_k (a - za)(b - zb)
+  // = sum_k a (b - zb) - za * sum_k (b - zb), the first term an integer
+  // matmul with a zero point of 0, the column sums constant for constant b.
+  auto y = importIntegerMatMul(n, 0, 1, -1, *aZp ? -1 : 2, -1, 3, bScales);
   if (failed(y))
     return failure();
+  if (*aZp) {
+    // Column sums of b - zb over K (axis -2; a 1-D b sums to a scalar), kept
+    // as [..., 1, N] to broadcast over the rows of a matrix a.
+    Emitter &em = n.em;
+    Location loc = n.loc;
+    auto b = readStorage(n, 1);
+    if (failed(b))
+      return failure();
+    Value bv = b->value;
+    if (b->isUnsigned)
+      em.unsignedValues.insert(bv);
+    auto bShape = Emitter::shapeOf(bv);
+    int64_t rank = bShape.size();
+    Value bw = em.cast(loc, bv, n.b().getI32Type());
+    if (n.hasInput(3)) {
+      auto zps = n.constInts(3, "b_zero_point");
+      if (failed(zps))
+        return failure();
+      HostTensor z;
+      z.elemType = n.b().getI32Type();
+      if (zps->size() > 1)
+        z.shape = {(int64_t)zps->size()};
+      z.resize();
+      for (size_t k = 0; k < zps->size(); ++k)
+        z.setI(k, (*zps)[k]);
+      auto d = em.binary(loc, BinaryKind::sub, bw, em.createConstant(loc, z));
+      if (failed(d))
+        return failure();
+      bw = *d;
+    }
+    bool aIsVector = Emitter::shapeOf(a->value).size() == 1;
+    Value sums = em.reduce(loc, ReduceKind::sum, bw,
+                           {rank >= 2 ? rank - 2 : 0},
+                           /*keepdims=*/rank >= 2 && !aIsVector);
+    auto r = subtractZeroPointTerm(n, *y, *aZp, sums);
+    if (failed(r))
+      return failure();
+    y = r;
+  }
   n.setResult(0, *y);
   return success();
 }
@@ -290,13 +368,87 @@ static FailureOr<Value> importIntegerConv(NodeImport &n, unsigned xi,
   return buildConv(n, xq, wq, bias, n.b().getI32Type());
 }
 
+/// Whether the node's convolution reads no padding (explicit pads all zero,
+/// auto_pad NOTSET or VALID).
+static bool hasNoPadding(NodeImport &n) {
+  std::string autoPad = n.attrString("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && !autoPad.empty())
+    return false;
+  if (autoPad == "VALID")
+    return true;
+  auto pads = n.attrInts("pads");
+  return !pads || llvm::all_of(*pads, [](int64_t p) { return p == 0; });
+}
+
 static LogicalResult importConvInteger(NodeImport &n) {
   if (failed(n.require(0, "x")) || failed(n.require(1, "w")))
     return failure();
+  auto x = readStorage(n, 0);
+  if (failed(x))
+    return failure();
+  auto xZp = readRuntimeZeroPoint(n, 2, *x, "x_zero_point");
+  if (failed(xZp))
+    return failure();
   SmallVector<double> wScales;
-  auto y = importIntegerConv(n, 0, 1, -1, 2, -1, 3, Value(), wScales);
+  auto y =
+      importIntegerConv(n, 0, 1, -1, *xZp ? -1 : 2, -1, 3, Value(), wScales);
   if (failed(y))
     return failure();
+  if (*xZp) {
+    // A run-time x_zero_point zx: sum (x - zx)(w - zw) over the taps inside
+    // the input = conv(x, w - zw) - zx * (sum of w - zw over those taps).
+    // Without padding every output sees all taps (a per-channel constant);
+    // with padding the sums are the convolution of an all-ones input.
+    Emitter &em = n.em;
+    Location loc = n.loc;
+    auto w = readStorage(n, 1);
+    if (failed(w))
+      return failure();
+    auto wShape = Emitter::shapeOf(w->value);
+    int64_t outChannels = wShape.empty() ? 1 : wShape[0];
+    auto wZp = readZeroPoints(n, 3, *w, outChannels, "w_zero_point");
+    if (failed(wZp))
+      return failure();
+    int64_t rank = Emitter::shapeOf(*y).size();
+    Value sums;
+    if (hasNoPadding(n)) {
+      Value wv = w->value;
+      if (w->isUnsigned)
+        em.unsignedValues.insert(wv);
+      Value wi = em.cast(loc, wv, n.b().getI32Type());
+      HostTensor z;
+      z.elemType = n.b().getI32Type();
+      z.shape.assign(wShape.size(), 1);
+      z.shape[0] = wZp->size();
+      z.resize();
+      for (size_t k = 0; k < wZp->size(); ++k)
+        z.setI(k, (*wZp)[k]);
+      auto d = em.binary(loc, BinaryKind::sub, wi, em.createConstant(loc, z));
+      if (failed(d))
+        return failure();
+      SmallVector<int64_t> axes;
+      for (int64_t a = 1; a < (int64_t)wShape.size(); ++a)
+        axes.push_back(a);
+      Value perChannel = em.reduce(loc, ReduceKind::sum, *d, axes, false);
+      SmallVector<int64_t> shape(rank, 1);
+      shape[1] = outChannels;
+      sums = em.reshape(loc, perChannel, shape);
+    } else {
+      SmallVector<int64_t> onesShape(Emitter::shapeOf(x->value));
+      onesShape[0] = 1;
+      Value ones = em.splat(loc, 1.0, n.b().getI8Type(), onesShape);
+      Value onesQ = attachQuant(n, Storage{ones, false}, {1.0}, {0}, -1);
+      Value wq = attachQuant(n, *w, {1.0}, *wZp, 0);
+      auto conv = buildConv(n, onesQ, wq, Value(), n.b().getI32Type());
+      if (failed(conv))
+        return failure();
+      sums = *conv;
+    }
+    auto r = subtractZeroPointTerm(n, *y, *xZp, sums);
+    if (failed(r))
+      return failure();
+    y = r;
+  }
   n.setResult(0, *y);
   return success();
 }

@@ -6,8 +6,11 @@
 // `!quant.uniform` type (per-tensor, or per-axis for a 1-D scale), and
 // DequantizeLinear of such a value becomes qcc.dequantize, so fake-quantized
 // (QDQ) models keep their quantization parameters as types. DequantizeLinear
-// of integers computed at run time (graph inputs, QLinear* results)
-// reinterprets them with a qcc.reshape to the quantized type first.
+// of integers (graph inputs, QLinear* results, and int8/uint8 weights or
+// int32 biases stored as initializers) reinterprets them with a qcc.reshape
+// to the quantized type first: qcc-fuse-qdq turns `dequantize(reshape(int8
+// constant))` weights into integer layers and folds the rest to float
+// constants. 16-bit constants fold to float constants here.
 //
 //===----------------------------------------------------------------------===//
 
@@ -95,12 +98,77 @@ static Type quantType(const QuantParams &p, Type expressed) {
       hi);
 }
 
+/// QuantizeLinear whose scale or zero point is computed at run time (e.g. by
+/// DynamicQuantizeLinear): ONNX's formula in float, `saturate(round_half_even(
+/// x / y_scale) + y_zero_point)`, producing plain 8-bit integers (no
+/// `!quant.uniform` type, whose parameters would have to be constants).
+static LogicalResult importRuntimeQuantizeLinear(NodeImport &n) {
+  Emitter &em = n.em;
+  Location loc = n.loc;
+  Value x = n.input(0), scale = n.input(1), zp = n.input(2);
+  auto inTy = Emitter::typeOf(x);
+  Type f = inTy.getElementType();
+  if (Emitter::elemOf(scale) != f)
+    return n.unsupported("QuantizeLinear with a run-time scale of another "
+                         "type than x");
+  Type storage = zp ? Emitter::elemOf(zp) : n.b().getI8Type();
+  bool isUnsigned = zp ? em.isUnsigned(zp) : true;
+  if (!storage.isInteger(8))
+    return n.unsupported("QuantizeLinear with a run-time scale to a "
+                         "non-8-bit type");
+  if (n.hasAttr("saturate") && n.attrInt("saturate", 1) == 0)
+    return n.unsupported("QuantizeLinear with saturate=0");
+  // Per-axis parameters (1-D, more than one element) broadcast along `axis`.
+  auto paramShape = Emitter::shapeOf(scale);
+  if (zp && Emitter::shapeOf(zp) != paramShape)
+    return n.error() << "QuantizeLinear scale and zero_point differ in shape";
+  if (paramShape.size() > 1)
+    return n.unsupported("QuantizeLinear with a scale of rank > 1");
+  auto broadcast = [&](Value v) -> FailureOr<Value> {
+    if (paramShape.size() != 1 || paramShape[0] == 1)
+      return em.reshape(loc, v, {});
+    auto axis = n.normalizeAxis(n.attrInt("axis", 1), inTy.getRank());
+    if (failed(axis))
+      return failure();
+    SmallVector<int64_t> shape(inTy.getRank(), 1);
+    shape[*axis] = paramShape[0];
+    if (inTy.getDimSize(*axis) != paramShape[0])
+      return n.error() << "QuantizeLinear has " << paramShape[0]
+                       << " scales for a dimension of size "
+                       << inTy.getDimSize(*axis);
+    return em.reshape(loc, v, shape);
+  };
+  auto s = broadcast(scale);
+  if (failed(s))
+    return failure();
+  auto y = em.binary(loc, BinaryKind::div, x, *s);
+  if (failed(y))
+    return failure();
+  Value r = em.unary(loc, UnaryKind::round, *y);
+  if (zp) {
+    auto z = broadcast(zp);
+    if (failed(z))
+      return failure();
+    auto shifted = em.binary(loc, BinaryKind::add, r, em.cast(loc, *z, f));
+    if (failed(shifted))
+      return failure();
+    r = *shifted;
+  }
+  float lo = isUnsigned ? 0.f : -128.f, hi = isUnsigned ? 255.f : 127.f;
+  r = em.unary(loc, UnaryKind::clip, r, {lo, hi});
+  n.setResult(0, em.cast(loc, r, n.b().getI8Type(), isUnsigned));
+  return success();
+}
+
 static LogicalResult importQuantizeLinear(NodeImport &n) {
   if (failed(n.require(0, "x")) || failed(n.require(1, "y_scale")) ||
       failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
   auto inTy = Emitter::typeOf(x);
+  if (!n.em.isConstant(n.input(1)) ||
+      (n.hasInput(2) && !n.em.isConstant(n.input(2))))
+    return importRuntimeQuantizeLinear(n);
   auto p = readParams(n, inTy.getRank(), n.b().getI8Type(),
                       /*unsignedIfNoZeroPoint=*/true);
   if (failed(p))
@@ -135,8 +203,11 @@ static LogicalResult importDequantizeLinear(NodeImport &n) {
                       em.isUnsigned(x));
   if (failed(p))
     return failure();
-  if (em.isConstant(x)) {
-    // Weights stored quantized: (x - zero_point) * scale, folded now.
+  bool storedWeights =
+      em.isConstant(x) && (inTy.getElementType().isInteger(8) ||
+                           inTy.getElementType().isInteger(32));
+  if (em.isConstant(x) && !storedWeights) {
+    // Other constants (16-bit): (x - zero_point) * scale, folded now.
     SmallVector<int64_t> paramShape;
     if (p->axis >= 0) {
       paramShape.assign(inTy.getRank(), 1);
@@ -162,8 +233,11 @@ static LogicalResult importDequantizeLinear(NodeImport &n) {
     n.setResult(0, *y);
     return success();
   }
-  // Integers computed at run time (a graph input, a QLinear result): the
-  // stored values are reinterpreted with the node's quantization type.
+  // Integers computed at run time (a graph input, a QLinear result), and
+  // 8-bit weights / 32-bit biases stored quantized: the stored values are
+  // reinterpreted with the node's quantization type, so that qcc-fuse-qdq
+  // finds the integer weights of a QDQ layer (it folds the dequantization
+  // of constants that feed no integer layer into float constants).
   if (p->storage != inTy.getElementType())
     return n.error() << "DequantizeLinear x_zero_point type differs from x";
   auto qTy = RankedTensorType::get(inTy.getShape(), quantType(*p, scaleType));

@@ -32,6 +32,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
@@ -86,34 +87,58 @@ struct ObserverModel {
   std::unique_ptr<ExecutionEngine> engine;
   RunArrayFn run = nullptr;
   int64_t scratchSize = 0;
-  std::vector<int64_t> outputElements; ///< per observed tensor
+  std::vector<int64_t> outputElements; ///< per output
+  /// The output holding each observed value (values that CSE merged share
+  /// one output).
+  std::vector<size_t> outputOf;
 };
 
-/// Turns the clone's @main into the observer entry: it returns exactly the
-/// observed values (as f32), bool arguments cross the interface as bytes,
-/// and the body is renamed `implName` for the entry-point wrappers.
-void instrument(func::FuncOp fn, ArrayRef<Value> observed,
-                StringRef implName) {
+/// Turns the clone's @main into the observer entry: it returns the observed
+/// values (as f32) once each, bool arguments cross the interface as bytes,
+/// and the body is renamed `implName` for the entry-point wrappers. Returns
+/// the output index of each observed value.
+FailureOr<std::vector<size_t>> instrument(func::FuncOp fn,
+                                          ArrayRef<Value> observed,
+                                          StringRef implName) {
   MLIRContext *ctx = fn.getContext();
   OpBuilder b(ctx);
   Block &entry = fn.getBody().front();
   auto ret = cast<func::ReturnOp>(entry.getTerminator());
   b.setInsertionPoint(ret);
   SmallVector<Value> results;
-  SmallVector<Type> resultTypes;
   for (Value v : observed) {
     auto tt = cast<RankedTensorType>(v.getType());
     if (!tt.getElementType().isF32())
       v = CastOp::create(b, ret.getLoc(), tt.clone(b.getF32Type()), v);
     results.push_back(v);
-    resultTypes.push_back(v.getType());
   }
-  func::ReturnOp::create(b, ret.getLoc(), results);
+  auto newRet = func::ReturnOp::create(b, ret.getLoc(), results);
   ret.erase();
-  // Ops that only fed the old results (integer outputs) are dead now.
-  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(entry)))
-    if (isOpTriviallyDead(&op))
-      op.erase();
+  fn.setFunctionType(
+      FunctionType::get(ctx, fn.getArgumentTypes(), newRet.getOperandTypes()));
+  fn.setAllResultAttrs(SmallVector<DictionaryAttr>(
+      newRet.getNumOperands(), DictionaryAttr::get(ctx)));
+
+  // Merge equal values now (the casts added above, equal ops), so that no
+  // value is returned twice: the bufferized entry writes each result into
+  // its own out-parameter and cannot alias two of them. Ops that only fed
+  // the old results (integer outputs) go away too.
+  PassManager pm(ctx, func::FuncOp::getOperationName());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (failed(pm.run(fn)))
+    return failure();
+  newRet = cast<func::ReturnOp>(entry.getTerminator());
+  std::vector<size_t> outputOf;
+  SmallVector<Value> unique;
+  llvm::DenseMap<Value, size_t> index;
+  for (Value v : newRet.getOperands()) {
+    auto [it, inserted] = index.try_emplace(v, unique.size());
+    if (inserted)
+      unique.push_back(v);
+    outputOf.push_back(it->second);
+  }
+  newRet->setOperands(unique);
 
   // Bool tensors cross the ABI as one byte per element (as in the driver).
   b.setInsertionPointToStart(&entry);
@@ -126,9 +151,10 @@ void instrument(func::FuncOp fn, ArrayRef<Value> observed,
     arg.replaceAllUsesExcept(cast.getResult(), cast);
   }
   SmallVector<Type> argTypes(entry.getArgumentTypes());
-  fn.setFunctionType(FunctionType::get(ctx, argTypes, resultTypes));
+  fn.setFunctionType(
+      FunctionType::get(ctx, argTypes, newRet.getOperandTypes()));
   SmallVector<DictionaryAttr> resultAttrs;
-  for (unsigned i = 0; i < results.size(); ++i)
+  for (unsigned i = 0; i < unique.size(); ++i)
     resultAttrs.push_back(DictionaryAttr::get(
         ctx, {b.getNamedAttr("qcc.name", b.getStringAttr("t" + Twine(i)))}));
   fn.setAllResultAttrs(resultAttrs);
@@ -136,6 +162,7 @@ void instrument(func::FuncOp fn, ArrayRef<Value> observed,
     fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
                   BoolAttr::get(ctx, false));
   SymbolTable::setSymbolName(fn, implName);
+  return outputOf;
 }
 
 /// Builds the observer model from a clone of `module` and JIT-compiles it
@@ -145,14 +172,16 @@ FailureOr<ObserverModel> buildObserverModel(ModuleOp module, Location loc) {
   auto fn = clone->lookupSymbol<func::FuncOp>("main");
   SmallVector<Value> observed = observedValues(fn);
   ObserverModel model;
-  for (Value v : observed)
-    model.outputElements.push_back(
-        cast<RankedTensorType>(v.getType()).getNumElements());
   std::string implName = std::string(kPrefix) + "__impl";
   if (failed(SymbolTable::replaceAllSymbolUses(
           fn, StringAttr::get(module.getContext(), implName), *clone)))
     return failure();
-  instrument(fn, observed, implName);
+  auto outputOf = instrument(fn, observed, implName);
+  if (failed(outputOf))
+    return emitError(loc) << "calibration: building the observer model failed";
+  model.outputOf = std::move(*outputOf);
+  for (Type t : fn.getResultTypes())
+    model.outputElements.push_back(cast<RankedTensorType>(t).getNumElements());
   auto sig = extractSignature(fn, kPrefix);
   if (failed(sig))
     return failure();
@@ -353,6 +382,7 @@ LogicalResult calibrateModule(ModuleOp module,
   if (failed(model))
     return failure();
   const size_t numObserved = observed.size();
+  const size_t numOutputs = model->outputElements.size();
 
   bool progress = llvm::sys::Process::StandardErrIsDisplayed();
   unsigned threads = options.threads;
@@ -373,7 +403,7 @@ LogicalResult calibrateModule(ModuleOp module,
       w.outputPtrs.push_back(w.outputs.back().data());
     }
     w.scratch.reset(std::aligned_alloc(64, scratchBytes));
-    w.minMax.resize(numObserved);
+    w.minMax.resize(numOutputs);
   }
 
   // Pass 1: min/max.
@@ -381,25 +411,25 @@ LogicalResult calibrateModule(ModuleOp module,
                    !(options.method == CalibMethod::Percentile &&
                      options.percentile >= 100.0);
   auto observeMinMax = [&](Worker &w) {
-    for (size_t t = 0; t < numObserved; ++t)
+    for (size_t t = 0; t < numOutputs; ++t)
       w.minMax[t].update(w.outputs[t].data(), model->outputElements[t]);
   };
   if (int rc = runAll(*model, *samples, workers, progress,
                       twoPasses ? "(1/2: ranges)" : "", observeMinMax))
     return emitError(loc) << "calibration: the observer model returned error "
                           << rc;
-  std::vector<MinMaxStats> minMax(numObserved);
+  std::vector<MinMaxStats> minMax(numOutputs);
   for (Worker &w : workers)
-    for (size_t t = 0; t < numObserved; ++t)
+    for (size_t t = 0; t < numOutputs; ++t)
       minMax[t].merge(w.minMax[t]);
 
   // Pass 2: histograms over the ranges of pass 1.
-  std::vector<Histogram> histograms(numObserved);
+  std::vector<Histogram> histograms(numOutputs);
   if (twoPasses) {
     bool magnitude = options.method == CalibMethod::Entropy;
     for (Worker &w : workers) {
-      w.histograms.resize(numObserved);
-      for (size_t t = 0; t < numObserved; ++t) {
+      w.histograms.resize(numOutputs);
+      for (size_t t = 0; t < numOutputs; ++t) {
         const MinMaxStats &m = minMax[t];
         if (m.count == 0)
           continue; // never finite: nothing to bin
@@ -409,7 +439,7 @@ LogicalResult calibrateModule(ModuleOp module,
       }
     }
     auto observeHistogram = [&](Worker &w) {
-      for (size_t t = 0; t < numObserved; ++t)
+      for (size_t t = 0; t < numOutputs; ++t)
         if (!w.histograms[t].counts.empty())
           w.histograms[t].update(w.outputs[t].data(), model->outputElements[t]);
     };
@@ -419,7 +449,7 @@ LogicalResult calibrateModule(ModuleOp module,
              << "calibration: the observer model returned error " << rc;
     histograms = std::move(workers.front().histograms);
     for (size_t w = 1; w < workers.size(); ++w)
-      for (size_t t = 0; t < numObserved; ++t)
+      for (size_t t = 0; t < numOutputs; ++t)
         if (!histograms[t].counts.empty())
           histograms[t].merge(workers[w].histograms[t]);
   }
@@ -430,7 +460,8 @@ LogicalResult calibrateModule(ModuleOp module,
   Value firstNonFinite, firstNeverFinite;
   unsigned numNonFinite = 0, numNeverFinite = 0;
   for (size_t t = 0; t < numObserved; ++t) {
-    const MinMaxStats &m = minMax[t];
+    size_t u = model->outputOf[t];
+    const MinMaxStats &m = minMax[u];
     if (m.nonFinite) {
       ++numNonFinite;
       if (!firstNonFinite)
@@ -449,17 +480,17 @@ LogicalResult calibrateModule(ModuleOp module,
       break;
     case CalibMethod::Percentile:
       if (twoPasses)
-        r = percentileRange(histograms[t], m.min, m.max, options.percentile);
+        r = percentileRange(histograms[u], m.min, m.max, options.percentile);
       break;
     case CalibMethod::Entropy: {
       double threshold =
-          entropyThreshold(histograms[t], m.min < 0 ? 128 : 256);
+          entropyThreshold(histograms[u], m.min < 0 ? 128 : 256);
       r = {std::max<double>(m.min, -threshold),
            std::min<double>(m.max, threshold)};
       break;
     }
     case CalibMethod::Mse:
-      r = mseRange(histograms[t], m.min, m.max, 256);
+      r = mseRange(histograms[u], m.min, m.max, 256);
       break;
     }
     ranges.push_back({(float)r.lo, (float)r.hi});

@@ -123,7 +123,8 @@ void Histogram::merge(const Histogram &other) {
 //===----------------------------------------------------------------------===//
 
 /// The value below which a fraction `f` of the histogram's mass lies,
-/// assuming elements spread uniformly inside a bin.
+/// assuming the non-zero elements spread uniformly inside a bin and the
+/// exact zeros sit at 0 (so that a ReLU output's lower percentile is 0).
 static double histogramQuantile(const Histogram &h, double f) {
   uint64_t total = 0;
   for (uint64_t c : h.counts)
@@ -133,9 +134,24 @@ static double histogramQuantile(const Histogram &h, double f) {
   double w = h.binWidth();
   for (size_t k = 0; k < h.counts.size(); ++k) {
     double c = (double)h.counts[k];
-    if (c > 0 && below + c >= target)
-      return h.lo + (k + std::clamp((target - below) / c, 0.0, 1.0)) * w;
-    below += c;
+    if (c == 0 || below + c < target) {
+      below += c;
+      continue;
+    }
+    double start = h.lo + k * w, rank = target - below;
+    bool holdsZero = start <= 0 && 0 < start + w;
+    double zeros = holdsZero ? std::min((double)h.zeros, c) : 0.0;
+    double spread = c - zeros; // non-zero elements, uniform in the bin
+    if (zeros == 0)
+      return start + std::clamp(rank / c, 0.0, 1.0) * w;
+    if (spread <= 0)
+      return 0.0;
+    double negative = spread * (0 - start) / w;
+    if (rank <= negative)
+      return start + rank / spread * w;
+    if (rank <= negative + zeros)
+      return 0.0;
+    return start + std::clamp((rank - zeros) / spread, 0.0, 1.0) * w;
   }
   return h.hi;
 }

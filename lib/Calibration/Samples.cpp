@@ -64,11 +64,13 @@ static Error calibError(const Twine &msg) {
   return createStringError(inconvertibleErrorCode(), "-calib: " + msg);
 }
 
+/// Formats a shape as [2x3x4], optionally after a symbolic leading
+/// dimension ([Nx2x3x4]).
 static std::string shapeString(ArrayRef<int64_t> shape, StringRef lead = "") {
-  std::string s = "[" + lead.str();
+  std::string s = lead.str();
   for (int64_t d : shape)
-    s += (s.size() > 1 ? "x" : "") + std::to_string(d);
-  return s + "]";
+    s += (s.empty() ? "" : "x") + std::to_string(d);
+  return "[" + s + "]";
 }
 
 std::optional<DType> dtypeOf(mlir::Type t, bool isUnsigned) {
@@ -123,7 +125,7 @@ Error SampleSet::addArray(StringRef file, StringRef name, DType dtype,
     return calibError("'" + file + "' has shape " + shapeString(shape) +
                       ", which does not fit input '" + input.name + "' " +
                       shapeString(input.shape) + ": expected " +
-                      shapeString(unit, unit.empty() ? "N" : "Nx") +
+                      shapeString(unit, "N") +
                       " for N samples or " + shapeString(unit) +
                       " for one sample");
   }

@@ -31,6 +31,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -111,6 +112,28 @@ struct CompilerCLOptions {
   cl::opt<bool> text{"x-onnx-text",
                      cl::desc("Read the model as ONNX textual syntax"),
                      cl::cat(category)};
+  // Calibration (docs/Calibration.md).
+  cl::opt<std::string> calib{
+      "calib",
+      cl::desc("Calibrate on samples: a folder of .npy/.pb files, an .npz, "
+               "or 'random'"),
+      cl::value_desc("path|random"), cl::cat(category)};
+  cl::opt<std::string> calibMethod{
+      "calib-method",
+      cl::desc("Range choice: minmax|percentile|entropy|mse (default mse)"),
+      cl::init("mse"), cl::cat(category)};
+  cl::opt<double> calibPercentile{
+      "calib-percentile",
+      cl::desc("Percentile kept in each tail by -calib-method=percentile, in "
+               "(50, 100] (default 99.99)"),
+      cl::init(kDefaultCalibPercentile), cl::cat(category)};
+  cl::opt<int64_t> calibMaxSamples{
+      "calib-max-samples",
+      cl::desc("Use at most N samples (default: all; -calib=random: 16)"),
+      cl::init(0), cl::cat(category)};
+  cl::opt<uint64_t> calibSeed{"calib-seed",
+                              cl::desc("Seed of -calib=random (default 0)"),
+                              cl::init(0), cl::cat(category)};
 };
 
 llvm::ManagedStatic<CompilerCLOptions> clOptions;
@@ -150,6 +173,43 @@ parseInputShape(StringRef spec,
   return success();
 }
 
+/// Reads and checks the -calib* flags.
+static LogicalResult
+readCalibrationOptions(CompilerCLOptions &flags, CompileOptions &o,
+                       function_ref<LogicalResult(const Twine &)> fail) {
+  o.calibPath = flags.calib;
+  auto method = calib::parseCalibMethod(flags.calibMethod);
+  if (!method)
+    return fail("unknown -calib-method '" + flags.calibMethod +
+                "' (expected one of: minmax, percentile, entropy, mse)");
+  o.calibMethod = *method;
+  o.calibPercentile = flags.calibPercentile;
+  if (!(o.calibPercentile > 50.0 && o.calibPercentile <= 100.0))
+    return fail("invalid -calib-percentile " +
+                llvm::formatv("{0}", o.calibPercentile).str() +
+                " (expected a value in (50, 100], e.g. 99.99)");
+  if (flags.calibMaxSamples < 0)
+    return fail("invalid -calib-max-samples " +
+                Twine((int64_t)flags.calibMaxSamples) +
+                " (expected a positive count, or 0 for all)");
+  o.calibMaxSamples = flags.calibMaxSamples;
+  o.calibSeed = flags.calibSeed;
+  if (o.calibPath.empty()) {
+    for (const cl::Option *opt :
+         std::initializer_list<const cl::Option *>{
+             &flags.calibMethod, &flags.calibPercentile, &flags.calibMaxSamples,
+             &flags.calibSeed})
+      if (opt->getNumOccurrences())
+        return fail("-" + opt->ArgStr + " needs -calib=PATH|random");
+  } else if (flags.calibPercentile.getNumOccurrences() &&
+             o.calibMethod != CalibMethod::Percentile) {
+    return fail("-calib-percentile needs -calib-method=percentile");
+  } else if (flags.calibSeed.getNumOccurrences() && o.calibPath != "random") {
+    return fail("-calib-seed needs -calib=random");
+  }
+  return success();
+}
+
 FailureOr<CompileOptions> getCompilerOptionsFromCL() {
   CompilerCLOptions &cl = *clOptions;
   CompileOptions o;
@@ -186,6 +246,13 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
         return fail(error);
     }
   }
+  if (failed(readCalibrationOptions(cl, o, fail)))
+    return failure();
+  if (o.quant == QuantMode::Int8 && o.calibPath.empty())
+    return fail("-quant=int8 quantizes activations, which needs calibration "
+                "samples: pass -calib=DIR|FILE.npz|FILE.npy|FILE.pb with "
+                "representative inputs (docs/Calibration.md), or "
+                "-calib=random to accept ranges from random data");
   bool known = false;
   for (auto &t : knownTargets())
     known |= t.first == o.target;
@@ -429,6 +496,14 @@ LogicalResult compileModel(const CompileOptions &options,
   if (failed(runPipeline(*module,
                          [](OpPassManager &pm) { buildGraphPipeline(pm); })))
     return failure();
+
+  if (!options.calibPath.empty()) {
+    CalibrationOptions calibration{
+        options.calibPath, options.calibMethod, options.calibPercentile,
+        options.calibMaxSamples, options.calibSeed};
+    if (failed(calibrateModule(*module, calibration)))
+      return failure();
+  }
 
   // Quantization (docs/Quantization.md): after the graph passes (BatchNorm
   // folded, activations fused) so that ranges and weights are final.

@@ -84,7 +84,10 @@ Expected<NpyArray> readNpy(StringRef path) {
     return createStringError(bufOr.getError(),
                              "cannot open '" + path + "': " +
                                  bufOr.getError().message());
-  StringRef all = (*bufOr)->getBuffer();
+  return parseNpy((*bufOr)->getBuffer(), path);
+}
+
+Expected<NpyArray> parseNpy(StringRef all, StringRef path) {
   if (!all.starts_with("\x93NUMPY") || all.size() < 10)
     return npyError(path, "missing the \\x93NUMPY magic");
   unsigned major = (unsigned char)all[6];

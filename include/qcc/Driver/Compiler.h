@@ -9,6 +9,7 @@
 #ifndef QCC_DRIVER_COMPILER_H
 #define QCC_DRIVER_COMPILER_H
 
+#include "qcc/Calibration/Calibrate.h"
 #include "qcc/Runtime/ModelSignature.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -36,6 +37,13 @@ struct CompileOptions {
   bool forceText = false;
   QuantMode quant = QuantMode::None;
   std::string reportPath; ///< -report=FILE.json; empty: no report
+  /// Calibration (docs/Calibration.md): -calib sample source (a folder, an
+  /// .npz/.npy/.pb file or "random"); empty: no calibration.
+  std::string calibPath;
+  CalibMethod calibMethod = kDefaultCalibMethod;
+  double calibPercentile = kDefaultCalibPercentile;
+  int64_t calibMaxSamples = 0; ///< 0: all samples
+  uint64_t calibSeed = 0;
 };
 
 struct CompileArtifacts {

@@ -1,0 +1,563 @@
+//===- Calibrate.cpp - post-training quantization calibration -------------===//
+//
+// This file implements calibration:
+//   1. read the samples and match them to @main's inputs (Samples.cpp);
+//   2. clone the module and make every float tensor of @main (arguments and
+//      op results, constants excepted) a result of the clone, as f32;
+//   3. lower the clone with the normal CPU pipeline for the host, add the
+//      usual C entry points, and JIT it with MLIR's ExecutionEngine;
+//   4. run all samples through `<prefix>_run_array`, keeping per-tensor
+//      statistics only: min/max in a first pass and, for the histogram
+//      methods, a fixed-range histogram in a second pass over the same runs;
+//   5. choose each tensor's range (Observers.cpp) and annotate the IR.
+// Runs are spread over worker threads with their own buffers and
+// statistics, merged at the end, so the result does not depend on the
+// thread count.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Calibration/Calibrate.h"
+
+#include "Qcc/QccDialect.h"
+#include "Qcc/QccOps.h"
+#include "qcc/Calibration/Samples.h"
+#include "qcc/Pipelines/Pipelines.h"
+#include "qcc/Runtime/ModelSignature.h"
+#include "qcc/Target/ObjectEmitter.h"
+#include "qcc/Target/TargetInfo.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+using namespace mlir;
+
+namespace qcc {
+
+using namespace calib;
+
+namespace {
+
+/// Symbol prefix of the JIT-compiled observer model.
+constexpr const char *kPrefix = "qcc_calib";
+
+/// A float tensor calibration observes: statically shaped, float elements.
+bool isObservable(Type type) {
+  auto tt = dyn_cast<RankedTensorType>(type);
+  return tt && tt.hasStaticShape() && isa<FloatType>(tt.getElementType());
+}
+
+/// The observed values of `fn` in a fixed order: float arguments, then the
+/// float results of every non-constant op in block order. The original and
+/// its clone yield corresponding lists.
+SmallVector<Value> observedValues(func::FuncOp fn) {
+  SmallVector<Value> values;
+  for (BlockArgument arg : fn.getArguments())
+    if (isObservable(arg.getType()))
+      values.push_back(arg);
+  for (Operation &op : fn.getBody().front()) {
+    if (op.hasTrait<OpTrait::ConstantLike>() || isa<func::ReturnOp>(op))
+      continue;
+    for (Value result : op.getResults())
+      if (isObservable(result.getType()))
+        values.push_back(result);
+  }
+  return values;
+}
+
+/// The observer model, JIT-compiled.
+struct ObserverModel {
+  using RunArrayFn = int (*)(const void *, const void *const *,
+                             void *const *);
+  std::unique_ptr<ExecutionEngine> engine;
+  RunArrayFn run = nullptr;
+  int64_t scratchSize = 0;
+  std::vector<int64_t> outputElements; ///< per output
+  /// The output holding each observed value (values that CSE merged share
+  /// one output).
+  std::vector<size_t> outputOf;
+};
+
+/// Turns the clone's @main into the observer entry: it returns the observed
+/// values (as f32) once each, bool arguments cross the interface as bytes,
+/// and the body is renamed `implName` for the entry-point wrappers. Returns
+/// the output index of each observed value.
+FailureOr<std::vector<size_t>> instrument(func::FuncOp fn,
+                                          ArrayRef<Value> observed,
+                                          StringRef implName) {
+  MLIRContext *ctx = fn.getContext();
+  OpBuilder b(ctx);
+  Block &entry = fn.getBody().front();
+  auto ret = cast<func::ReturnOp>(entry.getTerminator());
+  b.setInsertionPoint(ret);
+  SmallVector<Value> results;
+  for (Value v : observed) {
+    auto tt = cast<RankedTensorType>(v.getType());
+    if (!tt.getElementType().isF32())
+      v = CastOp::create(b, ret.getLoc(), tt.clone(b.getF32Type()), v);
+    results.push_back(v);
+  }
+  auto newRet = func::ReturnOp::create(b, ret.getLoc(), results);
+  ret.erase();
+  fn.setFunctionType(
+      FunctionType::get(ctx, fn.getArgumentTypes(), newRet.getOperandTypes()));
+  fn.setAllResultAttrs(SmallVector<DictionaryAttr>(
+      newRet.getNumOperands(), DictionaryAttr::get(ctx)));
+
+  // Merge equal values now (the casts added above, equal ops), so that no
+  // value is returned twice: the bufferized entry writes each result into
+  // its own out-parameter and cannot alias two of them. Ops that only fed
+  // the old results (integer outputs) go away too.
+  PassManager pm(ctx, func::FuncOp::getOperationName());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (failed(pm.run(fn)))
+    return failure();
+  newRet = cast<func::ReturnOp>(entry.getTerminator());
+  std::vector<size_t> outputOf;
+  SmallVector<Value> unique;
+  llvm::DenseMap<Value, size_t> index;
+  for (Value v : newRet.getOperands()) {
+    auto [it, inserted] = index.try_emplace(v, unique.size());
+    if (inserted)
+      unique.push_back(v);
+    outputOf.push_back(it->second);
+  }
+  newRet->setOperands(unique);
+
+  // Bool tensors cross the ABI as one byte per element (as in the driver).
+  b.setInsertionPointToStart(&entry);
+  for (BlockArgument arg : entry.getArguments()) {
+    auto tt = dyn_cast<RankedTensorType>(arg.getType());
+    if (!tt || !tt.getElementType().isInteger(1))
+      continue;
+    arg.setType(tt.clone(b.getI8Type()));
+    auto cast = CastOp::create(b, fn.getLoc(), tt, arg);
+    arg.replaceAllUsesExcept(cast.getResult(), cast);
+  }
+  SmallVector<Type> argTypes(entry.getArgumentTypes());
+  fn.setFunctionType(
+      FunctionType::get(ctx, argTypes, newRet.getOperandTypes()));
+  SmallVector<DictionaryAttr> resultAttrs;
+  for (unsigned i = 0; i < unique.size(); ++i)
+    resultAttrs.push_back(DictionaryAttr::get(
+        ctx, {b.getNamedAttr("qcc.name", b.getStringAttr("t" + Twine(i)))}));
+  fn.setAllResultAttrs(resultAttrs);
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                  BoolAttr::get(ctx, false));
+  SymbolTable::setSymbolName(fn, implName);
+  return outputOf;
+}
+
+/// Builds the observer model from a clone of `module` and JIT-compiles it
+/// for the host.
+FailureOr<ObserverModel> buildObserverModel(ModuleOp module, Location loc) {
+  OwningOpRef<ModuleOp> clone(cast<ModuleOp>(module->clone()));
+  auto fn = clone->lookupSymbol<func::FuncOp>("main");
+  SmallVector<Value> observed = observedValues(fn);
+  ObserverModel model;
+  std::string implName = std::string(kPrefix) + "__impl";
+  if (failed(SymbolTable::replaceAllSymbolUses(
+          fn, StringAttr::get(module.getContext(), implName), *clone)))
+    return failure();
+  auto outputOf = instrument(fn, observed, implName);
+  if (failed(outputOf))
+    return emitError(loc) << "calibration: building the observer model failed";
+  model.outputOf = std::move(*outputOf);
+  for (Type t : fn.getResultTypes())
+    model.outputElements.push_back(cast<RankedTensorType>(t).getNumElements());
+  auto sig = extractSignature(fn, kPrefix);
+  if (failed(sig))
+    return failure();
+
+  auto spec = resolveTarget("host", "", "", "");
+  if (!spec)
+    return emitError(loc) << "calibration: " << llvm::toString(spec.takeError());
+  constexpr unsigned optLevel = 3;
+  auto tm = createTargetMachine(*spec, optLevel);
+  if (!tm)
+    return emitError(loc) << "calibration: " << llvm::toString(tm.takeError());
+  auto jitTm = createTargetMachine(*spec, optLevel);
+  if (!jitTm)
+    return emitError(loc) << "calibration: "
+                          << llvm::toString(jitTm.takeError());
+
+  // The same CPU pipeline as the compiler's, for the host.
+  CpuCodegenOptions codegen;
+  codegen.vectorWidth = std::max<int64_t>(spec->vectorBits / 32, 1);
+  codegen.entryName = implName;
+  codegen.hasRounding = spec->hasRounding;
+  codegen.hasF16Conversion = spec->hasF16Conversion;
+  PassManager pm(module.getContext());
+  buildCpuCodegenPipeline(pm, codegen);
+  if (failed(pm.run(*clone)))
+    return emitError(loc) << "calibration: lowering the observer model failed";
+  if (auto impl = clone->lookupSymbol(implName))
+    if (auto size = impl->getAttrOfType<IntegerAttr>("qcc.scratch_size"))
+      model.scratchSize = size.getInt();
+
+  // Translate with the driver's own LLVM path (entry points, target
+  // attributes, O3), then let the ExecutionEngine compile and link it.
+  std::string buildError;
+  auto buildLlvm = [&](Operation *op, llvm::LLVMContext &llvmContext)
+      -> std::unique_ptr<llvm::Module> {
+    auto llvmModule =
+        translateAndOptimize(cast<ModuleOp>(op), llvmContext, **tm, *spec,
+                             *sig, implName, optLevel);
+    if (!llvmModule) {
+      buildError = llvm::toString(llvmModule.takeError());
+      return nullptr;
+    }
+    return std::move(*llvmModule);
+  };
+  ExecutionEngineOptions engineOptions;
+  engineOptions.llvmModuleBuilder = buildLlvm;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.enableGDBNotificationListener = false;
+  engineOptions.enablePerfNotificationListener = false;
+  auto engine =
+      ExecutionEngine::create(*clone, engineOptions, std::move(*jitTm));
+  if (!engine) {
+    std::string message = llvm::toString(engine.takeError());
+    return emitError(loc) << "calibration: JIT compilation failed: "
+                          << (buildError.empty() ? message : buildError);
+  }
+  model.engine = std::move(*engine);
+  std::string entry = std::string(kPrefix) + "_run_array";
+  auto symbol = model.engine->lookup(entry);
+  if (!symbol)
+    return emitError(loc) << "calibration: JIT lookup of " << entry
+                          << " failed: " << llvm::toString(symbol.takeError());
+  model.run = reinterpret_cast<ObserverModel::RunArrayFn>(*symbol);
+  return model;
+}
+
+/// Frees memory from std::aligned_alloc.
+struct FreeDeleter {
+  void operator()(void *p) const { std::free(p); }
+};
+
+/// Per-thread buffers and statistics.
+struct Worker {
+  std::vector<std::vector<char>> inputs;
+  std::vector<char *> inputPtrs;
+  std::vector<std::vector<float>> outputs;
+  std::vector<void *> outputPtrs;
+  std::unique_ptr<void, FreeDeleter> scratch;
+  std::vector<MinMaxStats> minMax;
+  std::vector<Histogram> histograms;
+};
+
+/// Draws `calibrating [#####     ] 32/64` on stderr (a terminal).
+void drawProgress(StringRef label, int64_t done, int64_t total) {
+  constexpr int width = 30;
+  int filled = total ? (int)(width * done / total) : width;
+  llvm::errs() << "\rcalibrating " << label << (label.empty() ? "" : " ")
+               << "[" << std::string(filled, '#')
+               << std::string(width - filled, ' ') << "] " << done << "/"
+               << total;
+  llvm::errs().flush();
+}
+
+/// Runs every batch of `samples` through `model` on `workers` (one thread
+/// each), calling `observe(worker)` after each run. Returns the first
+/// non-zero status of the model.
+int runAll(const ObserverModel &model, const SampleSet &samples,
+           std::vector<Worker> &workers, bool progress, StringRef label,
+           llvm::function_ref<void(Worker &)> observe) {
+  const int64_t runs = samples.numRuns();
+  std::atomic<int64_t> next{0}, done{0};
+  std::atomic<int> status{0};
+  auto work = [&](Worker &worker) {
+    // The ABI context: the scratch arena and its size.
+    struct {
+      void *scratch;
+      size_t size;
+    } context = {worker.scratch.get(),
+                 (size_t)llvm::alignTo(std::max<int64_t>(model.scratchSize, 64),
+                                       64)};
+    for (int64_t r; status == 0 && (r = next++) < runs;) {
+      samples.fillRun(r, worker.inputPtrs);
+      int rc = model.run(
+          &context,
+          reinterpret_cast<const void *const *>(worker.inputPtrs.data()),
+          worker.outputPtrs.data());
+      if (rc != 0) {
+        status = rc;
+        break;
+      }
+      observe(worker);
+      ++done;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = progress ? 0 : 1; w < workers.size(); ++w)
+    threads.emplace_back(work, std::ref(workers[w]));
+  if (progress) {
+    // The main thread draws while the workers run.
+    while (done < runs && status == 0) {
+      drawProgress(label, done, runs);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  } else {
+    work(workers.front());
+  }
+  for (std::thread &t : threads)
+    t.join();
+  if (progress) {
+    drawProgress(label, done, runs);
+    llvm::errs() << "\n";
+  }
+  return status;
+}
+
+} // namespace
+
+LogicalResult calibrateModule(ModuleOp module,
+                              const CalibrationOptions &options) {
+  MLIRContext *ctx = module.getContext();
+  auto mainFn = module.lookupSymbol<func::FuncOp>("main");
+  if (!mainFn)
+    return emitError(module.getLoc()) << "calibration: the module has no main";
+  Location loc = mainFn.getLoc();
+
+  // The model's inputs, as the samples must provide them.
+  std::vector<ModelInput> inputs;
+  for (unsigned i = 0; i < mainFn.getNumArguments(); ++i) {
+    ModelInput in;
+    auto name = mainFn.getArgAttrOfType<StringAttr>(i, "qcc.name");
+    in.name = name ? name.str() : "input" + std::to_string(i);
+    auto tt = dyn_cast<RankedTensorType>(mainFn.getArgument(i).getType());
+    auto dtype = tt ? dtypeOf(tt.getElementType(),
+                              (bool)mainFn.getArgAttr(i, "qcc.unsigned"))
+                    : std::nullopt;
+    if (!tt || !tt.hasStaticShape() || !dtype)
+      return emitError(loc) << "calibration: input '" << in.name
+                            << "' is not a statically shaped tensor";
+    in.dtype = *dtype;
+    in.shape.assign(tt.getShape().begin(), tt.getShape().end());
+    inputs.push_back(std::move(in));
+  }
+
+  // Samples.
+  bool isRandom = options.source == "random";
+  llvm::Expected<SampleSet> samples =
+      isRandom ? SampleSet::random(inputs,
+                                   options.maxSamples > 0
+                                       ? options.maxSamples
+                                       : kDefaultRandomSamples,
+                                   options.seed)
+               : SampleSet::load(*ctx, options.source, inputs);
+  if (!samples)
+    return emitError(loc) << llvm::toString(samples.takeError());
+  if (options.maxSamples > 0)
+    samples->truncate(options.maxSamples);
+  if (isRandom)
+    emitWarning(loc)
+        << "-calib=random: calibrating on " << samples->numSamples()
+        << " random standard-normal samples, not on real data; the "
+           "quantized model's accuracy is not meaningful (give -calib=DIR "
+           "with real inputs)";
+
+  // Observer model.
+  auto startTime = std::chrono::steady_clock::now();
+  SmallVector<Value> observed = observedValues(mainFn);
+  auto model = buildObserverModel(module, loc);
+  if (failed(model))
+    return failure();
+  const size_t numObserved = observed.size();
+  const size_t numOutputs = model->outputElements.size();
+
+  bool progress = llvm::sys::Process::StandardErrIsDisplayed();
+  unsigned threads = options.threads;
+  if (threads == 0)
+    threads = std::min(std::max(std::thread::hardware_concurrency(), 1u), 8u);
+  threads = (unsigned)std::min<int64_t>(threads, samples->numRuns());
+  std::vector<Worker> workers(threads);
+  size_t scratchBytes =
+      llvm::alignTo(std::max<int64_t>(model->scratchSize, 64), 64);
+  for (Worker &w : workers) {
+    for (const ModelInput &in : inputs) {
+      int64_t bytes = in.batch() * in.sampleBytes();
+      w.inputs.emplace_back(std::max<int64_t>(bytes, 1));
+      w.inputPtrs.push_back(w.inputs.back().data());
+    }
+    for (int64_t n : model->outputElements) {
+      w.outputs.emplace_back(std::max<int64_t>(n, 1));
+      w.outputPtrs.push_back(w.outputs.back().data());
+    }
+    w.scratch.reset(std::aligned_alloc(64, scratchBytes));
+    w.minMax.resize(numOutputs);
+  }
+
+  // Pass 1: min/max.
+  bool twoPasses = options.method != CalibMethod::MinMax &&
+                   !(options.method == CalibMethod::Percentile &&
+                     options.percentile >= 100.0);
+  auto observeMinMax = [&](Worker &w) {
+    for (size_t t = 0; t < numOutputs; ++t)
+      w.minMax[t].update(w.outputs[t].data(), model->outputElements[t]);
+  };
+  if (int rc = runAll(*model, *samples, workers, progress,
+                      twoPasses ? "(1/2: ranges)" : "", observeMinMax))
+    return emitError(loc) << "calibration: the observer model returned error "
+                          << rc;
+  std::vector<MinMaxStats> minMax(numOutputs);
+  for (Worker &w : workers)
+    for (size_t t = 0; t < numOutputs; ++t)
+      minMax[t].merge(w.minMax[t]);
+
+  // Pass 2: histograms over the ranges of pass 1.
+  std::vector<Histogram> histograms(numOutputs);
+  if (twoPasses) {
+    bool magnitude = options.method == CalibMethod::Entropy;
+    for (Worker &w : workers) {
+      w.histograms.resize(numOutputs);
+      for (size_t t = 0; t < numOutputs; ++t) {
+        const MinMaxStats &m = minMax[t];
+        if (m.count == 0)
+          continue; // never finite: nothing to bin
+        double amax = std::max(std::fabs((double)m.min), std::fabs((double)m.max));
+        w.histograms[t].reset(magnitude ? 0.0 : m.min,
+                              magnitude ? amax : m.max, magnitude);
+      }
+    }
+    auto observeHistogram = [&](Worker &w) {
+      for (size_t t = 0; t < numOutputs; ++t)
+        if (!w.histograms[t].counts.empty())
+          w.histograms[t].update(w.outputs[t].data(), model->outputElements[t]);
+    };
+    if (int rc = runAll(*model, *samples, workers, progress, "(2/2: histograms)",
+                        observeHistogram))
+      return emitError(loc)
+             << "calibration: the observer model returned error " << rc;
+    histograms = std::move(workers.front().histograms);
+    for (size_t w = 1; w < workers.size(); ++w)
+      for (size_t t = 0; t < numOutputs; ++t)
+        if (!histograms[t].counts.empty())
+          histograms[t].merge(workers[w].histograms[t]);
+  }
+
+  // Ranges.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<std::pair<float, float>> ranges;
+  Value firstNonFinite, firstNeverFinite;
+  unsigned numNonFinite = 0, numNeverFinite = 0;
+  for (size_t t = 0; t < numObserved; ++t) {
+    size_t u = model->outputOf[t];
+    const MinMaxStats &m = minMax[u];
+    if (m.nonFinite) {
+      ++numNonFinite;
+      if (!firstNonFinite)
+        firstNonFinite = observed[t];
+    }
+    if (m.count == 0) {
+      ++numNeverFinite;
+      if (!firstNeverFinite)
+        firstNeverFinite = observed[t];
+      ranges.push_back({nan, nan});
+      continue;
+    }
+    Range r{m.min, m.max};
+    switch (options.method) {
+    case CalibMethod::MinMax:
+      break;
+    case CalibMethod::Percentile:
+      if (twoPasses)
+        r = percentileRange(histograms[u], m.min, m.max, options.percentile);
+      break;
+    case CalibMethod::Entropy: {
+      double threshold =
+          entropyThreshold(histograms[u], m.min < 0 ? 128 : 256);
+      r = {std::max<double>(m.min, -threshold),
+           std::min<double>(m.max, threshold)};
+      break;
+    }
+    case CalibMethod::Mse:
+      r = mseRange(histograms[u], m.min, m.max, 256);
+      break;
+    }
+    ranges.push_back({(float)r.lo, (float)r.hi});
+  }
+  auto describe = [](Value v) -> Location {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return arg.getOwner()->getParentOp()->getLoc();
+    return v.getDefiningOp()->getLoc();
+  };
+  if (numNeverFinite)
+    emitWarning(describe(firstNeverFinite))
+        << "calibration: " << numNeverFinite
+        << " tensor(s) had no finite value on any sample (the first is "
+           "here); their range is NaN, so they stay in float";
+  else if (numNonFinite)
+    emitWarning(describe(firstNonFinite))
+        << "calibration: " << numNonFinite
+        << " tensor(s) had NaN or Inf elements (the first is here); they "
+           "were left out of the statistics";
+
+  // Annotations.
+  size_t t = 0;
+  for (unsigned i = 0; i < mainFn.getNumArguments(); ++i) {
+    if (!isObservable(mainFn.getArgument(i).getType()))
+      continue;
+    auto [lo, hi] = ranges[t++];
+    mainFn.setArgAttr(i, "qcc.calib_range",
+                      DenseF32ArrayAttr::get(ctx, {lo, hi}));
+  }
+  for (Operation &op : mainFn.getBody().front()) {
+    if (op.hasTrait<OpTrait::ConstantLike>() || isa<func::ReturnOp>(op))
+      continue;
+    SmallVector<float> values;
+    bool any = false;
+    for (Value result : op.getResults()) {
+      if (isObservable(result.getType())) {
+        auto [lo, hi] = ranges[t++];
+        values.append({lo, hi});
+        any = true;
+      } else {
+        values.append({nan, nan});
+      }
+    }
+    if (any)
+      op.setAttr("qcc.calib_range", DenseF32ArrayAttr::get(ctx, values));
+  }
+  Builder b(ctx);
+  module->setAttr(
+      "qcc.calibration",
+      b.getDictionaryAttr(
+          {b.getNamedAttr("samples", b.getI64IntegerAttr(
+                                         samples->numSamples())),
+           b.getNamedAttr("method", b.getStringAttr(
+                                        calibMethodName(options.method))),
+           b.getNamedAttr("source", b.getStringAttr(options.source))}));
+
+  if (progress) {
+    double seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - startTime)
+                         .count();
+    llvm::errs() << llvm::format("calibrated %lld samples (%zu tensors, %s) "
+                                 "in %.1f s\n",
+                                 (long long)samples->numSamples(), numObserved,
+                                 calibMethodName(options.method).data(),
+                                 seconds);
+  }
+  return success();
+}
+
+} // namespace qcc

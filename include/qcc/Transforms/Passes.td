@@ -107,6 +107,8 @@ def QccQuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
            "Activation storage: u8 (asymmetric) or s8 (symmetric)">,
   ];
   let dependentDialects = ["::qcc::QccDialect", "::mlir::quant::QuantDialect"];
+}
+
 def QccFuseQDQPass : Pass<"qcc-fuse-qdq", "mlir::func::FuncOp"> {
   let summary = "Turns dequantize -> conv2d/matmul -> quantize (QDQ) into integer layers";
   let description = [{

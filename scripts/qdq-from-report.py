@@ -29,14 +29,126 @@ import onnx
 from onnx import helper, numpy_helper
 
 
+def upgrade_to_13(model):
+    """Per-axis DequantizeLinear needs opset 13. ONNX's version converter is
+    tried first; it needs static shapes for some adapters (Softmax 12->13),
+    so on failure the few opset changes that matter for CNN classifiers are
+    applied by hand: attributes that became inputs (Slice 10, Clip 11,
+    Squeeze/Unsqueeze/ReduceSum/Split 13) and Softmax/LogSoftmax on their
+    last axis (unchanged semantics). Anything else is an error."""
+    opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), default=0)
+    if opset >= 13:
+        return model
+    from onnx import version_converter
+    try:
+        return version_converter.convert_version(model, 13)
+    except Exception:
+        pass
+    g = model.graph
+    extra = []
+
+    def const(name, values, dtype):
+        t = numpy_helper.from_array(np.array(values, dtype), name)
+        extra.append(t)
+        return name
+
+    for n in g.node:
+        attrs = {a.name: helper.get_attribute_value(a) for a in n.attribute}
+        keep = []
+        if n.op_type == "Slice" and "starts" in attrs:
+            n.input.extend([const(n.name + "_starts", attrs["starts"], np.int64),
+                            const(n.name + "_ends", attrs["ends"], np.int64)])
+            if "axes" in attrs:
+                n.input.append(const(n.name + "_axes", attrs["axes"], np.int64))
+            keep = []
+        elif n.op_type == "Clip" and ("min" in attrs or "max" in attrs):
+            lo = attrs.get("min", -3.4028234663852886e38)
+            hi = attrs.get("max", 3.4028234663852886e38)
+            n.input.extend([const(n.name + "_min", lo, np.float32),
+                            const(n.name + "_max", hi, np.float32)])
+        elif n.op_type in ("Squeeze", "Unsqueeze", "ReduceSum") and "axes" in attrs:
+            n.input.append(const(n.name + "_axes", attrs["axes"], np.int64))
+            keep = [a for a in n.attribute if a.name != "axes"]
+        elif n.op_type == "Split" and "split" in attrs:
+            n.input.append(const(n.name + "_split", attrs["split"], np.int64))
+            keep = [a for a in n.attribute if a.name != "split"]
+        elif n.op_type in ("Softmax", "LogSoftmax", "Hardmax"):
+            # Same semantics when the axis is the last one; the classifiers
+            # here apply it to [N, classes] logits.
+            keep = list(n.attribute)
+        else:
+            continue
+        if n.op_type in ("Slice", "Clip"):
+            keep = []
+        del n.attribute[:]
+        n.attribute.extend(keep)
+    g.initializer.extend(extra)
+    for o in model.opset_import:
+        if o.domain in ("", "ai.onnx"):
+            o.version = 13
+    return model
+
+
+def constants_to_initializers(model):
+    """Constant nodes holding a tensor become initializers (paddle2onnx
+    stores weights this way)."""
+    g = model.graph
+    for n in list(g.node):
+        if n.op_type == "Constant" and len(n.attribute) == 1 and n.attribute[0].name == "value":
+            t = onnx.TensorProto()
+            t.CopyFrom(n.attribute[0].t)
+            t.name = n.output[0]
+            g.initializer.append(t)
+            g.node.remove(n)
+
+
+def fold_batchnorm(model):
+    """Folds BatchNormalization into the Conv before it, as qcc does before
+    quantizing, so that the QDQ weights are the same folded weights."""
+    g = model.graph
+    inits = {t.name: t for t in g.initializer}
+    users = {}
+    for n in g.node:
+        for i in n.input:
+            users.setdefault(i, []).append(n)
+    remove = []
+    for n in list(g.node):
+        if n.op_type != "BatchNormalization":
+            continue
+        prod = [p for p in g.node if n.input[0] in p.output]
+        if len(prod) != 1 or prod[0].op_type != "Conv" or len(users.get(n.input[0], [])) != 1:
+            continue
+        conv = prod[0]
+        if conv.input[1] not in inits or not all(i in inits for i in n.input[1:5]):
+            continue
+        gamma, beta, mean, var = (numpy_helper.to_array(inits[i]).astype(np.float64) for i in n.input[1:5])
+        eps = next((a.f for a in n.attribute if a.name == "epsilon"), 1e-5)
+        scale = gamma / np.sqrt(var + eps)
+        w = numpy_helper.to_array(inits[conv.input[1]]).astype(np.float64)
+        b = (numpy_helper.to_array(inits[conv.input[2]]).astype(np.float64)
+             if len(conv.input) > 2 and conv.input[2] else np.zeros(w.shape[0]))
+        wn, bn = conv.name + "_wfold", conv.name + "_bfold"
+        g.initializer.extend([
+            numpy_helper.from_array((w * scale.reshape(-1, 1, 1, 1)).astype(np.float32), wn),
+            numpy_helper.from_array(((b - mean) * scale + beta).astype(np.float32), bn)])
+        conv.input[1] = wn
+        if len(conv.input) > 2:
+            conv.input[2] = bn
+        else:
+            conv.input.append(bn)
+        conv.output[0] = n.output[0]
+        remove.append(n)
+    for n in remove:
+        g.node.remove(n)
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__.strip().splitlines()[2].strip())
     model = onnx.load(sys.argv[1])
-    opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), default=0)
-    if opset < 13:  # per-axis DequantizeLinear needs opset 13
-        from onnx import version_converter
-        model = version_converter.convert_version(model, 13)
+    constants_to_initializers(model)
+    model = upgrade_to_13(model)
+    fold_batchnorm(model)
     report = json.load(open(sys.argv[2]))
     g = model.graph
     inits = {t.name: t for t in g.initializer}

@@ -59,9 +59,14 @@ def QccTileAndVectorizePass : Pass<"qcc-tile-and-vectorize", "mlir::func::FuncOp
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"8",
-           "SIMD width in 32-bit lanes">
+           "SIMD width in 32-bit lanes">,
+    Option<"pmaddwdLanes", "pmaddwd-lanes", "int64_t", /*default=*/"0",
+           "i32 lanes of the widest x86 pmaddwd the target has (4: SSE2, "
+           "8: AVX2, 16: AVX-512BW); 0: none, integer pair products use "
+           "generic vector code">
   ];
   let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
     "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect"

@@ -118,8 +118,8 @@ def QccExpandMathPass : Pass<"qcc-expand-math", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"expandRounding", "expand-rounding", "bool", /*default=*/"false",
-           "also expand floor/ceil (targets without hardware rounding, "
-           "where LLVM would call libm's floorf/ceilf)">
+           "also expand floor/ceil/roundeven (targets without hardware "
+           "rounding, where LLVM would call libm's floorf/ceilf/roundevenf)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::vector::VectorDialect",

@@ -225,13 +225,31 @@ static constexpr llvm::StringLiteral kPairDotAttr = "qcc.pair_dot";
 /// int64 storage integers (unsigned storage zero-extended), or nullopt.
 static std::optional<std::vector<int64_t>>
 constantStorage(Value v, const OperandQuant &q) {
-  while (auto reshape = v.getDefiningOp<ReshapeOp>())
-    v = reshape.getInput();
-  auto cst = v.getDefiningOp<ConstantOp>();
-  if (!cst)
+  // The qcc value, or its converted form when the conversion already
+  // replaced the constant (arith.constant behind tensor reshapes).
+  ElementsAttr attr;
+  while (!attr && v) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      break;
+    if (auto cst = dyn_cast<ConstantOp>(def)) {
+      attr = cst.getValue();
+    } else if (auto cst = dyn_cast<arith::ConstantOp>(def)) {
+      attr = llvm::dyn_cast<ElementsAttr>(cst.getValue());
+      if (!attr)
+        break;
+    } else if (isa<ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+                   tensor::ReshapeOp, tensor::BitcastOp,
+                   UnrealizedConversionCastOp>(def) &&
+               def->getNumOperands() >= 1) {
+      v = def->getOperand(0);
+    } else {
+      break;
+    }
+  }
+  if (!attr)
     return std::nullopt;
-  std::optional<std::vector<int64_t>> values =
-      getElementsAsInt64(cst.getValue());
+  std::optional<std::vector<int64_t>> values = getElementsAsInt64(attr);
   if (!values)
     return std::nullopt;
   if (!q.isSigned && q.width < 64)
@@ -285,7 +303,7 @@ static Value buildPairDot(OpBuilder &b, Location loc, Value x, Value w,
 /// form per group. Returns a null value when the weights are not constant,
 /// the convolution is depthwise, or the window is too large to pack.
 static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
-                                 Value input, Value init,
+                                 Value input, Value weight, Value init,
                                  const OperandQuant &in,
                                  const OperandQuant &w) {
   auto inType = llvm::cast<RankedTensorType>(input.getType());
@@ -301,7 +319,9 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
   int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
   if (cg < 2 || group < 1 || c != cg * group || f % group != 0)
     return {};
-  std::optional<std::vector<int64_t>> wv = constantStorage(op.getWeight(), w);
+  std::optional<std::vector<int64_t>> wv = constantStorage(weight, w);
+  if (!wv)
+    wv = constantStorage(op.getWeight(), w);
   if (!wv || (int64_t)wv->size() != f * cg * kh * kw)
     return {};
   int64_t c2 = (cg + 1) / 2, fg = f / group;
@@ -714,8 +734,8 @@ struct QuantizedConv2DLowering : OpConversionPattern<Conv2DOp> {
         init = createFilled(rewriter, loc, accType.getShape(),
                             createScalar(rewriter, loc, rewriter.getI32Type(), 0));
       }
-      acc = buildPairPackedConv(rewriter, loc, op, adaptor.getInput(), init,
-                                in, w);
+      acc = buildPairPackedConv(rewriter, loc, op, adaptor.getInput(),
+                                adaptor.getWeight(), init, in, w);
     }
     // Otherwise widen both operands to i32 and use the float path's
     // convolutions on i32.

@@ -444,6 +444,107 @@ void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
   rewriter.replaceOp(op, collapsed->results);
 }
 
+/// Returns the constant float `v` is (a scalar arith.constant), if any.
+std::optional<double> constantFloat(Value v) {
+  auto cst = v.getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  if (auto f = dyn_cast<FloatAttr>(cst.getValue()))
+    return f.getValueAsDouble();
+  return std::nullopt;
+}
+
+/// Returns the bounds [lo, hi] that `v = min(max(x, lo), hi)` (either
+/// order, any of the arith float min/max flavours, constant bounds) clamps
+/// to, if it has that form.
+std::optional<std::pair<double, double>> clampBounds(Value v) {
+  double lo = -INFINITY, hi = INFINITY;
+  for (int depth = 0; depth < 2; ++depth) {
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getNumOperands() != 2)
+      break;
+    bool isMin = isa<arith::MinimumFOp, arith::MinNumFOp>(def);
+    bool isMax = isa<arith::MaximumFOp, arith::MaxNumFOp>(def);
+    if (!isMin && !isMax)
+      break;
+    std::optional<double> c = constantFloat(def->getOperand(1));
+    Value other = def->getOperand(0);
+    if (!c) {
+      c = constantFloat(def->getOperand(0));
+      other = def->getOperand(1);
+    }
+    if (!c)
+      break;
+    if (isMin)
+      hi = std::min(hi, *c);
+    else
+      lo = std::max(lo, *c);
+    v = other;
+  }
+  if (std::isinf(lo) || std::isinf(hi))
+    return std::nullopt;
+  return std::make_pair(lo, hi);
+}
+
+/// Narrows `trunci(fptosi(x) : f64 -> i64) -> iN` (N <= 32) to
+/// `fptosi(x) -> i32` (then trunci) where x is clamped to constants inside
+/// the i32 range, so both give the same integer. x86 before AVX-512DQ has no
+/// vector f64 -> i64 conversion (LLVM scalarizes it) but converts f64 -> i32
+/// four lanes at a time; ONNX's QLinear requantization ends this way.
+void narrowClampedFloatToInt(RewriterBase &rewriter, linalg::GenericOp op) {
+  SmallVector<arith::FPToSIOp> candidates;
+  op.getBody()->walk([&](arith::FPToSIOp cvt) { candidates.push_back(cvt); });
+  for (arith::FPToSIOp cvt : candidates) {
+    auto it = dyn_cast<IntegerType>(cvt.getType());
+    if (!it || it.getWidth() <= 32 || cvt->use_empty() ||
+        !llvm::all_of(cvt->getUsers(), [](Operation *user) {
+          auto t = dyn_cast<arith::TruncIOp>(user);
+          return t && t.getType().getIntOrFloatBitWidth() <= 32;
+        }))
+      continue;
+    std::optional<std::pair<double, double>> bounds =
+        clampBounds(cvt.getIn());
+    if (!bounds || bounds->first < -2147483648.0 ||
+        bounds->second >= 2147483648.0)
+      continue;
+    // The clamp only feeds the conversion: NaN (poison after fptosi either
+    // way) and the sign of zero do not matter, so compare-and-select, which
+    // x86 does in one maxpd / minpd, replaces the IEEE minimum / maximum
+    // (whose NaN and signed-zero rules cost several instructions).
+    Value clamped = cvt.getIn();
+    for (int depth = 0; depth < 2; ++depth) {
+      Operation *def = clamped.getDefiningOp();
+      if (!def || !def->hasOneUse() ||
+          !isa<arith::MinimumFOp, arith::MinNumFOp, arith::MaximumFOp,
+               arith::MaxNumFOp>(def))
+        break;
+      bool isMin = isa<arith::MinimumFOp, arith::MinNumFOp>(def);
+      Value a = def->getOperand(0), c = def->getOperand(1);
+      rewriter.setInsertionPoint(def);
+      Value cmp = arith::CmpFOp::create(
+          rewriter, def->getLoc(),
+          isMin ? arith::CmpFPredicate::OLT : arith::CmpFPredicate::OGT, a, c);
+      Value sel = arith::SelectOp::create(rewriter, def->getLoc(), cmp, a, c);
+      rewriter.replaceOp(def, sel);
+      clamped = constantFloat(c) ? a : c;
+    }
+    rewriter.setInsertionPoint(cvt);
+    Type i32 = rewriter.getI32Type();
+    Value narrow =
+        arith::FPToSIOp::create(rewriter, cvt.getLoc(), i32, cvt.getIn());
+    for (Operation *user : llvm::to_vector(cvt->getUsers())) {
+      auto trunc = cast<arith::TruncIOp>(user);
+      rewriter.setInsertionPoint(trunc);
+      Value repl = narrow;
+      if (trunc.getType() != i32)
+        repl = arith::TruncIOp::create(rewriter, trunc.getLoc(),
+                                       trunc.getType(), narrow);
+      rewriter.replaceOp(trunc, repl);
+    }
+    rewriter.eraseOp(cvt);
+  }
+}
+
 /// Rewrites a 1x1, stride-1, unpadded NCHW convolution with batch 1 into a
 /// linalg.matmul [F x C] * [C x H*W], which gets the matmul register tile.
 void convertPointwiseConvToMatmul(RewriterBase &rewriter,
@@ -1705,8 +1806,10 @@ void QccTileAndVectorizePass::runOnOperation() {
       ops.push_back(op);
   });
   for (Operation *op : ops) {
-    if (auto generic = dyn_cast<linalg::GenericOp>(op))
+    if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+      narrowClampedFloatToInt(rewriter, generic);
       collapseContiguousDims(rewriter, generic);
+    }
     else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
       convertPointwiseConvToMatmul(rewriter, conv);
     else if (auto pad = dyn_cast<tensor::PadOp>(op))

@@ -511,13 +511,18 @@ void narrowClampedFloatToInt(RewriterBase &rewriter, linalg::GenericOp op) {
     // way) and the sign of zero do not matter, so compare-and-select, which
     // x86 does in one maxpd / minpd, replaces the IEEE minimum / maximum
     // (whose NaN and signed-zero rules cost several instructions).
-    Value clamped = cvt.getIn();
-    for (int depth = 0; depth < 2; ++depth) {
-      Operation *def = clamped.getDefiningOp();
+    SmallVector<Operation *, 2> chain;
+    for (Value v = cvt.getIn(); chain.size() < 2;) {
+      Operation *def = v.getDefiningOp();
       if (!def || !def->hasOneUse() ||
           !isa<arith::MinimumFOp, arith::MinNumFOp, arith::MaximumFOp,
                arith::MaxNumFOp>(def))
         break;
+      chain.push_back(def);
+      v = constantFloat(def->getOperand(1)) ? def->getOperand(0)
+                                            : def->getOperand(1);
+    }
+    for (Operation *def : chain) {
       bool isMin = isa<arith::MinimumFOp, arith::MinNumFOp>(def);
       Value a = def->getOperand(0), c = def->getOperand(1);
       rewriter.setInsertionPoint(def);
@@ -526,7 +531,6 @@ void narrowClampedFloatToInt(RewriterBase &rewriter, linalg::GenericOp op) {
           isMin ? arith::CmpFPredicate::OLT : arith::CmpFPredicate::OGT, a, c);
       Value sel = arith::SelectOp::create(rewriter, def->getLoc(), cmp, a, c);
       rewriter.replaceOp(def, sel);
-      clamped = constantFloat(c) ? a : c;
     }
     rewriter.setInsertionPoint(cvt);
     Type i32 = rewriter.getI32Type();

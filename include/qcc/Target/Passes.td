@@ -23,7 +23,11 @@ def QccTileAndVectorizePass : Pass<"qcc-tile-and-vectorize", "mlir::func::FuncOp
       along the output width: one accumulator per output channel and
       register, input row vectors (strided rows deinterleaved with a
       shuffle) and broadcast weights. 1x1 stride-1 convolutions with batch 1
-      become matmuls.
+      become matmuls. Pair-packed integer convolutions (`qcc.pair_dot`
+      generics from quantized conv2d: two 16-bit values per i32 element) get
+      the same micro-kernel with a pair multiply-add: x86 `pmaddwd` on
+      `pmaddwd-lanes`-wide chunks (vpdpwssd on VNNI targets), generic even/odd
+      lane arithmetic elsewhere; both exact.
     * Everything else (elementwise ops with broadcasts, reductions, fills,
       transposes, gathers, pads): 1 on every dimension but the vectorized
       one, which gets up to 4W elements. Runs of dimensions contiguous in

@@ -1,9 +1,11 @@
 //===- LowerQuantized.cpp - Integer kernels for quantized layers ----------===//
 //
 // This file implements the lowering of quantized qcc.matmul, qcc.conv2d and
-// qcc.requantize to integer linalg. The 8-bit operands are widened to i32
-// with their zero points subtracted (exact), the contraction accumulates in
-// i32 (the same named linalg ops as the float path, on i32), and the
+// qcc.requantize to integer linalg. A conv2d with constant weights becomes a
+// pair-packed contraction (two zero-point-corrected 16-bit channels per i32
+// element, pmaddwd on x86); otherwise the 8-bit operands are widened to i32
+// with their zero points subtracted (exact) and the contraction accumulates
+// in i32 (the same named linalg ops as the float path, on i32). Then the
 // accumulator is requantized to the result's `!quant.uniform` type by a
 // 31-bit fixed-point multiplier and a right shift computed at compile time,
 // rounding half away from zero, then offset by the output zero point and

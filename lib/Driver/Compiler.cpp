@@ -564,6 +564,8 @@ LogicalResult compileModel(const CompileOptions &options,
 
   CpuCodegenOptions codegen;
   codegen.vectorWidth = std::max<int64_t>(spec->vectorBits / 32, 1);
+  codegen.pmaddwdLanes =
+      std::min<int64_t>(spec->pmaddwdBits, spec->vectorBits) / 32;
   codegen.entryName = implName;
   codegen.vectorize = options.optLevel > 0;
   codegen.hasRounding = spec->hasRounding;

@@ -69,6 +69,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   if (options.vectorize) {
     QccTileAndVectorizePassOptions tv;
     tv.vectorWidth = options.vectorWidth;
+    tv.pmaddwdLanes = options.pmaddwdLanes;
     pm.addNestedPass<func::FuncOp>(createQccTileAndVectorizePass(tv));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
@@ -147,6 +148,10 @@ void registerAllQccPasses() {
     Option<int64_t> vectorWidth{*this, "vector-width",
                                 llvm::cl::desc("SIMD width in f32 lanes"),
                                 llvm::cl::init(8)};
+    Option<int64_t> pmaddwdLanes{
+        *this, "pmaddwd-lanes",
+        llvm::cl::desc("i32 lanes of the target's x86 pmaddwd (0: none)"),
+        llvm::cl::init(0)};
     Option<std::string> entry{*this, "entry",
                               llvm::cl::desc("entry function name"),
                               llvm::cl::init("main")};
@@ -160,6 +165,7 @@ void registerAllQccPasses() {
       [](OpPassManager &pm, const CodegenPipelineOptions &o) {
         CpuCodegenOptions options;
         options.vectorWidth = o.vectorWidth;
+        options.pmaddwdLanes = o.pmaddwdLanes;
         options.entryName = o.entry;
         options.vectorize = o.vectorize;
         buildCpuCodegenPipeline(pm, options);

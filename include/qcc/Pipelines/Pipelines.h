@@ -42,6 +42,9 @@ void buildQuantizationPipeline(mlir::OpPassManager &pm,
 struct CpuCodegenOptions {
   /// SIMD width in f32 lanes (8 = AVX2/ymm, 16 = AVX-512/zmm, 4 = SSE/NEON).
   int64_t vectorWidth = 8;
+  /// i32 lanes of the widest x86 pmaddwd (4 SSE2, 8 AVX2, 16 AVX-512BW);
+  /// 0 on other targets (see TargetSpec::pmaddwdBits).
+  int64_t pmaddwdLanes = 0;
   /// Name of the entry function to lay out the scratch arena for.
   std::string entryName = "main";
   /// Skip tiling and vectorization (scalar loops only); for -O0.

@@ -23,7 +23,11 @@ def QccTileAndVectorizePass : Pass<"qcc-tile-and-vectorize", "mlir::func::FuncOp
       along the output width: one accumulator per output channel and
       register, input row vectors (strided rows deinterleaved with a
       shuffle) and broadcast weights. 1x1 stride-1 convolutions with batch 1
-      become matmuls.
+      become matmuls. Pair-packed integer convolutions (`qcc.pair_dot`
+      generics from quantized conv2d: two 16-bit values per i32 element) get
+      the same micro-kernel with a pair multiply-add: x86 `pmaddwd` on
+      `pmaddwd-lanes`-wide chunks (vpdpwssd on VNNI targets), generic even/odd
+      lane arithmetic elsewhere; both exact.
     * Everything else (elementwise ops with broadcasts, reductions, fills,
       transposes, gathers, pads): 1 on every dimension but the vectorized
       one, which gets up to 4W elements. Runs of dimensions contiguous in
@@ -59,9 +63,14 @@ def QccTileAndVectorizePass : Pass<"qcc-tile-and-vectorize", "mlir::func::FuncOp
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"8",
-           "SIMD width in 32-bit lanes">
+           "SIMD width in 32-bit lanes">,
+    Option<"pmaddwdLanes", "pmaddwd-lanes", "int64_t", /*default=*/"0",
+           "i32 lanes of the widest x86 pmaddwd the target has (4: SSE2, "
+           "8: AVX2, 16: AVX-512BW); 0: none, integer pair products use "
+           "generic vector code">
   ];
   let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
     "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect"
@@ -113,8 +122,8 @@ def QccExpandMathPass : Pass<"qcc-expand-math", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"expandRounding", "expand-rounding", "bool", /*default=*/"false",
-           "also expand floor/ceil (targets without hardware rounding, "
-           "where LLVM would call libm's floorf/ceilf)">
+           "also expand floor/ceil/roundeven (targets without hardware "
+           "rounding, where LLVM would call libm's floorf/ceilf/roundevenf)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::vector::VectorDialect",

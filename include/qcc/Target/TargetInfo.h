@@ -25,6 +25,9 @@ struct TargetSpec {
   std::string cpu;      ///< LLVM CPU name
   std::string features; ///< comma-separated LLVM feature string (+avx2,...)
   int64_t vectorBits = 128; ///< widest profitable SIMD register, in bits
+  /// Widest x86 pmaddwd (16-bit pair multiply-add into i32), in bits: 128
+  /// (SSE2), 256 (AVX2) or 512 (AVX-512BW); 0 on other architectures.
+  int64_t pmaddwdBits = 0;
   /// The target rounds floats to integral values in hardware (SSE4.1
   /// roundps, NEON frintm); without it llvm.floor/ceil become libm calls.
   bool hasRounding = true;

@@ -1,9 +1,11 @@
 //===- LowerQuantized.cpp - Integer kernels for quantized layers ----------===//
 //
 // This file implements the lowering of quantized qcc.matmul, qcc.conv2d and
-// qcc.requantize to integer linalg. The 8-bit operands are widened to i32
-// with their zero points subtracted (exact), the contraction accumulates in
-// i32 (the same named linalg ops as the float path, on i32), and the
+// qcc.requantize to integer linalg. A conv2d with constant weights becomes a
+// pair-packed contraction (two zero-point-corrected 16-bit channels per i32
+// element, pmaddwd on x86); otherwise the 8-bit operands are widened to i32
+// with their zero points subtracted (exact) and the contraction accumulates
+// in i32 (the same named linalg ops as the float path, on i32). Then the
 // accumulator is requantized to the result's `!quant.uniform` type by a
 // 31-bit fixed-point multiplier and a right shift computed at compile time,
 // rounding half away from zero, then offset by the output zero point and
@@ -15,9 +17,11 @@
 
 #include "Patterns.h"
 
+#include "Qcc/ConstantData.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
 #include <cmath>
@@ -206,6 +210,262 @@ static Value widenOperand(OpBuilder &b, Location loc, Value v,
                          : (Value)arith::ExtUIOp::create(nb, l, i32, x);
         return p.empty() ? x : (Value)arith::SubIOp::create(nb, l, x, p[0]);
       });
+}
+
+//===----------------------------------------------------------------------===//
+// Pair-packed convolution
+//===----------------------------------------------------------------------===//
+
+/// Discardable attribute naming a linalg.generic built by
+/// buildPairPackedConv: an NCHW convolution over channel pairs packed into
+/// i32 elements (see there). qcc-tile-and-vectorize gives it the NCHW
+/// micro-kernel with a 16-bit pair multiply-add (pmaddwd on x86). The
+/// generic also carries `strides` and `dilations` like the named ops.
+static constexpr llvm::StringLiteral kPairDotAttr = "qcc.pair_dot";
+
+/// Values of the constant behind `v` (through qcc.reshape retypes), as
+/// int64 storage integers (unsigned storage zero-extended), or nullopt.
+static std::optional<std::vector<int64_t>>
+constantStorage(Value v, const OperandQuant &q) {
+  // The qcc value, or its converted form when the conversion already
+  // replaced the constant (arith.constant behind tensor reshapes).
+  ElementsAttr attr;
+  while (!attr && v) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      break;
+    if (auto cst = dyn_cast<ConstantOp>(def)) {
+      attr = cst.getValue();
+    } else if (auto cst = dyn_cast<arith::ConstantOp>(def)) {
+      attr = llvm::dyn_cast<ElementsAttr>(cst.getValue());
+      if (!attr)
+        break;
+    } else if (isa<ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+                   tensor::ReshapeOp, tensor::BitcastOp,
+                   UnrealizedConversionCastOp>(def) &&
+               def->getNumOperands() >= 1) {
+      v = def->getOperand(0);
+    } else {
+      break;
+    }
+  }
+  if (!attr)
+    return std::nullopt;
+  std::optional<std::vector<int64_t>> values = getElementsAsInt64(attr);
+  if (!values)
+    return std::nullopt;
+  if (!q.isSigned && q.width < 64)
+    for (int64_t &x : *values)
+      x &= (int64_t(1) << q.width) - 1;
+  return values;
+}
+
+/// Packs two 16-bit values into one i32 element: `lo` in bits 0-15, `hi` in
+/// bits 16-31 (two's complement halves).
+static int64_t packPair(int64_t lo, int64_t hi) {
+  uint32_t bits = (uint32_t(hi) << 16) | (uint32_t(lo) & 0xffffu);
+  return int64_t(int32_t(bits));
+}
+
+/// The scalar payload of a pair-packed contraction: `acc + lo(x) * lo(w) +
+/// hi(x) * hi(w)` with `lo`/`hi` the sign-extended 16-bit halves of the i32
+/// elements. Each product is at most 255 * 255 in magnitude, so nothing
+/// wraps (the pair sum is what x86's pmaddwd computes).
+static Value buildPairDot(OpBuilder &b, Location loc, Value x, Value w,
+                          Value acc) {
+  Type i32 = b.getI32Type();
+  Value sixteen = createScalar(b, loc, i32, 16);
+  auto lo = [&](Value v) -> Value {
+    return arith::ShRSIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, v, sixteen), sixteen);
+  };
+  auto hi = [&](Value v) -> Value {
+    return arith::ShRSIOp::create(b, loc, v, sixteen);
+  };
+  Value pl = arith::MulIOp::create(b, loc, lo(x), lo(w));
+  Value ph = arith::MulIOp::create(b, loc, hi(x), hi(w));
+  return arith::AddIOp::create(b, loc, acc,
+                               arith::AddIOp::create(b, loc, pl, ph));
+}
+
+/// Builds the i32 accumulator `init + conv(x - zx, w - zw)` of a quantized
+/// conv2d with constant weights as a contraction over channel pairs:
+///
+///   xp[n, c2, h, w] = pack(x[n, 2c2, h, w] - zx, x[n, 2c2+1, h, w] - zx)
+///                     (run time; zero spatial padding = the zero point)
+///   wp[f, c2, i, j] = pack(w[f, 2c2, i, j] - zw[f], w[f, 2c2+1, i, j] - zw[f])
+///                     (compile time)
+///   acc[n, f, oh, ow] += pairdot(xp[n, c2, oh*sh + i*dh, ow*sw + j*dw],
+///                                wp[f, c2, i, j])
+///
+/// where pack puts two 16-bit values in one i32 (an odd channel count gets
+/// a zero channel). The operands keep half the bytes of the i32-widened
+/// ones and the contraction is one pmaddwd per 2 x W multiply-adds on x86.
+/// Grouped convolutions with at least two channels per group use the same
+/// form per group. Returns a null value when the weights are not constant,
+/// the convolution is depthwise, or the window is too large to pack.
+static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
+                                 Value input, Value weight, Value init,
+                                 const OperandQuant &in,
+                                 const OperandQuant &w) {
+  auto inType = llvm::cast<RankedTensorType>(input.getType());
+  auto wType = llvm::cast<RankedTensorType>(op.getWeight().getType());
+  auto accType = llvm::cast<RankedTensorType>(init.getType());
+  if (!inType.hasStaticShape() || !wType.hasStaticShape() ||
+      !accType.hasStaticShape() || in.width > 8 || w.width > 8)
+    return {};
+  int64_t group = op.getGroup();
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+  int64_t h = inType.getDimSize(2), wd = inType.getDimSize(3);
+  int64_t f = wType.getDimSize(0), cg = wType.getDimSize(1);
+  int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+  if (cg < 2 || group < 1 || c != cg * group || f % group != 0)
+    return {};
+  std::optional<std::vector<int64_t>> wv = constantStorage(weight, w);
+  if (!wv)
+    wv = constantStorage(op.getWeight(), w);
+  if (!wv || (int64_t)wv->size() != f * cg * kh * kw)
+    return {};
+  int64_t c2 = (cg + 1) / 2, fg = f / group;
+  Type i32 = b.getI32Type();
+  Type storage = inType.getElementType();
+
+  // Packed weights [G, Fg, C2, kh, kw] (compile time).
+  std::vector<int64_t> packed;
+  packed.reserve(f * c2 * kh * kw);
+  for (int64_t o = 0; o < f; ++o) {
+    int64_t zw = w.zeroPoints.size() == 1 ? w.zeroPoints[0] : w.zeroPoints[o];
+    for (int64_t p = 0; p < c2; ++p)
+      for (int64_t i = 0; i < kh * kw; ++i) {
+        auto at = [&](int64_t ch) -> int64_t {
+          return ch < cg ? (*wv)[(o * cg + ch) * kh * kw + i] - zw : 0;
+        };
+        packed.push_back(packPair(at(2 * p), at(2 * p + 1)));
+      }
+  }
+  auto wpType = RankedTensorType::get({group, fg, c2, kh, kw}, i32);
+  Value wp = arith::ConstantOp::create(
+      b, loc, llvm::cast<TypedAttr>(makeElementsInt(wpType, packed, "packed")));
+
+  // Packed input [N, G, C2, H, W] (run time): an odd channel count per group
+  // gets one more channel holding the zero point, i.e. 0 after the
+  // subtraction.
+  Value x = input;
+  if (cg % 2 != 0) {
+    auto x5 = tensor::ExpandShapeOp::create(
+        b, loc, inType.clone({n, group, cg, h, wd}), x,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    Value zx = createScalar(b, loc, storage, (double)in.zeroPoints[0]);
+    Value padded =
+        padTensor(b, loc, x5, {0, 0, 0, 0, 0}, {0, 0, 1, 0, 0}, zx);
+    x = tensor::CollapseShapeOp::create(
+        b, loc, inType.clone({n, group * 2 * c2, h, wd}), padded,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+  }
+  Value x6 = tensor::ExpandShapeOp::create(
+      b, loc, inType.clone({n, group, c2, 2, h, wd}), x,
+      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
+  auto xpType = RankedTensorType::get({n, group, c2, h, wd}, i32);
+  MLIRContext *ctx = b.getContext();
+  // The even and odd channels as two [N, G, C2, H, W] operands (identity
+  // maps, so that the packing vectorizes along W like any elementwise op).
+  auto x6Type = llvm::cast<RankedTensorType>(x6.getType());
+  auto half = [&](int64_t k) -> Value {
+    SmallVector<OpFoldResult> offsets(6, b.getIndexAttr(0)),
+        strides(6, b.getIndexAttr(1)), sizes;
+    offsets[3] = b.getIndexAttr(k);
+    for (int64_t s : x6Type.getShape())
+      sizes.push_back(b.getIndexAttr(s));
+    sizes[3] = b.getIndexAttr(1);
+    return tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({n, group, c2, h, wd}, storage), x6,
+        offsets, sizes, strides);
+  };
+  SmallVector<utils::IteratorType> par5(5, utils::IteratorType::parallel);
+  int64_t zxv = in.zeroPoints[0];
+  Value xp =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{xpType}, ValueRange{half(0), half(1)},
+          ValueRange{createEmpty(b, loc, xpType.getShape(), i32)},
+          SmallVector<AffineMap>(3, b.getMultiDimIdentityMap(5)),
+          par5,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            auto widen = [&](Value v) -> Value {
+              v = in.isSigned ? (Value)arith::ExtSIOp::create(nb, l, i32, v)
+                              : (Value)arith::ExtUIOp::create(nb, l, i32, v);
+              if (zxv == 0)
+                return v;
+              return arith::SubIOp::create(nb, l, v,
+                                           createScalar(nb, l, i32, zxv));
+            };
+            Value lo = arith::AndIOp::create(
+                nb, l, widen(args[0]), createScalar(nb, l, i32, 0xffff));
+            Value hi = arith::ShLIOp::create(nb, l, widen(args[1]),
+                                             createScalar(nb, l, i32, 16));
+            linalg::YieldOp::create(nb, l,
+                                    Value(arith::OrIOp::create(nb, l, lo, hi)));
+          })
+          .getResult(0);
+  ArrayRef<int64_t> pads = op.getPads();
+  if (llvm::any_of(pads, [](int64_t p) { return p != 0; }))
+    xp = padTensor(b, loc, xp, {0, 0, 0, pads[0], pads[1]},
+                   {0, 0, 0, pads[2], pads[3]}, createScalar(b, loc, i32, 0));
+
+  // The contraction [N, G, Fg, OH, OW] over (c2, i, j); group == 1 drops
+  // the group dimension so that the tile is the plain NCHW micro-kernel's.
+  int64_t oh = accType.getDimSize(2), ow = accType.getDimSize(3);
+  ArrayRef<int64_t> st = op.getStrides(), dl = op.getDilations();
+  bool grouped = group > 1;
+  Value xin = xp, win = wp, acc = init;
+  SmallVector<ReassociationIndices> drop = {{0, 1}, {2}, {3}, {4}};
+  if (!grouped) {
+    auto pt = llvm::cast<RankedTensorType>(xp.getType());
+    xin = tensor::CollapseShapeOp::create(
+        b, loc, pt.clone({n, c2, pt.getDimSize(3), pt.getDimSize(4)}), xp,
+        drop);
+    win = tensor::CollapseShapeOp::create(b, loc, wpType.clone({f, c2, kh, kw}),
+                                          wp, drop);
+  } else {
+    acc = tensor::ExpandShapeOp::create(
+        b, loc, accType.clone({n, group, fg, oh, ow}), init,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+  }
+  // Dimensions: [n, (g,) f, oh, ow, c2, i, j].
+  unsigned g0 = grouped ? 1 : 0;
+  unsigned nd = 7 + g0;
+  auto e = [&](unsigned i) { return b.getAffineDimExpr(i); };
+  AffineExpr dn = e(0), df = e(1 + g0), dh = e(2 + g0), dw = e(3 + g0),
+             dc = e(4 + g0), di = e(5 + g0), dj = e(6 + g0);
+  SmallVector<AffineExpr> xRes = {dn}, wRes, oRes = {dn};
+  if (grouped) {
+    xRes.push_back(e(1));
+    wRes.push_back(e(1));
+    oRes.push_back(e(1));
+  }
+  xRes.append({dc, dh * st[0] + di * dl[0], dw * st[1] + dj * dl[1]});
+  wRes.append({df, dc, di, dj});
+  oRes.append({df, dh, dw});
+  SmallVector<utils::IteratorType> iters(nd, utils::IteratorType::parallel);
+  for (unsigned i = nd - 3; i < nd; ++i)
+    iters[i] = utils::IteratorType::reduction;
+  auto conv = linalg::GenericOp::create(
+      b, loc, TypeRange{acc.getType()}, ValueRange{xin, win}, ValueRange{acc},
+      ArrayRef<AffineMap>{AffineMap::get(nd, 0, xRes, ctx),
+                          AffineMap::get(nd, 0, wRes, ctx),
+                          AffineMap::get(nd, 0, oRes, ctx)},
+      iters, [&](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l,
+                                buildPairDot(nb, l, args[0], args[1], args[2]));
+      });
+  conv->setAttr(kPairDotAttr, b.getUnitAttr());
+  conv->setAttr("strides", b.getI64TensorAttr(st));
+  conv->setAttr("dilations", b.getI64TensorAttr(dl));
+  Value result = conv.getResult(0);
+  if (grouped)
+    result = tensor::CollapseShapeOp::create(
+        b, loc, accType, result,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+  return result;
 }
 
 /// round_half_away_from_zero(acc * mult / 2^shift) + zp, clamped to
@@ -459,15 +719,35 @@ struct QuantizedConv2DLowering : OpConversionPattern<Conv2DOp> {
     Location loc = op.getLoc();
     OperandQuant in = *readQuant(elemOf(op.getInput()));
     OperandQuant w = *readQuant(elemOf(op.getWeight()));
-    Value x = widenOperand(rewriter, loc, adaptor.getInput(), in);
-    Value wt = widenOperand(rewriter, loc, adaptor.getWeight(), w);
     auto convType = llvm::cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
     auto accType = convType.clone(rewriter.getI32Type());
-    Value acc =
-        Conv2DOp::create(rewriter, loc, accType, x, wt, adaptor.getBias(),
-                         op.getStrides(), op.getPads(), op.getDilations(),
-                         op.getGroup(), nullptr, nullptr, nullptr);
+    // Constant weights: the pair-packed contraction.
+    Value acc;
+    if (accType.hasStaticShape()) {
+      Value init;
+      if (Value bias = adaptor.getBias()) {
+        Value empty =
+            createEmpty(rewriter, loc, accType.getShape(), accType.getElementType());
+        init = linalg::BroadcastOp::create(rewriter, loc, bias, empty,
+                                           ArrayRef<int64_t>{0, 2, 3})
+                   ->getResult(0);
+      } else {
+        init = createFilled(rewriter, loc, accType.getShape(),
+                            createScalar(rewriter, loc, rewriter.getI32Type(), 0));
+      }
+      acc = buildPairPackedConv(rewriter, loc, op, adaptor.getInput(),
+                                adaptor.getWeight(), init, in, w);
+    }
+    // Otherwise widen both operands to i32 and use the float path's
+    // convolutions on i32.
+    if (!acc) {
+      Value x = widenOperand(rewriter, loc, adaptor.getInput(), in);
+      Value wt = widenOperand(rewriter, loc, adaptor.getWeight(), w);
+      acc = Conv2DOp::create(rewriter, loc, accType, x, wt, adaptor.getBias(),
+                             op.getStrides(), op.getPads(), op.getDilations(),
+                             op.getGroup(), nullptr, nullptr, nullptr);
+    }
     Value result = finishAccumulator(
         rewriter, loc, acc, op.getType().getElementType(), convType,
         /*axis=*/1, in, w, op.getActivation(), op.getActParams());

@@ -306,9 +306,14 @@ struct QccExpandMathPass : impl::QccExpandMathPassBase<QccExpandMathPass> {
     patterns.add<ExpandPowF, ExpandAsinh, ExpandAtanh, ExpandTan,
                  ReduceSinCos<math::SinOp>, ReduceSinCos<math::CosOp>>(
         &getContext(), /*benefit=*/2);
-    math::populateExpansionPatterns(patterns,
-                                    {"sinh", "cosh", "acosh", "fpowi",
-                                     "roundeven", "round", "exp2", "ctlz"});
+    // roundeven is one instruction where the target rounds in hardware
+    // (SSE4.1 roundps/roundpd with round-to-nearest-even, NEON frintn);
+    // elsewhere LLVM would call libm, so it is expanded.
+    SmallVector<StringRef> expanded = {"sinh", "cosh", "acosh", "fpowi",
+                                       "round", "exp2", "ctlz"};
+    if (expandRounding)
+      expanded.push_back("roundeven");
+    math::populateExpansionPatterns(patterns, expanded);
     populateMathPolynomialApproximationPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

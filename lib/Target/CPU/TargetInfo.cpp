@@ -119,6 +119,10 @@ createTargetMachine(TargetSpec &spec, unsigned optLevel) {
       spec.vectorBits = 256;
     else
       spec.vectorBits = 128;
+    spec.pmaddwdBits = sti->checkFeatures("+avx512bw") ? 512
+                       : sti->checkFeatures("+avx2")   ? 256
+                       : sti->checkFeatures("+sse2")   ? 128
+                                                       : 0;
   } else {
     spec.vectorBits = 128;
   }

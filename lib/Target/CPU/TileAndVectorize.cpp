@@ -40,6 +40,7 @@
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -69,6 +70,13 @@ constexpr StringLiteral kVectorizeAttr = "qcc.vectorize";
 /// Discardable attribute on the innermost tiled NCHW windowed ops that get
 /// the output-width micro-kernel.
 constexpr StringLiteral kWindowAttr = "qcc.window_kernel";
+/// Discardable attribute of the pair-packed integer convolutions that
+/// convert-qcc-to-linalg builds for quantized conv2d (LowerQuantized.cpp): a
+/// linalg.generic with the maps of linalg.conv_2d_nchw_fchw (or
+/// conv_2d_ngchw_gfchw), `strides` / `dilations` attributes, i32 operands
+/// holding two 16-bit values each, and the payload
+/// `acc + lo(x) * lo(w) + hi(x) * hi(w)`.
+constexpr StringLiteral kPairDotAttr = "qcc.pair_dot";
 
 /// Windows with more taps than this are emitted as loops, not unrolled.
 constexpr int64_t kMaxUnrolledTaps = 64;
@@ -128,7 +136,15 @@ std::optional<unsigned> initResultDim(linalg::LinalgOp op, unsigned pos) {
 bool isNchwWindowOp(Operation *op) {
   return isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp,
              linalg::DepthwiseConv2DNchwChwOp, linalg::PoolingNchwMaxOp,
-             linalg::PoolingNchwSumOp>(op);
+             linalg::PoolingNchwSumOp>(op) ||
+         (isa<linalg::GenericOp>(op) && op->hasAttr(kPairDotAttr));
+}
+
+/// Returns true if `op` is a dense or grouped NCHW convolution (a reduction
+/// over input channels), named or pair-packed.
+bool isChannelReducingConv(Operation *op) {
+  return isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op) ||
+         (isa<linalg::GenericOp>(op) && op->hasAttr(kPairDotAttr));
 }
 
 /// Returns true if the payload of `op` only holds elementwise-mappable ops
@@ -249,7 +265,7 @@ private:
     int64_t owTile = vectorTile(ranges[*owDim], 2);
     p.outer[*owDim] = owTile;
     int64_t channelTile = 1;
-    if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op)) {
+    if (isChannelReducingConv(op)) {
       int64_t vecs = (owTile + w - 1) / w;
       int64_t budget = std::max<int64_t>(1, accumulatorBudget() / vecs);
       channelTile = largestDivisorAtMost(ranges[*chDim], budget);
@@ -394,6 +410,13 @@ void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
   if (hasIndexing)
     return;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  // Windowed maps (a convolution written as a generic, `oh * s + kh`) do
+  // not collapse: linalg::isDimSequencePreserved only looks at plain
+  // dimension results.
+  if (!llvm::all_of(maps, [](AffineMap map) {
+        return map.isProjectedPermutation(/*allowZeroInResults=*/true);
+      }))
+    return;
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   SmallVector<ReassociationIndices> groups;
   groups.push_back({0});
@@ -419,6 +442,111 @@ void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
   if (failed(collapsed))
     return;
   rewriter.replaceOp(op, collapsed->results);
+}
+
+/// Returns the constant float `v` is (a scalar arith.constant), if any.
+std::optional<double> constantFloat(Value v) {
+  auto cst = v.getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  if (auto f = dyn_cast<FloatAttr>(cst.getValue()))
+    return f.getValueAsDouble();
+  return std::nullopt;
+}
+
+/// Returns the bounds [lo, hi] that `v = min(max(x, lo), hi)` (either
+/// order, any of the arith float min/max flavours, constant bounds) clamps
+/// to, if it has that form.
+std::optional<std::pair<double, double>> clampBounds(Value v) {
+  double lo = -INFINITY, hi = INFINITY;
+  for (int depth = 0; depth < 2; ++depth) {
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getNumOperands() != 2)
+      break;
+    bool isMin = isa<arith::MinimumFOp, arith::MinNumFOp>(def);
+    bool isMax = isa<arith::MaximumFOp, arith::MaxNumFOp>(def);
+    if (!isMin && !isMax)
+      break;
+    std::optional<double> c = constantFloat(def->getOperand(1));
+    Value other = def->getOperand(0);
+    if (!c) {
+      c = constantFloat(def->getOperand(0));
+      other = def->getOperand(1);
+    }
+    if (!c)
+      break;
+    if (isMin)
+      hi = std::min(hi, *c);
+    else
+      lo = std::max(lo, *c);
+    v = other;
+  }
+  if (std::isinf(lo) || std::isinf(hi))
+    return std::nullopt;
+  return std::make_pair(lo, hi);
+}
+
+/// Narrows `trunci(fptosi(x) : f64 -> i64) -> iN` (N <= 32) to
+/// `fptosi(x) -> i32` (then trunci) where x is clamped to constants inside
+/// the i32 range, so both give the same integer. x86 before AVX-512DQ has no
+/// vector f64 -> i64 conversion (LLVM scalarizes it) but converts f64 -> i32
+/// four lanes at a time; ONNX's QLinear requantization ends this way.
+void narrowClampedFloatToInt(RewriterBase &rewriter, linalg::GenericOp op) {
+  SmallVector<arith::FPToSIOp> candidates;
+  op.getBody()->walk([&](arith::FPToSIOp cvt) { candidates.push_back(cvt); });
+  for (arith::FPToSIOp cvt : candidates) {
+    auto it = dyn_cast<IntegerType>(cvt.getType());
+    if (!it || it.getWidth() <= 32 || cvt->use_empty() ||
+        !llvm::all_of(cvt->getUsers(), [](Operation *user) {
+          auto t = dyn_cast<arith::TruncIOp>(user);
+          return t && t.getType().getIntOrFloatBitWidth() <= 32;
+        }))
+      continue;
+    std::optional<std::pair<double, double>> bounds =
+        clampBounds(cvt.getIn());
+    if (!bounds || bounds->first < -2147483648.0 ||
+        bounds->second >= 2147483648.0)
+      continue;
+    // The clamp only feeds the conversion: NaN (poison after fptosi either
+    // way) and the sign of zero do not matter, so compare-and-select, which
+    // x86 does in one maxpd / minpd, replaces the IEEE minimum / maximum
+    // (whose NaN and signed-zero rules cost several instructions).
+    SmallVector<Operation *, 2> chain;
+    for (Value v = cvt.getIn(); chain.size() < 2;) {
+      Operation *def = v.getDefiningOp();
+      if (!def || !def->hasOneUse() ||
+          !isa<arith::MinimumFOp, arith::MinNumFOp, arith::MaximumFOp,
+               arith::MaxNumFOp>(def))
+        break;
+      chain.push_back(def);
+      v = constantFloat(def->getOperand(1)) ? def->getOperand(0)
+                                            : def->getOperand(1);
+    }
+    for (Operation *def : chain) {
+      bool isMin = isa<arith::MinimumFOp, arith::MinNumFOp>(def);
+      Value a = def->getOperand(0), c = def->getOperand(1);
+      rewriter.setInsertionPoint(def);
+      Value cmp = arith::CmpFOp::create(
+          rewriter, def->getLoc(),
+          isMin ? arith::CmpFPredicate::OLT : arith::CmpFPredicate::OGT, a, c);
+      Value sel = arith::SelectOp::create(rewriter, def->getLoc(), cmp, a, c);
+      rewriter.replaceOp(def, sel);
+    }
+    rewriter.setInsertionPoint(cvt);
+    Type i32 = rewriter.getI32Type();
+    Value narrow =
+        arith::FPToSIOp::create(rewriter, cvt.getLoc(), i32, cvt.getIn());
+    for (Operation *user : llvm::to_vector(cvt->getUsers())) {
+      auto trunc = cast<arith::TruncIOp>(user);
+      rewriter.setInsertionPoint(trunc);
+      Value repl = narrow;
+      if (trunc.getType() != i32)
+        repl = arith::TruncIOp::create(rewriter, trunc.getLoc(),
+                                       trunc.getType(), narrow);
+      rewriter.replaceOp(trunc, repl);
+    }
+    rewriter.eraseOp(cvt);
+  }
 }
 
 /// Rewrites a 1x1, stride-1, unpadded NCHW convolution with batch 1 into a
@@ -770,6 +898,79 @@ void peelPartialTiles(RewriterBase &rewriter, func::FuncOp func) {
 // NCHW windowed micro-kernel
 //===----------------------------------------------------------------------===//
 
+/// Returns `acc + lo(x) * lo(k) + hi(x) * hi(k)` lane by lane for i32
+/// vectors `x`, `k`, `acc` whose lanes hold two 16-bit halves (the payload
+/// of a pair-packed convolution). With `pmaddwdLanes` > 0 (x86) the pair
+/// products come from llvm.x86.*.pmadd.wd on `pmaddwdLanes`-lane chunks
+/// (one vpmaddwd, or vpdpwssd with the add on VNNI targets); otherwise from
+/// even/odd 16-bit shuffles, sign extensions, multiplies and adds. Both are
+/// exact: each product is at most 255 * 255 in magnitude and a pair sum
+/// fits i32, so the results are identical.
+Value emitPairDot(OpBuilder &b, Location loc, Value x, Value k, Value acc,
+                  int64_t pmaddwdLanes) {
+  auto vt = cast<VectorType>(x.getType());
+  int64_t n = vt.getNumElements();
+  Type i16 = b.getI16Type(), i32 = b.getI32Type();
+  auto halves = [&](Value v, int64_t lanes) -> Value {
+    return vector::BitCastOp::create(b, loc, VectorType::get({2 * lanes}, i16),
+                                     v);
+  };
+  Value sum;
+  if (pmaddwdLanes == 4 || pmaddwdLanes == 8 || pmaddwdLanes == 16) {
+    int64_t l = pmaddwdLanes;
+    StringRef name = l == 4   ? "llvm.x86.sse2.pmadd.wd"
+                     : l == 8 ? "llvm.x86.avx2.pmadd.wd"
+                              : "llvm.x86.avx512.pmaddw.d.512";
+    auto chunkType = VectorType::get({l}, i32);
+    // Lanes [j, j + l) of `v` (padded with lane 0 past the end).
+    auto chunk = [&](Value v, int64_t j) -> Value {
+      if (n == l)
+        return v;
+      SmallVector<int64_t> mask;
+      for (int64_t i = 0; i < l; ++i)
+        mask.push_back(j + i < n ? j + i : 0);
+      return vector::ShuffleOp::create(b, loc, v, v, mask);
+    };
+    for (int64_t j = 0; j < n; j += l) {
+      Value p = LLVM::CallIntrinsicOp::create(
+                    b, loc, chunkType, b.getStringAttr(name),
+                    ValueRange{halves(chunk(x, j), l), halves(chunk(k, j), l)})
+                    .getResult(0);
+      int64_t len = std::min(l, n - j);
+      if (!sum) {
+        if (n == l) {
+          sum = p;
+          continue;
+        }
+        SmallVector<int64_t> mask;
+        for (int64_t i = 0; i < len; ++i)
+          mask.push_back(i);
+        sum = vector::ShuffleOp::create(b, loc, p, p, mask);
+        continue;
+      }
+      // Append the first `len` lanes of `p`.
+      int64_t have = cast<VectorType>(sum.getType()).getNumElements();
+      SmallVector<int64_t> mask;
+      for (int64_t i = 0; i < have + len; ++i)
+        mask.push_back(i < have ? i : have + (i - have));
+      sum = vector::ShuffleOp::create(b, loc, sum, p, mask);
+    }
+  } else {
+    auto lanes = [&](Value v, int64_t parity) -> Value {
+      SmallVector<int64_t> mask;
+      for (int64_t i = 0; i < n; ++i)
+        mask.push_back(2 * i + parity);
+      Value h = halves(v, n);
+      Value s = vector::ShuffleOp::create(b, loc, h, h, mask);
+      return arith::ExtSIOp::create(b, loc, VectorType::get({n}, i32), s);
+    };
+    Value lo = arith::MulIOp::create(b, loc, lanes(x, 0), lanes(k, 0));
+    Value hi = arith::MulIOp::create(b, loc, lanes(x, 1), lanes(k, 1));
+    sum = arith::AddIOp::create(b, loc, lo, hi);
+  }
+  return arith::AddIOp::create(b, loc, acc, sum);
+}
+
 /// Replaces a statically shaped NCHW windowed tile (output [1, (1,) Fb, 1,
 /// OWt]) with vector code along the output width:
 ///
@@ -787,7 +988,8 @@ void peelPartialTiles(RewriterBase &rewriter, func::FuncOp func) {
 /// element types and combining functions (FMA, max, sum, integer extension)
 /// are exactly the op's.
 
-LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
+LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op,
+                                  int64_t pmaddwdLanes) {
   if (!hasStaticTensorSemantics(op) || !hasElementwisePayload(op))
     return failure();
   Location loc = op.getLoc();
@@ -797,7 +999,10 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
   auto outType = cast<RankedTensorType>(init.getType());
   bool pooling = isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op);
   bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
-  bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
+  bool pairDot = op->hasAttr(kPairDotAttr);
+  bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op) ||
+                 (pairDot && cast<RankedTensorType>(op.getDpsInits()[0].getType())
+                                     .getRank() == 5);
   Value kernel = pooling ? Value() : op.getDpsInputs()[1];
   auto kType = cast<RankedTensorType>(op.getDpsInputs()[1].getType());
 
@@ -920,6 +1125,8 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op) {
   // hasElementwisePayload guarantees scalar ops whose operands are block
   // arguments, earlier payload results or scalars from above.
   auto applyPayload = [&](Value x, Value k, Value acc) -> Value {
+    if (pairDot)
+      return emitPairDot(rewriter, loc, x, k, acc, pmaddwdLanes);
     IRMapping map;
     map.map(body->getArgument(0), x);
     map.map(body->getArgument(1), k);
@@ -1421,7 +1628,7 @@ void QccTileAndVectorizePass::vectorizeMarkedOps(func::FuncOp func) {
     rewriter.setInsertionPoint(op);
     // Windowed tiles the micro-kernel cannot handle fall back to the generic
     // vectorizer, whose volume cap keeps them scalar in practice.
-    if (window && succeeded(vectorizeWindowTile(rewriter, op)))
+    if (window && succeeded(vectorizeWindowTile(rewriter, op, pmaddwdLanes)))
       continue;
     FailureOr<SmallVector<int64_t>> ranges = getStaticRanges(op);
     if (failed(ranges))
@@ -1603,8 +1810,10 @@ void QccTileAndVectorizePass::runOnOperation() {
       ops.push_back(op);
   });
   for (Operation *op : ops) {
-    if (auto generic = dyn_cast<linalg::GenericOp>(op))
+    if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+      narrowClampedFloatToInt(rewriter, generic);
       collapseContiguousDims(rewriter, generic);
+    }
     else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
       convertPointwiseConvToMatmul(rewriter, conv);
     else if (auto pad = dyn_cast<tensor::PadOp>(op))

@@ -14,7 +14,12 @@ compares the outputs with a numpy reference for exact equality:
     M = float32(float32(x_scale * w_scale) / y_scale), as the ONNX reference
     computes it (one case uses power-of-two scales so that ties occur).
 
-Usage: int_kernels.py WORKDIR --target=T [--seed=S] [--count=N]
+Usage: int_kernels.py WORKDIR --target=T [--seed=S] [--count=N] [--large-convs]
+
+--large-convs builds only QLinearConv / ConvInteger models, with channel
+counts up to 40 (odd ones included), kernels up to 5x5, strides up to 3 and
+rows up to 47 wide, so that the pair-packed micro-kernel runs full register
+tiles, peeled remainders, zero channel padding and grouped packing.
 Prints "PASS <case>" or "FAIL <case>: ..." per model and a summary line.
 """
 
@@ -160,25 +165,45 @@ def make_matmul(rng, idx, qlinear, ties=False):
     return c, c.model(node, np.int32, ref.shape), ref
 
 
-def make_conv(rng, idx, qlinear):
+def make_conv(rng, idx, qlinear, large=False):
     c = Case(f"{'qlinearconv' if qlinear else 'convinteger'}_{idx}")
     n = int(rng.integers(1, 3))
-    kind = rng.integers(3)  # 0: dense, 1: depthwise, 2: two groups
+    kind = rng.integers(3)  # 0: dense, 1: depthwise, 2: groups
     group = 1
-    if kind == 1:
-        ch = int(rng.integers(1, 9))
-        group, m = ch, ch
-    elif kind == 2:
-        group = 2
-        ch, m = 2 * int(rng.integers(1, 4)), 2 * int(rng.integers(1, 5))
+    if large:
+        # Register-tile-sized layers: channel counts with odd and even
+        # halves, rows of whole vectors plus remainders (up to 2 x 16 + 7),
+        # groups with an odd channel count per group.
+        if kind == 1:
+            ch = int(rng.integers(1, 20))
+            group, m = ch, ch
+        elif kind == 2:
+            group = int(rng.integers(2, 4))
+            ch = group * int(rng.integers(1, 8))
+            m = group * int(rng.integers(1, 6))
+        else:
+            ch, m = int(rng.integers(1, 41)), int(rng.integers(1, 41))
+        kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        strides = [int(rng.integers(1, 4)), int(rng.integers(1, 4))]
+        dilations = [int(rng.integers(1, 3)), int(rng.integers(1, 3))]
+        pads = [int(rng.integers(0, 4)) for _ in range(4)]
+        h = int(rng.integers(dilations[0] * (kh - 1) + 1, 24))
+        w = int(rng.integers(dilations[1] * (kw - 1) + 1, 48))
     else:
-        ch, m = int(rng.integers(1, 7)), int(rng.integers(1, 9))
-    kh, kw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
-    strides = [int(rng.integers(1, 3)), int(rng.integers(1, 3))]
-    dilations = [int(rng.integers(1, 3)), int(rng.integers(1, 3))]
-    pads = [int(rng.integers(0, 3)) for _ in range(4)]
-    h = int(rng.integers(dilations[0] * (kh - 1) + 1, 12))
-    w = int(rng.integers(dilations[1] * (kw - 1) + 1, 12))
+        if kind == 1:
+            ch = int(rng.integers(1, 9))
+            group, m = ch, ch
+        elif kind == 2:
+            group = 2
+            ch, m = 2 * int(rng.integers(1, 4)), 2 * int(rng.integers(1, 5))
+        else:
+            ch, m = int(rng.integers(1, 7)), int(rng.integers(1, 9))
+        kh, kw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        strides = [int(rng.integers(1, 3)), int(rng.integers(1, 3))]
+        dilations = [int(rng.integers(1, 3)), int(rng.integers(1, 3))]
+        pads = [int(rng.integers(0, 3)) for _ in range(4)]
+        h = int(rng.integers(dilations[0] * (kh - 1) + 1, 12))
+        w = int(rng.integers(dilations[1] * (kw - 1) + 1, 12))
     xdt, wdt = rand_dtype(rng), rand_dtype(rng)
     x = rand_ints(rng, xdt, [n, ch, h, w])
     wt = rand_ints(rng, wdt, [m, ch // group, kh, kw])
@@ -223,10 +248,16 @@ def main():
     ap.add_argument("--count", type=int, default=6,
                     help="models per operator")
     ap.add_argument("--qcc-run", default="qcc-run")
+    ap.add_argument("--large-convs", action="store_true",
+                    help="only convolutions, with register-tile-sized shapes")
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
     cases = []
     for i in range(args.count):
+        if args.large_convs:
+            cases.append(make_conv(rng, i, qlinear=True, large=True))
+            cases.append(make_conv(rng, i, qlinear=False, large=True))
+            continue
         cases.append(make_matmul(rng, i, qlinear=True, ties=(i == 0)))
         cases.append(make_matmul(rng, i, qlinear=False))
         cases.append(make_conv(rng, i, qlinear=True))

@@ -1,0 +1,81 @@
+// RUN: qcc-opt %s --split-input-file --convert-qcc-to-linalg | FileCheck %s
+
+// Tests that a quantized conv2d with constant weights becomes a pair-packed
+// contraction: the weights are packed at compile time, two input channels
+// per i32 (w[f, 2c] - zw in bits 0-15, w[f, 2c+1] - zw in bits 16-31; the
+// odd third channel pairs with a zero), the input is packed at run time
+// after its channel count is padded to even with the zero point (100), the
+// packed input is padded spatially with 0 (= the zero point), and the
+// contraction is a linalg.generic marked qcc.pair_dot whose payload adds
+// lo(x) * lo(w) + hi(x) * hi(w) to the bias.
+// Packed: (2 << 16) | 1 = 131073, 3, (5 << 16) | 0xfffc = 393212, 0xfffa.
+// CHECK-LABEL: func.func @conv_packed_odd_channels
+// CHECK-DAG: %[[BIAS:.+]] = linalg.broadcast
+// CHECK-DAG: %[[WP:.+]] = arith.constant dense<{{\[\[\[\[\[}}131073]], {{\[\[}}3]]], {{\[\[\[}}393212]], {{\[\[}}65530]]]]]> : tensor<1x2x2x1x1xi32>
+// CHECK: %[[X5:.+]] = tensor.expand_shape %{{.+}} : tensor<1x3x4x4xi8> into tensor<1x1x3x4x4xi8>
+// CHECK: %[[ZX:.+]] = arith.constant 100 : i8
+// CHECK: tensor.pad %[[X5]] low[0, 0, 0, 0, 0] high[0, 0, 1, 0, 0]
+// CHECK: tensor.yield %[[ZX]] : i8
+// CHECK: %[[EVEN:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0, 0, 0, 0] [1, 1, 2, 1, 4, 4]
+// CHECK: %[[ODD:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0, 1, 0, 0] [1, 1, 2, 1, 4, 4]
+// CHECK: %[[XP:.+]] = linalg.generic {{.+}} ins(%[[EVEN]], %[[ODD]] : tensor<1x1x2x4x4xi8>, tensor<1x1x2x4x4xi8>) outs(%{{.+}} : tensor<1x1x2x4x4xi32>)
+// CHECK: arith.extui
+// CHECK: arith.subi
+// CHECK: arith.andi
+// CHECK: arith.extui
+// CHECK: arith.subi
+// CHECK: arith.shli
+// CHECK: arith.ori
+// CHECK: %[[ZERO:.+]] = arith.constant 0 : i32
+// CHECK: %[[PAD:.+]] = tensor.pad %[[XP]] low[0, 0, 0, 1, 0] high[0, 0, 0, 0, 1]
+// CHECK: tensor.yield %[[ZERO]] : i32
+// CHECK: %[[XIN:.+]] = tensor.collapse_shape %[[PAD]] {{.+}} into tensor<1x2x5x5xi32>
+// CHECK: %[[WIN:.+]] = tensor.collapse_shape %[[WP]] {{.+}} into tensor<2x2x1x1xi32>
+// CHECK: %[[ACC:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[XIN]], %[[WIN]] : tensor<1x2x5x5xi32>, tensor<2x2x1x1xi32>) outs(%[[BIAS]] : tensor<1x2x5x5xi32>) attrs = {dilations = dense<1> : tensor<2xi64>, qcc.pair_dot, strides = dense<1> : tensor<2xi64>}
+// CHECK: ^bb0(%[[X:.+]]: i32, %[[W:.+]]: i32, %[[OUT:.+]]: i32):
+// CHECK: %[[S:.+]] = arith.constant 16 : i32
+// CHECK: %[[XL0:.+]] = arith.shli %[[X]], %[[S]]
+// CHECK: %[[XL:.+]] = arith.shrsi %[[XL0]], %[[S]]
+// CHECK: %[[WL0:.+]] = arith.shli %[[W]], %[[S]]
+// CHECK: %[[WL:.+]] = arith.shrsi %[[WL0]], %[[S]]
+// CHECK: %[[PL:.+]] = arith.muli %[[XL]], %[[WL]]
+// CHECK: %[[XH:.+]] = arith.shrsi %[[X]], %[[S]]
+// CHECK: %[[WH:.+]] = arith.shrsi %[[W]], %[[S]]
+// CHECK: %[[PH:.+]] = arith.muli %[[XH]], %[[WH]]
+// CHECK: %[[P:.+]] = arith.addi %[[PL]], %[[PH]]
+// CHECK: %[[R:.+]] = arith.addi %[[OUT]], %[[P]]
+// CHECK: linalg.yield %[[R]]
+// CHECK: linalg.generic {{.+}} ins(%[[ACC]]
+// CHECK: arith.constant 1073741824 : i64
+func.func @conv_packed_odd_channels(%x: tensor<1x3x4x4x!quant.uniform<u8:f32, 0.5:100>>) -> tensor<1x2x5x5x!quant.uniform<u8:f32, 0.25:3>> {
+  %wc = qcc.constant dense<[[[[1]], [[2]], [[3]]], [[[-4]], [[5]], [[-6]]]]> : tensor<2x3x1x1xi8>
+  %w = qcc.reshape %wc : tensor<2x3x1x1xi8> -> tensor<2x3x1x1x!quant.uniform<i8:f32:0, {0.25, 0.5}>>
+  %b = qcc.constant dense<[7, -7]> : tensor<2xi32>
+  %y = qcc.conv2d %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 1, 0, 0, 1>, dilations = array<i64: 1, 1>} : (tensor<1x3x4x4x!quant.uniform<u8:f32, 0.5:100>>, tensor<2x3x1x1x!quant.uniform<i8:f32:0, {0.25, 0.5}>>, tensor<2xi32>) -> tensor<1x2x5x5x!quant.uniform<u8:f32, 0.25:3>>
+  return %y : tensor<1x2x5x5x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// Tests that a grouped quantized conv2d with two channels per group packs
+// per group: [N, G, C2, H, W] input, [G, Fg, C2, kh, kw] weights (per-channel
+// u8 weight zero points subtracted at compile time: (3 - 1) | (4 - 1) << 16
+// = 196610, (1 - 2) | (0 - 2) << 16 = -65537, ...), a [N, G, Fg, OH, OW]
+// contraction with the strides and dilations on its input map, collapsed
+// back to NCHW. Without a bias the accumulator starts at 0.
+// CHECK: #[[XMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d5, d3 * 2 + d6, d4 + d7 * 2)>
+// CHECK: #[[WMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d5, d6, d7)>
+// CHECK-LABEL: func.func @conv_packed_grouped
+// CHECK: %[[INIT:.+]] = linalg.fill
+// CHECK: arith.constant dense<{{\[\[\[\[\[}}196610]]], {{\[\[\[}}-65537]]]], {{\[\[\[\[}}65536]]], {{\[\[\[}}4]]]]]> : tensor<2x2x1x1x1xi32>
+// CHECK-NOT: tensor.pad
+// CHECK: arith.extsi
+// CHECK: %[[ACC:.+]] = tensor.expand_shape %[[INIT]] {{.+}} into tensor<1x2x2x3x5xi32>
+// CHECK: linalg.generic {indexing_maps = [#[[XMAP]], #[[WMAP]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.+}}, %{{.+}} : tensor<1x2x1x5x5xi32>, tensor<2x2x1x1x1xi32>) outs(%[[ACC]] : tensor<1x2x2x3x5xi32>) attrs = {dilations = dense<[1, 2]> : tensor<2xi64>, qcc.pair_dot, strides = dense<[2, 1]> : tensor<2xi64>}
+// CHECK: tensor.collapse_shape %{{.+}} {{.+}} into tensor<1x4x3x5xi32>
+func.func @conv_packed_grouped(%x: tensor<1x4x5x5x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<1x4x3x5xi32> {
+  %wc = qcc.constant dense<[[[[3]], [[4]]], [[[1]], [[0]]], [[[5]], [[6]]], [[[9]], [[5]]]]> : tensor<4x2x1x1xi8>
+  %w = qcc.reshape %wc : tensor<4x2x1x1xi8> -> tensor<4x2x1x1x!quant.uniform<u8:f32:0, {1.0:1, 1.0:2, 1.0:5, 1.0:5}>>
+  %y = qcc.conv2d %x, %w {strides = array<i64: 2, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 2>, group = 2 : i64} : (tensor<1x4x5x5x!quant.uniform<i8:f32, 0.5:-3>>, tensor<4x2x1x1x!quant.uniform<u8:f32:0, {1.0:1, 1.0:2, 1.0:5, 1.0:5}>>) -> tensor<1x4x3x5xi32>
+  return %y : tensor<1x4x3x5xi32>
+}

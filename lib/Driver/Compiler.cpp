@@ -16,6 +16,7 @@
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Target/ObjectEmitter.h"
 #include "qcc/Target/TargetInfo.h"
+#include "qcc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -89,6 +90,15 @@ struct CompilerCLOptions {
       cl::desc("Pin an input's shape, e.g. x=1x3x224x224 (repeatable, or "
                "comma-separated)"),
       cl::value_desc("name=DxDx..."), cl::cat(category)};
+  // Weight-only quantization (engineer W; the lead merges this with the
+  // int8 path).
+  cl::opt<std::string> quant{
+      "quant", cl::desc("Quantization: none|fp16|bf16|int4w (default none)"),
+      cl::init("none"), cl::cat(category)};
+  cl::opt<int64_t> int4Group{
+      "int4-group",
+      cl::desc("int4w: weights per scale group, 32, 64 or 128 (default 32)"),
+      cl::init(32), cl::cat(category)};
   cl::opt<bool> text{"x-onnx-text",
                      cl::desc("Read the model as ONNX textual syntax"),
                      cl::cat(category)};
@@ -156,6 +166,15 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
     return fail("invalid -name '" + o.name +
                 "': must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
   o.forceText = cl.text;
+  if (cl.quant != "none" && cl.quant != "fp16" && cl.quant != "bf16" &&
+      cl.quant != "int4w")
+    return fail("invalid -quant '" + cl.quant +
+                "' (expected none, fp16, bf16 or int4w)");
+  o.quant = cl.quant;
+  if (cl.int4Group != 32 && cl.int4Group != 64 && cl.int4Group != 128)
+    return fail("invalid -int4-group " + Twine(cl.int4Group) +
+                " (expected 32, 64 or 128)");
+  o.int4Group = cl.int4Group;
   for (const std::string &s : cl.inputShape) {
     SmallVector<StringRef> specs;
     StringRef(s).split(specs, ',');
@@ -408,6 +427,20 @@ LogicalResult compileModel(const CompileOptions &options,
   if (failed(runPipeline(*module,
                          [](OpPassManager &pm) { buildGraphPipeline(pm); })))
     return failure();
+  // Weight-only quantization: narrow weight storage, f32 activations.
+  if (options.quant == "fp16" || options.quant == "bf16" ||
+      options.quant == "int4w") {
+    QccQuantizeWeightsPassOptions wq;
+    wq.mode = options.quant == "fp16"   ? "f16"
+              : options.quant == "bf16" ? "bf16"
+                                        : "int4";
+    wq.groupSize = options.int4Group;
+    if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+          pm.addNestedPass<func::FuncOp>(createQccQuantizeWeightsPass(wq));
+          pm.addPass(createQccDeadCodeEliminationPass());
+        })))
+      return failure();
+  }
   if (options.emit == EmitKind::Mlir) {
     artifacts.output = printModule(*module);
     return success();

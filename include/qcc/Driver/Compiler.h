@@ -31,6 +31,10 @@ struct CompileOptions {
   std::string name; ///< symbol prefix; empty: from the output file stem
   std::map<std::string, std::vector<int64_t>> inputShapes;
   bool forceText = false;
+  /// Weight-only quantization: none, fp16, bf16 or int4w.
+  std::string quant = "none";
+  /// int4w: reduction elements per scale group.
+  int64_t int4Group = 32;
 };
 
 struct CompileArtifacts {

@@ -43,6 +43,10 @@ void populateIndexingPatterns(const mlir::TypeConverter &converter,
 void populateQuantizedPatterns(const mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 
+/// dequantize_int4 (compressed weight formats).
+void populateWeightFormatPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+
 /// A real multiplier `m` as `multiplier * 2^-shift` with a 31-bit
 /// `multiplier` in [2^30, 2^31) (smaller only for tiny `m`) and
 /// 1 <= `shift` <= 62.

@@ -146,6 +146,8 @@ struct QccQuantizeWeightsPass
     if (!resultType.getElementType().isF32() ||
         !lhsType.getElementType().isF32() || !wType.getElementType().isF32())
       return;
+    if (wType.getNumElements() < minWeights)
+      return;
     ElementsAttr attr;
     if (!matchPattern(weight.get(), m_Constant(&attr)))
       return;

@@ -117,6 +117,8 @@ def QccQuantizeWeightsPass : Pass<"qcc-quantize-weights", "mlir::func::FuncOp"> 
            "Weight format: f16, bf16 or int4">,
     Option<"groupSize", "group-size", "int64_t", /*default=*/"32",
            "int4: reduction elements per scale (32, 64 or 128)">,
+    Option<"minWeights", "min-weights", "int64_t", /*default=*/"0",
+           "Layers with fewer weight elements than this stay f32">,
   ];
   let dependentDialects = ["::qcc::QccDialect"];
 }

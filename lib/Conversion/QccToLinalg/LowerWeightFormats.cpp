@@ -5,7 +5,9 @@
 // linalg.generic. fp16 / bf16 weights need no pattern: the layer patterns
 // build linalg named ops with mixed element types (f32 input, f16 / bf16
 // weight, f32 accumulator), whose bodies extend each weight to f32 in
-// registers.
+// registers. Convolutions are the exception (widenWeights): their NCHW
+// micro-kernel broadcasts one weight scalar per vector FMA, so each weight
+// is extended once per call instead of once per output tile.
 //
 //===----------------------------------------------------------------------===//
 
@@ -118,6 +120,20 @@ struct DequantizeInt4Lowering : OpConversionPattern<DequantizeInt4Op> {
 };
 
 } // namespace
+
+Value qcc::widenWeights(OpBuilder &b, Location loc, Value weight,
+                        Type elemType) {
+  auto type = llvm::cast<RankedTensorType>(weight.getType());
+  if (type.getElementType() == elemType ||
+      !llvm::isa<FloatType>(type.getElementType()) ||
+      !llvm::isa<FloatType>(elemType))
+    return weight;
+  return buildElementwise(
+      b, loc, type.clone(elemType), weight,
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return arith::ExtFOp::create(nb, l, elemType, args[0]);
+      });
+}
 
 void qcc::populateWeightFormatPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns) {

@@ -50,12 +50,20 @@ func.func @matmul_weight(%p: tensor<64x10xi8>, %s: tensor<2x10xf32>) -> tensor<1
 
 // -----
 
-// Tests that f16 / bf16 weights need no conversion op: the named ops take the
-// narrow weight directly (their bodies extend it to the f32 accumulator).
+// Tests fp16 / bf16 weights: a matmul takes the narrow weight directly (the
+// named op's body extends it to the f32 accumulator as it is loaded), while
+// a convolution's weights are extended once by an elementwise generic (the
+// NCHW micro-kernel would otherwise convert each weight once per output
+// tile).
 // CHECK-LABEL: func.func @mixed_types
 // CHECK: linalg.matmul ins(%arg0, %{{.+}} : tensor<2x4xf32>, tensor<4x3xf16>) outs(%{{.+}} : tensor<2x3xf32>)
-// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.+}}, %{{.+}} : tensor<1x2x5x5xf32>, tensor<3x2x3x3xbf16>) outs(%{{.+}} : tensor<1x3x3x3xf32>)
-// CHECK: linalg.depthwise_conv_2d_nchw_chw {{.*}} ins(%{{.+}}, %{{.+}} : tensor<1x2x5x5xf32>, tensor<2x3x3xf16>) outs(%{{.+}} : tensor<1x2x3x3xf32>)
+// CHECK: %[[WB:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<3x2x3x3xbf16>) outs(%{{.+}} : tensor<3x2x3x3xf32>)
+// CHECK: arith.extf %{{.+}} : bf16 to f32
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.+}}, %[[WB]] : tensor<1x2x5x5xf32>, tensor<3x2x3x3xf32>) outs(%{{.+}} : tensor<1x3x3x3xf32>)
+// CHECK: %[[WD:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<2x1x3x3xf16>) outs(%{{.+}} : tensor<2x1x3x3xf32>)
+// CHECK: arith.extf %{{.+}} : f16 to f32
+// CHECK: %[[WD3:.+]] = tensor.collapse_shape %[[WD]]
+// CHECK: linalg.depthwise_conv_2d_nchw_chw {{.*}} ins(%{{.+}}, %[[WD3]] : tensor<1x2x5x5xf32>, tensor<2x3x3xf32>) outs(%{{.+}} : tensor<1x2x3x3xf32>)
 func.func @mixed_types(%x: tensor<2x4xf32>, %c: tensor<1x2x5x5xf32>) -> (tensor<2x3xf32>, tensor<1x3x3x3xf32>, tensor<1x2x3x3xf32>) {
   %w = qcc.constant dense<0.5> : tensor<4x3xf16>
   %y = qcc.matmul %x, %w {precision = #qcc<precision f16>} : (tensor<2x4xf32>, tensor<4x3xf16>) -> tensor<2x3xf32>

@@ -114,8 +114,7 @@ struct QccQuantizeWeightsPass
           << mode << "' (expected f16, bf16 or int4)";
       return signalPassFailure();
     }
-    if (format == WeightFormat::Int4 &&
-        (groupSize < 2 || groupSize % 2 != 0)) {
+    if (format == WeightFormat::Int4 && (groupSize < 2 || groupSize % 2 != 0)) {
       getOperation().emitError("qcc-quantize-weights: group-size must be a "
                                "positive even number, got ")
           << groupSize;
@@ -152,7 +151,8 @@ struct QccQuantizeWeightsPass
     if (!matchPattern(weight.get(), m_Constant(&attr)))
       return;
     // Batched matmul weights have no single reduction axis to group along.
-    if (format == WeightFormat::Int4 && isa<MatMulOp>(op) && wType.getRank() != 2)
+    if (format == WeightFormat::Int4 && isa<MatMulOp>(op) &&
+        wType.getRank() != 2)
       return;
     std::optional<std::vector<double>> values = getElementsAsDouble(attr);
     if (!values)
@@ -186,7 +186,8 @@ struct QccQuantizeWeightsPass
       Type elem = half ? Type(Float16Type::get(ctx)) : BFloat16Type::get(ctx);
       auto type = wType.clone(elem);
       replacement = ConstantOp::create(
-          b, loc, makeElements(type, *values, name + (half ? ".f16" : ".bf16")));
+          b, loc,
+          makeElements(type, *values, name + (half ? ".f16" : ".bf16")));
       newPrecision = half ? Precision::f16 : Precision::bf16;
     } else {
       replacement = quantizeInt4(b, loc, wType, *values, axis, name);
@@ -237,8 +238,8 @@ struct QccQuantizeWeightsPass
         }
         scales[scaleIndex(c, gi)] = quantizeGroup(w, q);
         for (int64_t j = 0; j < half; ++j) {
-          uint8_t byte = static_cast<uint8_t>((q[j] & 0xF) |
-                                              ((q[j + half] & 0xF) << 4));
+          uint8_t byte =
+              static_cast<uint8_t>((q[j] & 0xF) | ((q[j + half] & 0xF) << 4));
           packed[packedIndex(c, gi * half + j)] = static_cast<int8_t>(byte);
         }
       }
@@ -250,14 +251,14 @@ struct QccQuantizeWeightsPass
     };
     auto packedType =
         RankedTensorType::get(shape2(packedLen), IntegerType::get(ctx, 8));
-    auto scaleType = RankedTensorType::get(shape2(groups), Float16Type::get(ctx));
+    auto scaleType =
+        RankedTensorType::get(shape2(groups), Float16Type::get(ctx));
     Value p = ConstantOp::create(
         b, loc, makeElementsInt(packedType, packed, (name + ".int4").str()));
     Value s = ConstantOp::create(
         b, loc, makeElements(scaleType, scales, (name + ".scales").str()));
-    return DequantizeInt4Op::create(b, loc, wType, p, s,
-                                    b.getI64IntegerAttr(axis),
-                                    b.getI64IntegerAttr(g));
+    return DequantizeInt4Op::create(
+        b, loc, wType, p, s, b.getI64IntegerAttr(axis), b.getI64IntegerAttr(g));
   }
 };
 

@@ -55,24 +55,25 @@ struct DequantizeInt4Lowering : OpConversionPattern<DequantizeInt4Op> {
     // [Ng, 2, G/2, R].
     Value packed = adaptor.getPacked(), scales = adaptor.getScales();
     auto pType = llvm::cast<RankedTensorType>(packed.getType());
-    SmallVector<int64_t> p3 = rowsFirst ? SmallVector<int64_t>{rows, groups, half}
-                                        : SmallVector<int64_t>{groups, half, rows};
+    SmallVector<int64_t> p3 = rowsFirst
+                                  ? SmallVector<int64_t>{rows, groups, half}
+                                  : SmallVector<int64_t>{groups, half, rows};
     packed = reshapeTo(b, loc, packed, pType.clone(p3));
-    SmallVector<int64_t> o4 =
-        rowsFirst ? SmallVector<int64_t>{rows, groups, 2, half}
-                  : SmallVector<int64_t>{groups, 2, half, rows};
+    SmallVector<int64_t> o4 = rowsFirst
+                                  ? SmallVector<int64_t>{rows, groups, 2, half}
+                                  : SmallVector<int64_t>{groups, 2, half, rows};
 
     // Loop dimensions follow the result: (c, g, h, j) or (g, h, j, c).
     MLIRContext *ctx = b.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     AffineMap outMap = b.getMultiDimIdentityMap(4);
-    AffineMap packedMap = rowsFirst ? AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx)
-                                    : AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx);
+    AffineMap packedMap = rowsFirst
+                              ? AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx)
+                              : AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx);
     AffineMap scaleMap = rowsFirst ? AffineMap::get(4, 0, {d(0), d(1)}, ctx)
                                    : AffineMap::get(4, 0, {d(0), d(3)}, ctx);
     unsigned halfDim = rowsFirst ? 2 : 1;
-    SmallVector<utils::IteratorType> parallel(4,
-                                              utils::IteratorType::parallel);
+    SmallVector<utils::IteratorType> parallel(4, utils::IteratorType::parallel);
     Value init = createEmpty(b, loc, o4, elem);
     Type i32 = b.getI32Type();
     Value unpacked =
@@ -94,9 +95,8 @@ struct DequantizeInt4Lowering : OpConversionPattern<DequantizeInt4Op> {
               Value s = args[1];
               if (s.getType() != elem)
                 s = arith::ExtFOp::create(nb, l, elem, s);
-              linalg::YieldOp::create(nb, l,
-                                      arith::MulFOp::create(nb, l, f, s)
-                                          .getResult());
+              linalg::YieldOp::create(
+                  nb, l, arith::MulFOp::create(nb, l, f, s).getResult());
             })
             .getResult(0);
 
@@ -106,13 +106,12 @@ struct DequantizeInt4Lowering : OpConversionPattern<DequantizeInt4Op> {
         elem);
     Value mat = reshapeTo(b, loc, unpacked, matType);
     if (kp != k) {
-      SmallVector<int64_t> sizes =
-          rowsFirst ? SmallVector<int64_t>{rows, k} : SmallVector<int64_t>{k, rows};
+      SmallVector<int64_t> sizes = rowsFirst ? SmallVector<int64_t>{rows, k}
+                                             : SmallVector<int64_t>{k, rows};
       mat = tensor::ExtractSliceOp::create(
-          b, loc, RankedTensorType::get(sizes, elem), mat,
-          ValueRange{}, ValueRange{}, ValueRange{},
-          b.getDenseI64ArrayAttr({0, 0}), b.getDenseI64ArrayAttr(sizes),
-          b.getDenseI64ArrayAttr({1, 1}));
+          b, loc, RankedTensorType::get(sizes, elem), mat, ValueRange{},
+          ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr({0, 0}),
+          b.getDenseI64ArrayAttr(sizes), b.getDenseI64ArrayAttr({1, 1}));
     }
     rewriter.replaceOp(op, reshapeTo(b, loc, mat, outType));
     return success();

@@ -574,6 +574,45 @@ LogicalResult DequantizeOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// DequantizeInt4Op
+//===----------------------------------------------------------------------===//
+
+LogicalResult DequantizeInt4Op::verify() {
+  auto pTy = getPacked().getType();
+  auto sTy = getScales().getType();
+  auto outTy = getResult().getType();
+  if (!outTy.hasStaticShape() || !pTy.hasStaticShape() ||
+      !sTy.hasStaticShape())
+    return emitOpError("expects static shapes");
+  if (!pTy.getElementType().isSignlessInteger(8))
+    return emitOpError("packed must have i8 elements");
+  if (!sTy.getElementType().isF16() && !sTy.getElementType().isF32())
+    return emitOpError("scales must have f16 or f32 elements");
+  if (!llvm::isa<FloatType>(outTy.getElementType()))
+    return emitOpError("result must have float elements");
+  int64_t rank = outTy.getRank();
+  int64_t axis = getAxis();
+  if (rank < 1 || (axis != 0 && axis != rank - 1))
+    return emitOpError("axis must be 0 or the last dimension");
+  int64_t g = getGroupSize();
+  if (g < 2 || g % 2 != 0)
+    return emitOpError("group_size must be a positive even number");
+  int64_t rows = outTy.getDimSize(axis);
+  int64_t k = rows == 0 ? 0 : outTy.getNumElements() / rows;
+  int64_t groups = (k + g - 1) / g;
+  auto expect = [&](int64_t inner) {
+    return axis == 0 ? SmallVector<int64_t>{rows, inner}
+                     : SmallVector<int64_t>{inner, rows};
+  };
+  if (pTy.getShape() != ArrayRef<int64_t>(expect(groups * g / 2)))
+    return emitOpError("packed must have shape [")
+           << expect(groups * g / 2) << "]";
+  if (sTy.getShape() != ArrayRef<int64_t>(expect(groups)))
+    return emitOpError("scales must have shape [") << expect(groups) << "]";
+  return success();
+}
+
 LogicalResult RequantizeOp::verify() {
   if (failed(verifyQuantType(*this, getInput().getType(), "input")) ||
       failed(verifyQuantType(*this, getResult().getType(), "result")))

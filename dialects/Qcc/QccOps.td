@@ -323,6 +323,44 @@ def Qcc_RequantizeOp : Qcc_Op<"requantize", [Pure, SameOperandsAndResultShape]> 
   let hasVerifier = 1;
 }
 
+def Qcc_DequantizeInt4Op : Qcc_Op<"dequantize_int4", [Pure]> {
+  let summary = "unpacks group-wise symmetric int4 weights to float";
+  let description = [{
+    Reconstructs a float weight tensor from 4-bit signed integers packed two
+    per byte and one scale per group of `group_size` consecutive reduction
+    elements (written by `qcc-quantize-weights{mode=int4}`).
+
+    The result (shape `S`, rank `r`) is viewed as a matrix of rows along the
+    channel `axis` (0, or `r - 1`): row `c` holds the elements whose index
+    along `axis` is `c`, in row-major order of the other dimensions (the
+    reduction of a convolution `[O, I, kh, kw]` with axis 0, or of a matmul
+    weight `[K, N]` with axis 1). `K` (the row length) is padded with zeros
+    to `Kp`, a multiple of `group_size` (which is even).
+
+    `packed` (i8) and `scales` (f16 or f32) have the shape of that matrix in
+    the weight's own orientation with `K` replaced by `Kp / 2` and
+    `Kp / group_size`: `[R, Kp/2]` and `[R, Kp/G]` for axis 0,
+    `[Kp/2, R]` and `[Kp/G, R]` for axis `r - 1`. Element `k = g*G + t` of
+    row `c` is the low nibble (`t < G/2`) or the high nibble of byte
+    `g*G/2 + t mod G/2`, read as a two's complement 4-bit integer `q` in
+    [-8, 7]; its value is `q * scales[c, g]`. Splitting each group into a low
+    and a high half keeps both halves contiguous, so the unpacking
+    vectorizes without shuffles.
+
+    ```mlir
+    %w = qcc.dequantize_int4 %packed, %scales {axis = 0 : i64, group_size = 32 : i64}
+        : (tensor<64x144xi8>, tensor<64x9xf16>) -> tensor<64x32x3x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$packed, AnyRankedTensor:$scales,
+                       I64Attr:$axis, I64Attr:$group_size);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $packed `,` $scales attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Indexing: arg reductions, top-k, scans, scatter
 //===----------------------------------------------------------------------===//

@@ -17,6 +17,7 @@
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Target/ObjectEmitter.h"
 #include "qcc/Target/TargetInfo.h"
+#include "qcc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -109,6 +110,10 @@ struct CompilerCLOptions {
       "report",
       cl::desc("Write the per-layer quantization report (JSON) to this file"),
       cl::value_desc("file.json"), cl::cat(category)};
+  cl::opt<int64_t> int4Group{
+      "int4-group",
+      cl::desc("int4w: weights per scale group, 32, 64 or 128 (default 32)"),
+      cl::init(32), cl::cat(category)};
   cl::opt<bool> text{"x-onnx-text",
                      cl::desc("Read the model as ONNX textual syntax"),
                      cl::cat(category)};
@@ -237,6 +242,12 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
   o.forceText = cl.text;
   o.quant = cl.quant;
   o.reportPath = cl.report;
+  if (cl.int4Group != 32 && cl.int4Group != 64 && cl.int4Group != 128)
+    return fail("invalid -int4-group " + Twine(cl.int4Group) +
+                " (expected 32, 64 or 128)");
+  if (cl.int4Group.getNumOccurrences() && o.quant != QuantMode::Int4W)
+    return fail("-int4-group needs -quant=int4w");
+  o.int4Group = cl.int4Group;
   for (const std::string &s : cl.inputShape) {
     SmallVector<StringRef> specs;
     StringRef(s).split(specs, ',');
@@ -512,6 +523,7 @@ LogicalResult compileModel(const CompileOptions &options,
   if (options.quant != QuantMode::None) {
     QuantizationOptions qo;
     qo.mode = quantModeName(options.quant);
+    qo.int4GroupSize = options.int4Group;
     // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
     // s8 on AArch64 (sdot/smmla multiply signed bytes with no zero point).
     qo.activationType =

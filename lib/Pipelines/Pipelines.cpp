@@ -52,6 +52,14 @@ void buildQuantizationPipeline(OpPassManager &pm,
     qo.activationType = options.activationType;
     pm.addNestedPass<func::FuncOp>(createQccQuantizePass(qo));
     pm.addNestedPass<func::FuncOp>(createQccFuseQDQPass());
+  } else {
+    // Weight-only modes: narrow weight storage, f32 activations.
+    QccQuantizeWeightsPassOptions wq;
+    wq.mode = options.mode == "fp16"   ? "f16"
+              : options.mode == "bf16" ? "bf16"
+                                       : "int4";
+    wq.groupSize = options.int4GroupSize;
+    pm.addNestedPass<func::FuncOp>(createQccQuantizeWeightsPass(wq));
   }
   pm.addPass(createQccDeadCodeEliminationPass());
 }

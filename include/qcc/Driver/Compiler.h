@@ -44,6 +44,8 @@ struct CompileOptions {
   double calibPercentile = kDefaultCalibPercentile;
   int64_t calibMaxSamples = 0; ///< 0: all samples
   uint64_t calibSeed = 0;
+  /// int4w: reduction elements per scale group.
+  int64_t int4Group = 32;
 };
 
 struct CompileArtifacts {

@@ -32,6 +32,7 @@ void buildGraphPipeline(mlir::OpPassManager &pm);
 struct QuantizationOptions {
   std::string mode = "int8";       ///< fp16 | bf16 | int8 | int4w
   std::string activationType = "u8"; ///< int8: u8 (asymmetric) or s8
+  int64_t int4GroupSize = 32;        ///< int4w: weights per scale group
 };
 
 /// Quantization passes for a graph-level module whose activations carry

@@ -143,4 +143,48 @@ def QccFuseQDQPass : Pass<"qcc-fuse-qdq", "mlir::func::FuncOp"> {
   let dependentDialects = ["::qcc::QccDialect"];
 }
 
+def QccQuantizeWeightsPass : Pass<"qcc-quantize-weights", "mlir::func::FuncOp"> {
+  let summary = "Stores the constant weights of conv2d and matmul layers in fp16, bf16 or int4";
+  let description = [{
+    Weight-only quantization (`-quant=fp16|bf16|int4w`). Every float32
+    `qcc.conv2d` / `qcc.matmul` whose weight (conv `weight`, matmul `rhs`)
+    is a `qcc.constant` and whose precision is unset (or f32) gets its
+    weights stored in the chosen format and its `precision` set; inputs,
+    biases, accumulation and results stay f32.
+
+    * `f16` / `bf16`: the weight constant is rounded to nearest even (f16
+      saturates at +-65504 instead of overflowing to infinity) and the layer
+      reads it directly; the lowering extends each weight to f32 inside the
+      kernel (mixed-type linalg ops).
+    * `int4`: 4-bit signed weights, symmetric, one f16 scale per group of
+      `group-size` consecutive reduction elements of an output channel,
+      packed two per byte and expanded by `qcc.dequantize_int4`. Each group's
+      scale is chosen by a small search over clipping ratios minimizing the
+      group's squared error. Only matmuls with a 2-D `rhs` are converted
+      (batched weights stay f32).
+
+    ```mlir
+    %w = qcc.constant dense_resource<w> : tensor<64x256xf32>
+    %y = qcc.matmul %x, %w, %b : (tensor<1x64xf32>, tensor<64x256xf32>, tensor<256xf32>) -> tensor<1x256xf32>
+    ```
+    becomes with `mode=int4 group-size=32`
+    ```mlir
+    %p = qcc.constant dense_resource<w.int4> : tensor<32x256xi8>
+    %s = qcc.constant dense_resource<w.scales> : tensor<2x256xf16>
+    %w = qcc.dequantize_int4 %p, %s {axis = 1 : i64, group_size = 32 : i64}
+        : (tensor<32x256xi8>, tensor<2x256xf16>) -> tensor<64x256xf32>
+    %y = qcc.matmul %x, %w, %b {precision = #qcc<precision w4f>} : ...
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"f16\"",
+           "Weight format: f16, bf16 or int4">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"32",
+           "int4: reduction elements per scale (32, 64 or 128)">,
+    Option<"minWeights", "min-weights", "int64_t", /*default=*/"0",
+           "Layers with fewer weight elements than this stay f32">,
+  ];
+  let dependentDialects = ["::qcc::QccDialect"];
+}
+
 #endif // QCC_TRANSFORMS_PASSES_TD

@@ -52,11 +52,13 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     Value input = adaptor.getInput();
     Value weight = adaptor.getWeight();
     Value bias = adaptor.getBias();
-    auto inType = llvm::cast<RankedTensorType>(input.getType());
-    auto wType = llvm::cast<RankedTensorType>(weight.getType());
     auto outType = llvm::cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
     Type elem = outType.getElementType();
+    // fp16 / bf16 weights (-quant=fp16|bf16): extended once per call.
+    weight = widenWeights(b, loc, weight, elem);
+    auto inType = llvm::cast<RankedTensorType>(input.getType());
+    auto wType = llvm::cast<RankedTensorType>(weight.getType());
     ArrayRef<int64_t> pads = op.getPads();
 
     if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {

@@ -43,6 +43,16 @@ void populateIndexingPatterns(const mlir::TypeConverter &converter,
 void populateQuantizedPatterns(const mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 
+/// dequantize_int4 (compressed weight formats).
+void populateWeightFormatPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+
+/// Extends a narrow float weight tensor (f16 / bf16) to `elemType` with one
+/// elementwise generic; returns `weight` unchanged when it already has that
+/// element type (or either type is not a float).
+mlir::Value widenWeights(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value weight, mlir::Type elemType);
+
 /// A real multiplier `m` as `multiplier * 2^-shift` with a 31-bit
 /// `multiplier` in [2^30, 2^31) (smaller only for tiny `m`) and
 /// 1 <= `shift` <= 62.

@@ -351,6 +351,7 @@ struct ConvertQccToLinalgPass
     populateElementwisePatterns(converter, patterns);
     populateDataMovementPatterns(converter, patterns);
     populateIndexingPatterns(converter, patterns);
+    populateWeightFormatPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

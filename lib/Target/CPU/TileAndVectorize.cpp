@@ -1143,12 +1143,16 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op,
       Operation *clone = rewriter.clone(inner, map);
       // Let LLVM fuse the multiply-add into an FMA, as the matmul lowering
       // does.
-      if (auto fmf = dyn_cast<arith::ArithFastMathInterface>(clone))
-        clone->setAttr(
-            fmf.getFastMathAttrName(),
-            arith::FastMathFlagsAttr::get(
-                rewriter.getContext(), fmf.getFastMathFlagsAttr().getValue() |
-                                           arith::FastMathFlags::contract));
+      // (arith.extf of narrow float weights has no flags attribute.)
+      if (auto fmf = dyn_cast<arith::ArithFastMathInterface>(clone)) {
+        arith::FastMathFlags flags = arith::FastMathFlags::none;
+        if (arith::FastMathFlagsAttr attr = fmf.getFastMathFlagsAttr())
+          flags = attr.getValue();
+        clone->setAttr(fmf.getFastMathAttrName(),
+                       arith::FastMathFlagsAttr::get(
+                           rewriter.getContext(),
+                           flags | arith::FastMathFlags::contract));
+      }
       Type scalar = inner.getResult(0).getType();
       clone->getResult(0).setType(VectorType::get({owTile}, scalar));
       map.map(inner.getResult(0), clone->getResult(0));

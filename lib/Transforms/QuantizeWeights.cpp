@@ -1,0 +1,266 @@
+//===- QuantizeWeights.cpp - weight-only fp16 / bf16 / int4 storage -------===//
+//
+// This file implements the qcc-quantize-weights pass (weight-only
+// quantization, `-quant=fp16|bf16|int4w`): the constant weights of float
+// conv2d / matmul layers are stored in a narrower format while activations,
+// biases and accumulation stay f32.
+//
+// fp16 / bf16 replace the weight constant by one of the narrow type, rounded
+// to nearest even; the layer op then has mixed operand element types, which
+// the lowering turns into linalg ops that extend each weight in registers.
+//
+// int4 quantizes each output channel's reduction vector (a conv's
+// [I/g, kh, kw] filter, a matmul's column of K) in groups of `group-size`
+// elements, symmetric, with one f16 scale per group:
+//
+//   q = clamp(round(w / s), -8, 7)            (round half away from zero)
+//   s = absmax / m,  m in {7, 7.25, ..., 10.75}
+//
+// where `m` is chosen per group to minimize sum((q * s - w)^2) with `s`
+// rounded to f16 first (m = 7 maps the largest magnitude to +-7 without
+// clipping; larger m clip the outliers for a finer step on the bulk, and
+// m = 8 uses -8 for a negative extreme). Values are packed two per byte: a
+// group's first half in the low nibbles, its second half in the high nibbles
+// of the same G/2 bytes (see qcc.dequantize_int4), so both halves unpack
+// into contiguous vectors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Transforms/Passes.h"
+
+#include "Qcc/ConstantData.h"
+#include "Qcc/ConstantEval.h"
+#include "Qcc/QccOps.h"
+
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/APFloat.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace qcc {
+#define GEN_PASS_DEF_QCCQUANTIZEWEIGHTSPASS
+#include "qcc/Transforms/Passes.h.inc"
+
+namespace {
+
+/// The weight formats of the pass's `mode` option.
+enum class WeightFormat { F16, BF16, Int4 };
+
+/// Rounds `v` to the nearest value of `semantics` (ties to even), saturating
+/// at the largest finite value instead of overflowing to infinity.
+double roundTo(double v, const llvm::fltSemantics &semantics) {
+  llvm::APFloat largest = llvm::APFloat::getLargest(semantics);
+  bool ignored;
+  largest.convert(llvm::APFloat::IEEEdouble(),
+                  llvm::APFloat::rmNearestTiesToEven, &ignored);
+  double max = largest.convertToDouble();
+  v = std::clamp(v, -max, max);
+  llvm::APFloat f(v);
+  f.convert(semantics, llvm::APFloat::rmNearestTiesToEven, &ignored);
+  f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
+            &ignored);
+  return f.convertToDouble();
+}
+
+/// Quantizes one group `w` to int4 values `q` and returns its f16 scale
+/// (0 for an all-zero group or one whose scale underflows f16).
+double quantizeGroup(ArrayRef<double> w, MutableArrayRef<int8_t> q) {
+  double absmax = 0;
+  for (double v : w)
+    absmax = std::max(absmax, std::fabs(v));
+  std::fill(q.begin(), q.end(), 0);
+  if (absmax == 0)
+    return 0;
+  double bestScale = 0, bestError = 0;
+  SmallVector<int8_t, 128> trial(w.size());
+  for (int i = 0; i < 16; ++i) {
+    double s = roundTo(absmax / (7.0 + 0.25 * i), llvm::APFloat::IEEEhalf());
+    if (s == 0)
+      continue;
+    double error = 0;
+    for (size_t j = 0; j < w.size(); ++j) {
+      double r = std::clamp(std::round(w[j] / s), -8.0, 7.0);
+      trial[j] = static_cast<int8_t>(r);
+      double d = r * s - w[j];
+      error += d * d;
+    }
+    if (bestScale == 0 || error < bestError) {
+      bestScale = s;
+      bestError = error;
+      std::copy(trial.begin(), trial.end(), q.begin());
+    }
+  }
+  return bestScale;
+}
+
+struct QccQuantizeWeightsPass
+    : impl::QccQuantizeWeightsPassBase<QccQuantizeWeightsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    WeightFormat format;
+    if (mode == "f16")
+      format = WeightFormat::F16;
+    else if (mode == "bf16")
+      format = WeightFormat::BF16;
+    else if (mode == "int4")
+      format = WeightFormat::Int4;
+    else {
+      getOperation().emitError("qcc-quantize-weights: unknown mode '")
+          << mode << "' (expected f16, bf16 or int4)";
+      return signalPassFailure();
+    }
+    if (format == WeightFormat::Int4 && (groupSize < 2 || groupSize % 2 != 0)) {
+      getOperation().emitError("qcc-quantize-weights: group-size must be a "
+                               "positive even number, got ")
+          << groupSize;
+      return signalPassFailure();
+    }
+    replacements.clear();
+    getOperation().walk([&](Operation *op) {
+      if (auto conv = dyn_cast<Conv2DOp>(op))
+        convert(op, conv->getOpOperand(1), /*axis=*/0, format);
+      else if (auto mm = dyn_cast<MatMulOp>(op))
+        convert(op, mm->getOpOperand(1),
+                llvm::cast<RankedTensorType>(mm.getRhs().getType()).getRank() -
+                    1,
+                format);
+    });
+  }
+
+  /// Rewrites the weight operand `weight` of layer `op` (output channels
+  /// along `axis`) if it is an f32 constant of a float32 layer.
+  void convert(Operation *op, OpOperand &weight, int64_t axis,
+               WeightFormat format) {
+    auto precision = op->getAttrOfType<PrecisionAttr>("precision");
+    if (precision && precision.getValue() != Precision::f32)
+      return;
+    auto resultType = llvm::cast<RankedTensorType>(op->getResult(0).getType());
+    auto lhsType = llvm::cast<RankedTensorType>(op->getOperand(0).getType());
+    auto wType = llvm::cast<RankedTensorType>(weight.get().getType());
+    if (!resultType.getElementType().isF32() ||
+        !lhsType.getElementType().isF32() || !wType.getElementType().isF32())
+      return;
+    if (wType.getNumElements() < minWeights)
+      return;
+    ElementsAttr attr;
+    if (!matchPattern(weight.get(), m_Constant(&attr)))
+      return;
+    // Batched matmul weights have no single reduction axis to group along.
+    if (format == WeightFormat::Int4 && isa<MatMulOp>(op) &&
+        wType.getRank() != 2)
+      return;
+    std::optional<std::vector<double>> values = getElementsAsDouble(attr);
+    if (!values)
+      return;
+
+    // A weight shared by several layers is converted once (the graph is one
+    // block in program order, so the first user's replacement dominates the
+    // others).
+    auto cached = replacements.find({weight.get(), axis});
+    if (cached != replacements.end()) {
+      weight.set(cached->second.first);
+      op->setAttr("precision",
+                  PrecisionAttr::get(op->getContext(), cached->second.second));
+      return;
+    }
+    Value original = weight.get();
+    OpBuilder b(op);
+    Location loc = weight.get().getLoc();
+    std::string name = blobNameFor(loc);
+    if (auto res = llvm::dyn_cast<DenseResourceElementsAttr>(attr))
+      name = res.getRawHandle().getKey().str();
+    MLIRContext *ctx = op->getContext();
+    Precision newPrecision;
+    Value replacement;
+    if (format != WeightFormat::Int4) {
+      bool half = format == WeightFormat::F16;
+      const llvm::fltSemantics &sem =
+          half ? llvm::APFloat::IEEEhalf() : llvm::APFloat::BFloat();
+      for (double &v : *values)
+        v = roundTo(v, sem);
+      Type elem = half ? Type(Float16Type::get(ctx)) : BFloat16Type::get(ctx);
+      auto type = wType.clone(elem);
+      replacement = ConstantOp::create(
+          b, loc,
+          makeElements(type, *values, name + (half ? ".f16" : ".bf16")));
+      newPrecision = half ? Precision::f16 : Precision::bf16;
+    } else {
+      replacement = quantizeInt4(b, loc, wType, *values, axis, name);
+      newPrecision = Precision::w4f;
+    }
+    replacements[{original, axis}] = {replacement, newPrecision};
+    weight.set(replacement);
+    op->setAttr("precision", PrecisionAttr::get(ctx, newPrecision));
+  }
+
+  /// Converted weights by (original weight, channel axis).
+  llvm::DenseMap<std::pair<Value, int64_t>, std::pair<Value, Precision>>
+      replacements;
+
+  /// Builds the packed int4 weights, their scales and the
+  /// qcc.dequantize_int4 that expands them to `wType`.
+  Value quantizeInt4(OpBuilder &b, Location loc, RankedTensorType wType,
+                     ArrayRef<double> values, int64_t axis, StringRef name) {
+    bool rowsFirst = axis == 0;
+    int64_t rows = wType.getDimSize(axis);
+    int64_t k = rows == 0 ? 0 : wType.getNumElements() / rows;
+    // Short rows (a depthwise 3x3 filter) use one group of K rounded up to
+    // even instead of padding to the full group size.
+    int64_t g = std::min<int64_t>(groupSize, (k + 1) / 2 * 2);
+    g = std::max<int64_t>(g, 2);
+    int64_t groups = (k + g - 1) / g, half = g / 2;
+    int64_t packedLen = groups * half;
+    // Element (c, i) of the [rows, K] view; a [K, N] matmul weight (last
+    // axis) is stored K-major.
+    auto at = [&](int64_t c, int64_t i) {
+      return rowsFirst ? values[c * k + i] : values[i * rows + c];
+    };
+    std::vector<int64_t> packed(rows * packedLen);
+    std::vector<double> scales(rows * groups);
+    auto packedIndex = [&](int64_t c, int64_t j) {
+      return rowsFirst ? c * packedLen + j : j * rows + c;
+    };
+    auto scaleIndex = [&](int64_t c, int64_t gi) {
+      return rowsFirst ? c * groups + gi : gi * rows + c;
+    };
+    SmallVector<double, 128> w(g);
+    SmallVector<int8_t, 128> q(g);
+    for (int64_t c = 0; c < rows; ++c) {
+      for (int64_t gi = 0; gi < groups; ++gi) {
+        for (int64_t t = 0; t < g; ++t) {
+          int64_t i = gi * g + t;
+          w[t] = i < k ? at(c, i) : 0.0;
+        }
+        scales[scaleIndex(c, gi)] = quantizeGroup(w, q);
+        for (int64_t j = 0; j < half; ++j) {
+          uint8_t byte =
+              static_cast<uint8_t>((q[j] & 0xF) | ((q[j + half] & 0xF) << 4));
+          packed[packedIndex(c, gi * half + j)] = static_cast<int8_t>(byte);
+        }
+      }
+    }
+    MLIRContext *ctx = b.getContext();
+    auto shape2 = [&](int64_t inner) {
+      return rowsFirst ? SmallVector<int64_t>{rows, inner}
+                       : SmallVector<int64_t>{inner, rows};
+    };
+    auto packedType =
+        RankedTensorType::get(shape2(packedLen), IntegerType::get(ctx, 8));
+    auto scaleType =
+        RankedTensorType::get(shape2(groups), Float16Type::get(ctx));
+    Value p = ConstantOp::create(
+        b, loc, makeElementsInt(packedType, packed, (name + ".int4").str()));
+    Value s = ConstantOp::create(
+        b, loc, makeElements(scaleType, scales, (name + ".scales").str()));
+    return DequantizeInt4Op::create(
+        b, loc, wType, p, s, b.getI64IntegerAttr(axis), b.getI64IntegerAttr(g));
+  }
+};
+
+} // namespace
+} // namespace qcc

@@ -25,7 +25,9 @@
 //  - `relu / clip (dequantize y)` of a quantized layer result moves into the
 //    layer as its fused activation (the ONNX pattern Conv -> Q -> DQ -> Relu).
 //  - Data movement of a retyped integer constant is done on the constant
-//    (folded), so weights reach the layers as `reshape(integer constant)`.
+//    (folded), and `quantize` of a float constant (weights exported as
+//    QuantizeLinear of float initializers) is computed, so weights reach the
+//    layers as `reshape(integer constant)`.
 //
 // Finally every `dequantize` of a constant that feeds no integer layer
 // (weights of layers that stay float, constants of float ops) folds into a
@@ -667,6 +669,50 @@ struct FuseQuantizedLayer : OpRewritePattern<LayerOp> {
   }
 };
 
+/// `quantize(float constant)` -> `reshape(integer constant)`: weights that
+/// an exporter wrote as QuantizeLinear of float initializers are quantized
+/// once, at compile time, with qcc.quantize's rounding (half to even, on the
+/// float32 quotient as ONNX's QuantizeLinear) and clamp.
+struct FoldQuantizeOfConstant : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    ElementsAttr attr;
+    if (!matchPattern(op.getInput(), m_Constant(&attr)))
+      return rewriter.notifyMatchFailure(op, "input is not a constant");
+    auto inTy = tensorOf(op.getInput());
+    auto q = quantOf(op.getResult());
+    if (!inTy.getElementType().isF32() || q.getStorageTypeIntegralWidth() > 32)
+      return rewriter.notifyMatchFailure(op, "not f32 to at most 32 bits");
+    auto values = getElementsAsDouble(attr);
+    if (!values)
+      return rewriter.notifyMatchFailure(op, "constant not readable");
+    SmallVector<double> scales;
+    SmallVector<int64_t> zps;
+    readParams(q, scales, zps);
+    int32_t axis = -1;
+    if (auto pa = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(q))
+      axis = pa.getQuantizedDimension();
+    SmallVector<int64_t> ints(values->size());
+    for (size_t k = 0; k < values->size(); ++k) {
+      int64_t ch = axis < 0 ? 0 : channelOf(k, inTy.getShape(), axis);
+      float quotient = (float)(*values)[k] / (float)scales[ch];
+      double r = std::nearbyint((double)quotient) + (double)zps[ch];
+      r = std::min(std::max(r, (double)q.getStorageTypeMin()),
+                   (double)q.getStorageTypeMax());
+      ints[k] = (int64_t)r;
+    }
+    auto intTy = inTy.clone(rewriter.getIntegerType(
+        q.getStorageTypeIntegralWidth()));
+    auto c = ConstantOp::create(
+        rewriter, op.getLoc(),
+        makeElementsInt(intTy, ints, blobNameFor(op.getLoc())));
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getResult().getType(), c);
+    return success();
+  }
+};
+
 /// `dequantize(reshape(integer constant))` -> a float constant.
 struct FoldDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -701,6 +747,7 @@ struct QccFuseQDQPass : impl::QccFuseQDQPassBase<QccFuseQDQPass> {
                  HoistRetype<ReshapeOp>, HoistRetype<TransposeOp>,
                  HoistRetype<SliceOp>, HoistQuantize<ReshapeOp>,
                  HoistQuantize<TransposeOp>, FoldQuantizeOfDequantize,
+                 FoldQuantizeOfConstant,
                  FuseActivationIntoQuantizedLayer,
                  FuseQuantizedLayer<Conv2DOp>, FuseQuantizedLayer<MatMulOp>,
                  FuseQuantizeIntoLayer<Conv2DOp>,

@@ -263,3 +263,25 @@ func.func @conv1d(%x: tensor<1x1x5x!qx>) -> tensor<1x2x3x!qy> {
   %q = qcc.quantize %y : tensor<1x2x3xf32> -> tensor<1x2x3x!qy>
   return %q : tensor<1x2x3x!qy>
 }
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 5.000000e-01:128>
+!qw = !quant.uniform<i8:f32:1, {2.500000e-01, 1.250000e-01}>
+
+// Tests that weights written as quantize(float constant) are quantized at
+// compile time (half to even: 0.5 -> 0, -2.5 -> -2; clamped: 400 -> 127) and
+// reach the layer as integers.
+// CHECK-LABEL: func.func @quantized_float_weights
+// CHECK: %[[C:.+]] = qcc.constant dense<{{\[}}[2, 0], [4, -2], [127, 2]]> : tensor<3x2xi8>
+// CHECK: %[[W:.+]] = qcc.reshape %[[C]] : tensor<3x2xi8> -> tensor<3x2x!quant.uniform<i8:f32:1, {2.500000e-01,1.250000e-01}>>
+// CHECK: qcc.matmul %arg0, %[[W]] : ({{.*}}) -> tensor<1x2xf32>
+// CHECK-NOT: qcc.quantize
+func.func @quantized_float_weights(%x: tensor<1x3x!qx>) -> tensor<1x2xf32> {
+  %xd = qcc.dequantize %x : tensor<1x3x!qx> -> tensor<1x3xf32>
+  %w = qcc.constant dense<[[0.5, 0.0625], [1.0, -0.3125], [100.0, 0.3]]> : tensor<3x2xf32>
+  %wq = qcc.quantize %w : tensor<3x2xf32> -> tensor<3x2x!qw>
+  %wd = qcc.dequantize %wq : tensor<3x2x!qw> -> tensor<3x2xf32>
+  %m = qcc.matmul %xd, %wd : (tensor<1x3xf32>, tensor<3x2xf32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
+}

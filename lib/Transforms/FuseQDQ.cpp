@@ -21,7 +21,9 @@
 //    their integer versions would round differently.
 //  - `quantize` moves above a reshape or transpose (per tensor), next to the
 //    layer whose result it quantizes (1-D convolutions, attention heads).
-//  - `quantize(dequantize x)` becomes x (same type) or `requantize`.
+//  - `quantize(dequantize x)` becomes x (same type) or `requantize`; a
+//    requantize that only shifts 8-bit storage between u8 and s8 is bypassed
+//    by the dequantizes and integer layers that read it.
 //  - `relu / clip (dequantize y)` of a quantized layer result moves into the
 //    layer as its fused activation (the ONNX pattern Conv -> Q -> DQ -> Relu).
 //  - Data movement of a retyped integer constant is done on the constant
@@ -429,6 +431,60 @@ struct HoistQuantize : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// The input of `v` when `v` is a requantize that only moves 8-bit storage
+/// between unsigned and signed (same scale, zero point shifted by 128): the
+/// same real values, so readers that subtract the zero point can read the
+/// input instead. Null otherwise.
+static Value shiftedFrom(Value v) {
+  auto r = v.getDefiningOp<RequantizeOp>();
+  if (!r)
+    return {};
+  auto in = llvm::dyn_cast<quant::UniformQuantizedType>(quantOf(r.getInput()));
+  auto out = llvm::dyn_cast<quant::UniformQuantizedType>(quantOf(v));
+  if (!in || !out || in.getStorageTypeIntegralWidth() != 8 ||
+      out.getStorageTypeIntegralWidth() != 8 ||
+      in.isSigned() == out.isSigned() || in.getScale() != out.getScale() ||
+      in.getExpressedType() != out.getExpressedType())
+    return {};
+  int64_t shift = in.isSigned() ? 128 : -128;
+  if (out.getZeroPoint() != in.getZeroPoint() + shift)
+    return {};
+  return r.getInput();
+}
+
+/// `dequantize(requantize y)` -> `dequantize y` and a quantized layer reading
+/// `requantize y` reads `y`, for a requantize that only shifts the storage
+/// between u8 and s8 (see shiftedFrom): it disappears.
+struct BypassDequantizeShift : OpRewritePattern<DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(DequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value y = shiftedFrom(op.getInput());
+    if (!y)
+      return rewriter.notifyMatchFailure(op, "not a storage shift");
+    rewriter.modifyOpInPlace(op, [&] { op->setOperand(0, y); });
+    return success();
+  }
+};
+
+template <typename LayerOp>
+struct BypassLayerShift : OpRewritePattern<LayerOp> {
+  using OpRewritePattern<LayerOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LayerOp op,
+                                PatternRewriter &rewriter) const override {
+    bool changed = false;
+    for (unsigned i = 0; i < 2; ++i) {
+      if (Value y = shiftedFrom(op->getOperand(i))) {
+        rewriter.modifyOpInPlace(op, [&] { op->setOperand(i, y); });
+        changed = true;
+      }
+    }
+    return success(changed);
+  }
+};
+
 /// Whether `v` is the per-tensor quantized result of a conv2d / matmul
 /// without a fused activation, used only once.
 static Operation *quantizedLayerOf(Value v) {
@@ -751,7 +807,8 @@ struct QccFuseQDQPass : impl::QccFuseQDQPassBase<QccFuseQDQPass> {
                  FuseActivationIntoQuantizedLayer,
                  FuseQuantizedLayer<Conv2DOp>, FuseQuantizedLayer<MatMulOp>,
                  FuseQuantizeIntoLayer<Conv2DOp>,
-                 FuseQuantizeIntoLayer<MatMulOp>>(
+                 FuseQuantizeIntoLayer<MatMulOp>, BypassDequantizeShift,
+                 BypassLayerShift<Conv2DOp>, BypassLayerShift<MatMulOp>>(
         ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      config)))

@@ -285,3 +285,22 @@ func.func @quantized_float_weights(%x: tensor<1x3x!qx>) -> tensor<1x2xf32> {
   %m = qcc.matmul %xd, %wd : (tensor<1x3xf32>, tensor<3x2xf32>) -> tensor<1x2xf32>
   return %m : tensor<1x2xf32>
 }
+
+// -----
+
+!qu = !quant.uniform<u8:f32, 5.000000e-01:100>
+!qs = !quant.uniform<i8:f32, 5.000000e-01:-28>
+!qw = !quant.uniform<i8:f32, 2.500000e-01>
+
+// Tests that a requantize which only shifts u8 storage to s8 (same scale,
+// zero point - 128) is read through by dequantize and integer layers.
+// CHECK-LABEL: func.func @storage_shift
+// CHECK-NOT: qcc.requantize
+// CHECK: qcc.dequantize %arg0
+// CHECK: qcc.matmul %arg0,
+func.func @storage_shift(%x: tensor<2x2x!qu>, %w: tensor<2x2x!qw>) -> (tensor<2x2xf32>, tensor<2x2xf32>) {
+  %s = qcc.requantize %x : tensor<2x2x!qu> -> tensor<2x2x!qs>
+  %d = qcc.dequantize %s : tensor<2x2x!qs> -> tensor<2x2xf32>
+  %m = qcc.matmul %s, %w : (tensor<2x2x!qs>, tensor<2x2x!qw>) -> tensor<2x2xf32>
+  return %d, %m : tensor<2x2xf32>, tensor<2x2xf32>
+}

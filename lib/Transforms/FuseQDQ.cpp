@@ -223,8 +223,7 @@ static Type movedType(Operation *op, quant::QuantizedType q) {
 
 /// `op(dequantize x)` -> `dequantize(op x)` for reshape, transpose, slice and
 /// gather (the data operand).
-template <typename OpTy>
-struct SinkDequantize : OpRewritePattern<OpTy> {
+template <typename OpTy> struct SinkDequantize : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op,
@@ -305,10 +304,10 @@ struct SinkDequantizeMaxPool : OpRewritePattern<Pool2DOp> {
       if (bits != 8)
         return rewriter.notifyMatchFailure(op, "wide unsigned storage");
       auto pt = llvm::cast<quant::UniformQuantizedType>(q);
-      q = quant::UniformQuantizedType::get(
-          quant::QuantizationFlags::Signed, rewriter.getI8Type(),
-          pt.getExpressedType(), pt.getScale(), pt.getZeroPoint() - 128, -128,
-          127);
+      q = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
+                                           rewriter.getI8Type(),
+                                           pt.getExpressedType(), pt.getScale(),
+                                           pt.getZeroPoint() - 128, -128, 127);
       // A quantized layer or requantize used only here produces the signed
       // type directly (its clamp bounds shift with the zero point: exact).
       Operation *producer = x.getDefiningOp();
@@ -331,8 +330,8 @@ struct SinkDequantizeMaxPool : OpRewritePattern<Pool2DOp> {
     Operation *pool = rewriter.clone(*op);
     pool->setOperand(0, ints);
     pool->getResult(0).setType(outTy.clone(storage));
-    Value pooled = ReshapeOp::create(rewriter, loc, outTy.clone(q),
-                                     pool->getResult(0));
+    Value pooled =
+        ReshapeOp::create(rewriter, loc, outTy.clone(q), pool->getResult(0));
     rewriter.replaceOpWithNewOp<DequantizeOp>(op, outTy, pooled);
     return success();
   }
@@ -341,8 +340,7 @@ struct SinkDequantizeMaxPool : OpRewritePattern<Pool2DOp> {
 /// Data movement of a retyped integer constant moves onto the constant,
 /// where it folds: `transpose(reshape(c : i8 -> q))` -> `reshape(transpose(c)
 /// -> q')`. Only for a quantized input and result (moved dequantizes).
-template <typename OpTy>
-struct HoistRetype : OpRewritePattern<OpTy> {
+template <typename OpTy> struct HoistRetype : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op,
@@ -405,8 +403,7 @@ struct FoldQuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
 /// by the quantize, with per-tensor parameters: the quantize then sits right
 /// after the layer that produces `y` (a 1-D convolution reshapes its 2-D
 /// result; attention reshapes and transposes matmul results).
-template <typename OpTy>
-struct HoistQuantize : OpRewritePattern<QuantizeOp> {
+template <typename OpTy> struct HoistQuantize : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern<QuantizeOp>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(QuantizeOp op,
@@ -420,8 +417,8 @@ struct HoistQuantize : OpRewritePattern<QuantizeOp> {
     Value y = move->getOperand(0);
     if (tensorOf(y).getElementType() != q.getExpressedType())
       return rewriter.notifyMatchFailure(op, "element type changes");
-    auto quantized = QuantizeOp::create(rewriter, op.getLoc(),
-                                        tensorOf(y).clone(q), y);
+    auto quantized =
+        QuantizeOp::create(rewriter, op.getLoc(), tensorOf(y).clone(q), y);
     Operation *clone = rewriter.clone(*move);
     clone->setOperand(0, quantized.getResult());
     clone->getResult(0).setType(op.getResult().getType());
@@ -584,9 +581,9 @@ static FailureOr<Value> biasToI32(PatternRewriter &rewriter, Value bias,
     ints[k] = (int64_t)r;
   }
   auto i32Type = RankedTensorType::get({channels}, rewriter.getI32Type());
-  return ConstantOp::create(rewriter, bias.getLoc(),
-                            makeElementsInt(i32Type, ints,
-                                            blobNameFor(bias.getLoc())))
+  return ConstantOp::create(
+             rewriter, bias.getLoc(),
+             makeElementsInt(i32Type, ints, blobNameFor(bias.getLoc())))
       .getResult();
 }
 
@@ -594,9 +591,10 @@ static FailureOr<Value> biasToI32(PatternRewriter &rewriter, Value bias,
 /// to one per-tensor type that the layer can produce itself (activation
 /// `act` a clamp or absent, fixed-point multipliers `sx * sw[c] / s_y` below
 /// 2^30), else an empty list.
-static SmallVector<Operation *>
-fusableQuantizes(Value result, std::optional<UnaryKind> act, double sx,
-                 ArrayRef<double> sw) {
+static SmallVector<Operation *> fusableQuantizes(Value result,
+                                                 std::optional<UnaryKind> act,
+                                                 double sx,
+                                                 ArrayRef<double> sw) {
   SmallVector<Operation *> quantizes;
   if (act && *act != UnaryKind::relu && *act != UnaryKind::clip)
     return {};
@@ -611,9 +609,9 @@ fusableQuantizes(Value result, std::optional<UnaryKind> act, double sx,
   }
   if (quantizes.empty())
     return {};
-  double sy =
-      llvm::cast<quant::UniformQuantizedType>(quantOf(quantizes[0]->getResult(0)))
-          .getScale();
+  double sy = llvm::cast<quant::UniformQuantizedType>(
+                  quantOf(quantizes[0]->getResult(0)))
+                  .getScale();
   for (double s : sw)
     if (!(sx * s / sy < std::ldexp(1.0, 30)))
       return {};
@@ -642,9 +640,8 @@ struct FuseQuantizeIntoLayer : OpRewritePattern<LayerOp> {
         fusableQuantizes(result, op.getActivation(), sx[0], sw);
     if (quantizes.empty())
       return rewriter.notifyMatchFailure(op, "users do not all quantize");
-    rewriter.modifyOpInPlace(op, [&] {
-      result.setType(quantizes[0]->getResult(0).getType());
-    });
+    rewriter.modifyOpInPlace(
+        op, [&] { result.setType(quantizes[0]->getResult(0).getType()); });
     for (Operation *q : quantizes)
       rewriter.replaceOp(q, result);
     return success();
@@ -683,9 +680,9 @@ struct FuseQuantizedLayer : OpRewritePattern<LayerOp> {
       if (pa.getQuantizedDimension() != chanAxis)
         return rewriter.notifyMatchFailure(op, "weight axis is not the output "
                                                "channel");
-    int64_t depth = isConv ? wTy.getDimSize(1) * wTy.getDimSize(2) *
-                                 wTy.getDimSize(3)
-                           : wTy.getDimSize(wTy.getRank() - 2);
+    int64_t depth =
+        isConv ? wTy.getDimSize(1) * wTy.getDimSize(2) * wTy.getDimSize(3)
+               : wTy.getDimSize(wTy.getRank() - 2);
     if (depth * kMaxProduct >= (int64_t(1) << 31))
       return rewriter.notifyMatchFailure(op, "i32 accumulator could overflow");
     SmallVector<double> sx, sw;
@@ -704,8 +701,8 @@ struct FuseQuantizedLayer : OpRewritePattern<LayerOp> {
 
     SmallVector<Operation *> quantizes =
         fusableQuantizes(result, op.getActivation(), sx[0], sw);
-    Type outType = quantizes.empty() ? Type(resTy)
-                                     : quantizes[0]->getResult(0).getType();
+    Type outType =
+        quantizes.empty() ? Type(resTy) : quantizes[0]->getResult(0).getType();
 
     OperationState state(op.getLoc(), op->getName());
     state.addOperands({x, w});
@@ -759,8 +756,8 @@ struct FoldQuantizeOfConstant : OpRewritePattern<QuantizeOp> {
                    (double)q.getStorageTypeMax());
       ints[k] = (int64_t)r;
     }
-    auto intTy = inTy.clone(rewriter.getIntegerType(
-        q.getStorageTypeIntegralWidth()));
+    auto intTy =
+        inTy.clone(rewriter.getIntegerType(q.getStorageTypeIntegralWidth()));
     auto c = ConstantOp::create(
         rewriter, op.getLoc(),
         makeElementsInt(intTy, ints, blobNameFor(op.getLoc())));
@@ -803,15 +800,13 @@ struct QccFuseQDQPass : impl::QccFuseQDQPassBase<QccFuseQDQPass> {
                  HoistRetype<ReshapeOp>, HoistRetype<TransposeOp>,
                  HoistRetype<SliceOp>, HoistQuantize<ReshapeOp>,
                  HoistQuantize<TransposeOp>, FoldQuantizeOfDequantize,
-                 FoldQuantizeOfConstant,
-                 FuseActivationIntoQuantizedLayer,
+                 FoldQuantizeOfConstant, FuseActivationIntoQuantizedLayer,
                  FuseQuantizedLayer<Conv2DOp>, FuseQuantizedLayer<MatMulOp>,
                  FuseQuantizeIntoLayer<Conv2DOp>,
                  FuseQuantizeIntoLayer<MatMulOp>, BypassDequantizeShift,
-                 BypassLayerShift<Conv2DOp>, BypassLayerShift<MatMulOp>>(
-        ctx);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+                 BypassLayerShift<Conv2DOp>, BypassLayerShift<MatMulOp>>(ctx);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       getOperation().emitWarning() << "QDQ fusion did not converge";
 
     // What is still dequantized from a constant feeds float ops.

@@ -14,7 +14,8 @@
 //    The bias becomes i32 at scale `s_x * s_w[c]` (see biasToI32).
 //  - `dequantize` moves below data movement that commutes with a per-tensor
 //    (or per-axis, remapped) affine dequantization: reshape, transpose,
-//    slice, gather, concat of identically quantized operands, and max
+//    slice, gather, concat of identically quantized operands (and constants
+//    on their grid: Pad with zeros), and max
 //    pooling (dequantization is monotonic: scale > 0; unsigned storage is
 //    pooled as signed, see SinkDequantizeMaxPool). Average pooling and
 //    every arithmetic op stay float between a dequantize and a quantize:
@@ -247,32 +248,101 @@ template <typename OpTy> struct SinkDequantize : OpRewritePattern<OpTy> {
 };
 
 /// `concat(dequantize x0, dequantize x1, ...)` with identical quantized types
-/// -> `dequantize(concat(x0, x1, ...))`.
+/// -> `dequantize(concat(x0, x1, ...))`. Constant operands whose values lie
+/// on the grid (ONNX Pad's constant borders, zero in particular) join as
+/// integers.
 struct SinkDequantizeConcat : OpRewritePattern<ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(ConcatOp op,
                                 PatternRewriter &rewriter) const override {
-    SmallVector<Value> inputs;
     Type elem;
+    bool hasConstant = false;
     for (Value v : op.getInputs()) {
-      auto dq = v.getDefiningOp<DequantizeOp>();
-      if (!dq)
+      if (auto dq = v.getDefiningOp<DequantizeOp>()) {
+        Type e = tensorOf(dq.getInput()).getElementType();
+        if (elem && e != elem)
+          return rewriter.notifyMatchFailure(op,
+                                             "inputs quantized differently");
+        elem = e;
+      } else if (matchPattern(v, m_Constant())) {
+        hasConstant = true;
+      } else {
         return rewriter.notifyMatchFailure(op, "an input is not dequantized");
-      Type e = tensorOf(dq.getInput()).getElementType();
-      if (elem && e != elem)
-        return rewriter.notifyMatchFailure(op, "inputs quantized differently");
-      elem = e;
-      inputs.push_back(dq.getInput());
+      }
     }
-    Type moved = movedType(op, llvm::cast<quant::QuantizedType>(elem));
+    if (!elem)
+      return rewriter.notifyMatchFailure(op, "no dequantized input");
+    auto q = llvm::cast<quant::QuantizedType>(elem);
+    Type moved = movedType(op, q);
     if (!moved)
       return rewriter.notifyMatchFailure(op, "concatenates along the axis");
+    if (hasConstant && !isPerTensor(q))
+      return rewriter.notifyMatchFailure(op, "constant with per-axis inputs");
+    // Every constant must be on the grid before anything is created.
+    SmallVector<std::optional<SmallVector<int64_t>>> stored;
+    for (Value v : op.getInputs()) {
+      stored.push_back(std::nullopt);
+      if (v.getDefiningOp<DequantizeOp>())
+        continue;
+      stored.back() = quantizeExactly(v, q);
+      if (!stored.back())
+        return rewriter.notifyMatchFailure(op, "constant is off the grid");
+    }
+    SmallVector<Value> inputs;
+    for (auto [v, ints] : llvm::zip(op.getInputs(), stored)) {
+      if (!ints) {
+        inputs.push_back(v.getDefiningOp<DequantizeOp>().getInput());
+        continue;
+      }
+      auto type = tensorOf(v);
+      auto intTy =
+          type.clone(rewriter.getIntegerType(q.getStorageTypeIntegralWidth()));
+      // Pad's borders are splats: keep them compact.
+      bool splat = llvm::all_equal(*ints);
+      ElementsAttr value =
+          splat && !ints->empty()
+              ? ElementsAttr(DenseElementsAttr::get(
+                    intTy, APInt(q.getStorageTypeIntegralWidth(), (*ints)[0],
+                                 /*isSigned=*/true, /*implicitTrunc=*/true)))
+              : makeElementsInt(intTy, *ints, blobNameFor(v.getLoc()));
+      auto c = ConstantOp::create(rewriter, v.getLoc(), value);
+      inputs.push_back(
+          ReshapeOp::create(rewriter, v.getLoc(), type.clone(q), c));
+    }
     auto outTy = tensorOf(op.getResult());
     auto concat = ConcatOp::create(rewriter, op.getLoc(), outTy.clone(moved),
                                    inputs, op.getAxis());
     rewriter.replaceOpWithNewOp<DequantizeOp>(op, outTy, concat.getResult());
     return success();
+  }
+
+  /// The stored integers of type `q` (per tensor) whose dequantized values
+  /// are exactly the f32 constant `v` (e.g. Pad's zeros: the zero point), or
+  /// nullopt when a value is not on the grid.
+  static std::optional<SmallVector<int64_t>>
+  quantizeExactly(Value v, quant::QuantizedType q) {
+    ElementsAttr attr;
+    if (!matchPattern(v, m_Constant(&attr)) ||
+        !tensorOf(v).getElementType().isF32())
+      return std::nullopt;
+    auto values = getElementsAsDouble(attr);
+    if (!values)
+      return std::nullopt;
+    auto pt = llvm::cast<quant::UniformQuantizedType>(q);
+    float scale = (float)pt.getScale();
+    int64_t zp = pt.getZeroPoint();
+    SmallVector<int64_t> ints(values->size());
+    for (size_t k = 0; k < values->size(); ++k) {
+      double r = std::nearbyint((*values)[k] / (double)scale) + (double)zp;
+      if (!(r >= (double)q.getStorageTypeMin() &&
+            r <= (double)q.getStorageTypeMax()))
+        return std::nullopt;
+      ints[k] = (int64_t)r;
+      if ((float)(ints[k] - zp) * scale != (float)(*values)[k])
+        return std::nullopt;
+    }
+    return ints;
   }
 };
 

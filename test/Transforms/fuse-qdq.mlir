@@ -304,3 +304,29 @@ func.func @storage_shift(%x: tensor<2x2x!qu>, %w: tensor<2x2x!qw>) -> (tensor<2x
   %m = qcc.matmul %s, %w : (tensor<2x2x!qs>, tensor<2x2x!qw>) -> tensor<2x2xf32>
   return %d, %m : tensor<2x2xf32>, tensor<2x2xf32>
 }
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 5.000000e-01:128>
+
+// Tests ONNX Pad's form, a concat with constant borders: zeros (and other
+// values on the grid) join the integer concat as stored integers (u8 128 and
+// 254 print as i8 -128 and -2); a value off the grid (0.3 at scale 0.5)
+// keeps the concat float.
+// CHECK-LABEL: func.func @pad
+// CHECK-DAG: %[[Z:.+]] = qcc.constant dense<-128> : tensor<1xi8>
+// CHECK-DAG: %[[ZQ:.+]] = qcc.reshape %[[Z]] : tensor<1xi8> -> tensor<1x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK-DAG: %[[O:.+]] = qcc.constant dense<-2> : tensor<2xi8>
+// CHECK-DAG: %[[OQ:.+]] = qcc.reshape %[[O]] : tensor<2xi8> -> tensor<2x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK: %[[C:.+]] = qcc.concat %[[ZQ]], %arg0, %[[OQ]] {{.*}} -> tensor<5x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK: qcc.dequantize %[[C]]
+// CHECK: qcc.concat %{{.+}}, %{{.+}} {{.*}} -> tensor<3xf32>
+func.func @pad(%x: tensor<2x!qa>) -> (tensor<5xf32>, tensor<3xf32>) {
+  %d = qcc.dequantize %x : tensor<2x!qa> -> tensor<2xf32>
+  %z = qcc.constant dense<0.0> : tensor<1xf32>
+  %o = qcc.constant dense<63.0> : tensor<2xf32>
+  %p = qcc.concat %z, %d, %o {axis = 0 : i64} : (tensor<1xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<5xf32>
+  %f = qcc.constant dense<0.3> : tensor<1xf32>
+  %q = qcc.concat %f, %d {axis = 0 : i64} : (tensor<1xf32>, tensor<2xf32>) -> tensor<3xf32>
+  return %p, %q : tensor<5xf32>, tensor<3xf32>
+}

@@ -12,7 +12,8 @@
         attn.onnx  a one-head attention block: Q/K/V MatMuls with biases,
                    Transpose, scaled QK^T, Softmax, AV, output projection,
                    residual Add.
-        conv1d.onnx  two 1-D Conv branches sharing an output scale, Concat;
+        conv1d.onnx  two 1-D Conv branches sharing an output scale, Concat,
+                   Pad with zeros;
         dynamic.onnx  DynamicQuantizeLinear, then ConvInteger (padded and
                    not) and MatMulInteger with its run-time zero point.
       The quantization parameters come from a float64 numpy run of the float
@@ -266,7 +267,7 @@ def conv1d(x, w, b, pad):
 
 def make_conv1d(workdir):
     """Two 1-D convolution branches (qcc reshapes them to 2-D) quantized to
-    one shared scale, concatenated on the integers."""
+    one shared scale, concatenated and zero-padded on the integers."""
     x = RNG.uniform(-1, 1, (1, 4, 20)).astype(np.float32)
     g = Builder()
     px = act_params(x)
@@ -282,12 +283,14 @@ def make_conv1d(workdir):
                                pads=[1, 1]))
     pc = act_params(np.concatenate(outs, axis=1))
     qb = [g.qdq(b, pc, f"branch{i}") for i, b in enumerate(branches)]
-    cat = g.node("Concat", qb, "concat", axis=1)
-    g.qdq(cat, pc, "y")
+    cat = g.qdq(g.node("Concat", qb, "concat", axis=1), pc, "cat")
+    # Pad with zeros (the zero point) on the integers.
+    pads = g.init("pads", np.array([0, 0, 2, 0, 0, 1], np.int64))
+    g.qdq(g.node("Pad", [cat, pads], "pad"), pc, "y")
     g.nodes[-1].output[0] = "Y"
     g.model([helper.make_tensor_value_info("X", TensorProto.FLOAT, x.shape)],
             [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
-                                           [1, 12, 20])],
+                                           [1, 12, 23])],
             os.path.join(workdir, "conv1d.onnx"))
     np.save(os.path.join(workdir, "conv1d.X.npy"), x)
     return {"Y": float(pc[0])}

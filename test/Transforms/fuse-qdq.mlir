@@ -330,3 +330,37 @@ func.func @pad(%x: tensor<2x!qa>) -> (tensor<5xf32>, tensor<3xf32>) {
   %q = qcc.concat %f, %d {axis = 0 : i64} : (tensor<1xf32>, tensor<2xf32>) -> tensor<3xf32>
   return %p, %q : tensor<5xf32>, tensor<3xf32>
 }
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 5.000000e-01:128>
+!qw0 = !quant.uniform<i8:f32:0, {2.500000e-01, 1.250000e-01}>
+!qw = !quant.uniform<i8:f32, 2.500000e-01>
+
+// Tests the layers that stay float: a matmul weight quantized along its rows
+// (not the output channel), a reduction deep enough to overflow the i32
+// accumulator (33026 * 255 * 255 >= 2^31), and a bias too large for i32.
+// Their dequantized constant weights fold to float constants.
+// CHECK-LABEL: func.func @stays_float
+// CHECK: qcc.matmul {{.*}} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+// CHECK: qcc.matmul {{.*}} : (tensor<1x33026xf32>, tensor<33026x1xf32>) -> tensor<1x1xf32>
+// CHECK: qcc.matmul {{.*}} : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+// CHECK-NOT: qcc.reshape
+func.func @stays_float(%x: tensor<1x2x!qx>, %xl: tensor<1x33026x!qx>) -> (tensor<1x2xf32>, tensor<1x1xf32>, tensor<1x2xf32>) {
+  %xd = qcc.dequantize %x : tensor<1x2x!qx> -> tensor<1x2xf32>
+  %wc = qcc.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %wq = qcc.reshape %wc : tensor<2x2xi8> -> tensor<2x2x!qw0>
+  %wd = qcc.dequantize %wq : tensor<2x2x!qw0> -> tensor<2x2xf32>
+  %m1 = qcc.matmul %xd, %wd : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  %xld = qcc.dequantize %xl : tensor<1x33026x!qx> -> tensor<1x33026xf32>
+  %lc = qcc.constant dense<1> : tensor<33026x1xi8>
+  %lq = qcc.reshape %lc : tensor<33026x1xi8> -> tensor<33026x1x!qw>
+  %ld = qcc.dequantize %lq : tensor<33026x1x!qw> -> tensor<33026x1xf32>
+  %m2 = qcc.matmul %xld, %ld : (tensor<1x33026xf32>, tensor<33026x1xf32>) -> tensor<1x1xf32>
+  %pc = qcc.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %pq = qcc.reshape %pc : tensor<2x2xi8> -> tensor<2x2x!qw>
+  %pd = qcc.dequantize %pq : tensor<2x2x!qw> -> tensor<2x2xf32>
+  %b = qcc.constant dense<[1.0e9, 0.0]> : tensor<2xf32>
+  %m3 = qcc.matmul %xd, %pd, %b : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  return %m1, %m2, %m3 : tensor<1x2xf32>, tensor<1x1xf32>, tensor<1x2xf32>
+}

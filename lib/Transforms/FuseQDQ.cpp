@@ -837,20 +837,32 @@ struct FoldQuantizeOfConstant : OpRewritePattern<QuantizeOp> {
 };
 
 /// `dequantize(reshape(integer constant))` -> a float constant.
+/// With `keepLayerWeights`, a dequantize whose users all read it as the
+/// weight of a float conv2d / matmul stays (weight-only quantization: the
+/// integers stay in the object and are dequantized at run time).
 struct FoldDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
-  using OpRewritePattern::OpRewritePattern;
+  FoldDequantizeOfConstant(MLIRContext *ctx, bool keepLayerWeights)
+      : OpRewritePattern(ctx), keepLayerWeights(keepLayerWeights) {}
 
   LogicalResult matchAndRewrite(DequantizeOp op,
                                 PatternRewriter &rewriter) const override {
     ConstantOp c = retypedConstant(op.getInput());
     if (!c)
       return rewriter.notifyMatchFailure(op, "not a constant");
+    if (keepLayerWeights &&
+        llvm::all_of(op.getResult().getUses(), [](OpOperand &use) {
+          return llvm::isa<Conv2DOp, MatMulOp>(use.getOwner()) &&
+                 use.getOperandNumber() == 1;
+        }))
+      return rewriter.notifyMatchFailure(op, "a layer weight, kept");
     ElementsAttr value = dequantizeConstant(op, c);
     if (!value)
       return rewriter.notifyMatchFailure(op, "not evaluable");
     rewriter.replaceOpWithNewOp<ConstantOp>(op, value);
     return success();
   }
+
+  bool keepLayerWeights;
 };
 
 struct QccFuseQDQPass : impl::QccFuseQDQPassBase<QccFuseQDQPass> {
@@ -881,7 +893,7 @@ struct QccFuseQDQPass : impl::QccFuseQDQPassBase<QccFuseQDQPass> {
 
     // What is still dequantized from a constant feeds float ops.
     RewritePatternSet fold(ctx);
-    fold.add<FoldDequantizeOfConstant>(ctx);
+    fold.add<FoldDequantizeOfConstant>(ctx, !foldFloatWeights);
     if (failed(applyPatternsGreedily(getOperation(), std::move(fold), config)))
       getOperation().emitWarning() << "QDQ constant folding did not converge";
   }

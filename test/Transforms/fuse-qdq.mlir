@@ -1,4 +1,5 @@
 // RUN: qcc-opt %s --split-input-file --qcc-fuse-qdq | FileCheck %s
+// RUN: qcc-opt %s --split-input-file --qcc-fuse-qdq="fold-float-weights=false" | FileCheck %s --check-prefix=KEEP
 
 !qx = !quant.uniform<u8:f32, 5.000000e-01:128>
 !qw = !quant.uniform<i8:f32:0, {2.500000e-01, 1.250000e-01}>
@@ -363,4 +364,26 @@ func.func @stays_float(%x: tensor<1x2x!qx>, %xl: tensor<1x33026x!qx>) -> (tensor
   %b = qcc.constant dense<[1.0e9, 0.0]> : tensor<2xf32>
   %m3 = qcc.matmul %xd, %pd, %b : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
   return %m1, %m2, %m3 : tensor<1x2xf32>, tensor<1x1xf32>, tensor<1x2xf32>
+}
+
+// -----
+
+!qw = !quant.uniform<i8:f32:1, {2.500000e-01, 1.250000e-01}>
+
+// Tests fold-float-weights=false: the dequantized weight of a float matmul
+// (float input: weight-only quantization) stays stored as integers.
+// CHECK-LABEL: func.func @weight_only
+// KEEP-LABEL: func.func @weight_only
+// CHECK: %[[W:.+]] = qcc.constant dense<{{.*}}> : tensor<2x2xf32>
+// CHECK: qcc.matmul %arg0, %[[W]]
+// KEEP: %[[C:.+]] = qcc.constant dense<{{.*}}> : tensor<2x2xi8>
+// KEEP: %[[Q:.+]] = qcc.reshape %[[C]]
+// KEEP: %[[D:.+]] = qcc.dequantize %[[Q]]
+// KEEP: qcc.matmul %arg0, %[[D]]
+func.func @weight_only(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %wc = qcc.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %wq = qcc.reshape %wc : tensor<2x2xi8> -> tensor<2x2x!qw>
+  %wd = qcc.dequantize %wq : tensor<2x2x!qw> -> tensor<2x2xf32>
+  %m = qcc.matmul %x, %wd : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
 }

@@ -14,18 +14,23 @@
 //    The bias becomes i32 at scale `s_x * s_w[c]` (see biasToI32).
 //  - `dequantize` moves below data movement that commutes with a per-tensor
 //    (or per-axis, remapped) affine dequantization: reshape, transpose,
-//    slice, gather, concat of identically quantized operands, and max
+//    slice, gather, concat of identically quantized operands (and constants
+//    on their grid: Pad with zeros), and max
 //    pooling (dequantization is monotonic: scale > 0; unsigned storage is
 //    pooled as signed, see SinkDequantizeMaxPool). Average pooling and
 //    every arithmetic op stay float between a dequantize and a quantize:
 //    their integer versions would round differently.
 //  - `quantize` moves above a reshape or transpose (per tensor), next to the
 //    layer whose result it quantizes (1-D convolutions, attention heads).
-//  - `quantize(dequantize x)` becomes x (same type) or `requantize`.
+//  - `quantize(dequantize x)` becomes x (same type) or `requantize`; a
+//    requantize that only shifts 8-bit storage between u8 and s8 is bypassed
+//    by the dequantizes and integer layers that read it.
 //  - `relu / clip (dequantize y)` of a quantized layer result moves into the
 //    layer as its fused activation (the ONNX pattern Conv -> Q -> DQ -> Relu).
 //  - Data movement of a retyped integer constant is done on the constant
-//    (folded), so weights reach the layers as `reshape(integer constant)`.
+//    (folded), and `quantize` of a float constant (weights exported as
+//    QuantizeLinear of float initializers) is computed, so weights reach the
+//    layers as `reshape(integer constant)`.
 //
 // Finally every `dequantize` of a constant that feeds no integer layer
 // (weights of layers that stay float, constants of float ops) folds into a
@@ -219,8 +224,7 @@ static Type movedType(Operation *op, quant::QuantizedType q) {
 
 /// `op(dequantize x)` -> `dequantize(op x)` for reshape, transpose, slice and
 /// gather (the data operand).
-template <typename OpTy>
-struct SinkDequantize : OpRewritePattern<OpTy> {
+template <typename OpTy> struct SinkDequantize : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op,
@@ -244,32 +248,101 @@ struct SinkDequantize : OpRewritePattern<OpTy> {
 };
 
 /// `concat(dequantize x0, dequantize x1, ...)` with identical quantized types
-/// -> `dequantize(concat(x0, x1, ...))`.
+/// -> `dequantize(concat(x0, x1, ...))`. Constant operands whose values lie
+/// on the grid (ONNX Pad's constant borders, zero in particular) join as
+/// integers.
 struct SinkDequantizeConcat : OpRewritePattern<ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(ConcatOp op,
                                 PatternRewriter &rewriter) const override {
-    SmallVector<Value> inputs;
     Type elem;
+    bool hasConstant = false;
     for (Value v : op.getInputs()) {
-      auto dq = v.getDefiningOp<DequantizeOp>();
-      if (!dq)
+      if (auto dq = v.getDefiningOp<DequantizeOp>()) {
+        Type e = tensorOf(dq.getInput()).getElementType();
+        if (elem && e != elem)
+          return rewriter.notifyMatchFailure(op,
+                                             "inputs quantized differently");
+        elem = e;
+      } else if (matchPattern(v, m_Constant())) {
+        hasConstant = true;
+      } else {
         return rewriter.notifyMatchFailure(op, "an input is not dequantized");
-      Type e = tensorOf(dq.getInput()).getElementType();
-      if (elem && e != elem)
-        return rewriter.notifyMatchFailure(op, "inputs quantized differently");
-      elem = e;
-      inputs.push_back(dq.getInput());
+      }
     }
-    Type moved = movedType(op, llvm::cast<quant::QuantizedType>(elem));
+    if (!elem)
+      return rewriter.notifyMatchFailure(op, "no dequantized input");
+    auto q = llvm::cast<quant::QuantizedType>(elem);
+    Type moved = movedType(op, q);
     if (!moved)
       return rewriter.notifyMatchFailure(op, "concatenates along the axis");
+    if (hasConstant && !isPerTensor(q))
+      return rewriter.notifyMatchFailure(op, "constant with per-axis inputs");
+    // Every constant must be on the grid before anything is created.
+    SmallVector<std::optional<SmallVector<int64_t>>> stored;
+    for (Value v : op.getInputs()) {
+      stored.push_back(std::nullopt);
+      if (v.getDefiningOp<DequantizeOp>())
+        continue;
+      stored.back() = quantizeExactly(v, q);
+      if (!stored.back())
+        return rewriter.notifyMatchFailure(op, "constant is off the grid");
+    }
+    SmallVector<Value> inputs;
+    for (auto [v, ints] : llvm::zip(op.getInputs(), stored)) {
+      if (!ints) {
+        inputs.push_back(v.getDefiningOp<DequantizeOp>().getInput());
+        continue;
+      }
+      auto type = tensorOf(v);
+      auto intTy =
+          type.clone(rewriter.getIntegerType(q.getStorageTypeIntegralWidth()));
+      // Pad's borders are splats: keep them compact.
+      bool splat = llvm::all_equal(*ints);
+      ElementsAttr value =
+          splat && !ints->empty()
+              ? ElementsAttr(DenseElementsAttr::get(
+                    intTy, APInt(q.getStorageTypeIntegralWidth(), (*ints)[0],
+                                 /*isSigned=*/true, /*implicitTrunc=*/true)))
+              : makeElementsInt(intTy, *ints, blobNameFor(v.getLoc()));
+      auto c = ConstantOp::create(rewriter, v.getLoc(), value);
+      inputs.push_back(
+          ReshapeOp::create(rewriter, v.getLoc(), type.clone(q), c));
+    }
     auto outTy = tensorOf(op.getResult());
     auto concat = ConcatOp::create(rewriter, op.getLoc(), outTy.clone(moved),
                                    inputs, op.getAxis());
     rewriter.replaceOpWithNewOp<DequantizeOp>(op, outTy, concat.getResult());
     return success();
+  }
+
+  /// The stored integers of type `q` (per tensor) whose dequantized values
+  /// are exactly the f32 constant `v` (e.g. Pad's zeros: the zero point), or
+  /// nullopt when a value is not on the grid.
+  static std::optional<SmallVector<int64_t>>
+  quantizeExactly(Value v, quant::QuantizedType q) {
+    ElementsAttr attr;
+    if (!matchPattern(v, m_Constant(&attr)) ||
+        !tensorOf(v).getElementType().isF32())
+      return std::nullopt;
+    auto values = getElementsAsDouble(attr);
+    if (!values)
+      return std::nullopt;
+    auto pt = llvm::cast<quant::UniformQuantizedType>(q);
+    float scale = (float)pt.getScale();
+    int64_t zp = pt.getZeroPoint();
+    SmallVector<int64_t> ints(values->size());
+    for (size_t k = 0; k < values->size(); ++k) {
+      double r = std::nearbyint((*values)[k] / (double)scale) + (double)zp;
+      if (!(r >= (double)q.getStorageTypeMin() &&
+            r <= (double)q.getStorageTypeMax()))
+        return std::nullopt;
+      ints[k] = (int64_t)r;
+      if ((float)(ints[k] - zp) * scale != (float)(*values)[k])
+        return std::nullopt;
+    }
+    return ints;
   }
 };
 
@@ -301,10 +374,10 @@ struct SinkDequantizeMaxPool : OpRewritePattern<Pool2DOp> {
       if (bits != 8)
         return rewriter.notifyMatchFailure(op, "wide unsigned storage");
       auto pt = llvm::cast<quant::UniformQuantizedType>(q);
-      q = quant::UniformQuantizedType::get(
-          quant::QuantizationFlags::Signed, rewriter.getI8Type(),
-          pt.getExpressedType(), pt.getScale(), pt.getZeroPoint() - 128, -128,
-          127);
+      q = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
+                                           rewriter.getI8Type(),
+                                           pt.getExpressedType(), pt.getScale(),
+                                           pt.getZeroPoint() - 128, -128, 127);
       // A quantized layer or requantize used only here produces the signed
       // type directly (its clamp bounds shift with the zero point: exact).
       Operation *producer = x.getDefiningOp();
@@ -327,8 +400,8 @@ struct SinkDequantizeMaxPool : OpRewritePattern<Pool2DOp> {
     Operation *pool = rewriter.clone(*op);
     pool->setOperand(0, ints);
     pool->getResult(0).setType(outTy.clone(storage));
-    Value pooled = ReshapeOp::create(rewriter, loc, outTy.clone(q),
-                                     pool->getResult(0));
+    Value pooled =
+        ReshapeOp::create(rewriter, loc, outTy.clone(q), pool->getResult(0));
     rewriter.replaceOpWithNewOp<DequantizeOp>(op, outTy, pooled);
     return success();
   }
@@ -337,8 +410,7 @@ struct SinkDequantizeMaxPool : OpRewritePattern<Pool2DOp> {
 /// Data movement of a retyped integer constant moves onto the constant,
 /// where it folds: `transpose(reshape(c : i8 -> q))` -> `reshape(transpose(c)
 /// -> q')`. Only for a quantized input and result (moved dequantizes).
-template <typename OpTy>
-struct HoistRetype : OpRewritePattern<OpTy> {
+template <typename OpTy> struct HoistRetype : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op,
@@ -401,8 +473,7 @@ struct FoldQuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
 /// by the quantize, with per-tensor parameters: the quantize then sits right
 /// after the layer that produces `y` (a 1-D convolution reshapes its 2-D
 /// result; attention reshapes and transposes matmul results).
-template <typename OpTy>
-struct HoistQuantize : OpRewritePattern<QuantizeOp> {
+template <typename OpTy> struct HoistQuantize : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern<QuantizeOp>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(QuantizeOp op,
@@ -416,14 +487,68 @@ struct HoistQuantize : OpRewritePattern<QuantizeOp> {
     Value y = move->getOperand(0);
     if (tensorOf(y).getElementType() != q.getExpressedType())
       return rewriter.notifyMatchFailure(op, "element type changes");
-    auto quantized = QuantizeOp::create(rewriter, op.getLoc(),
-                                        tensorOf(y).clone(q), y);
+    auto quantized =
+        QuantizeOp::create(rewriter, op.getLoc(), tensorOf(y).clone(q), y);
     Operation *clone = rewriter.clone(*move);
     clone->setOperand(0, quantized.getResult());
     clone->getResult(0).setType(op.getResult().getType());
     rewriter.replaceOp(op, clone->getResults());
     rewriter.eraseOp(move);
     return success();
+  }
+};
+
+/// The input of `v` when `v` is a requantize that only moves 8-bit storage
+/// between unsigned and signed (same scale, zero point shifted by 128): the
+/// same real values, so readers that subtract the zero point can read the
+/// input instead. Null otherwise.
+static Value shiftedFrom(Value v) {
+  auto r = v.getDefiningOp<RequantizeOp>();
+  if (!r)
+    return {};
+  auto in = llvm::dyn_cast<quant::UniformQuantizedType>(quantOf(r.getInput()));
+  auto out = llvm::dyn_cast<quant::UniformQuantizedType>(quantOf(v));
+  if (!in || !out || in.getStorageTypeIntegralWidth() != 8 ||
+      out.getStorageTypeIntegralWidth() != 8 ||
+      in.isSigned() == out.isSigned() || in.getScale() != out.getScale() ||
+      in.getExpressedType() != out.getExpressedType())
+    return {};
+  int64_t shift = in.isSigned() ? 128 : -128;
+  if (out.getZeroPoint() != in.getZeroPoint() + shift)
+    return {};
+  return r.getInput();
+}
+
+/// `dequantize(requantize y)` -> `dequantize y` and a quantized layer reading
+/// `requantize y` reads `y`, for a requantize that only shifts the storage
+/// between u8 and s8 (see shiftedFrom): it disappears.
+struct BypassDequantizeShift : OpRewritePattern<DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(DequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value y = shiftedFrom(op.getInput());
+    if (!y)
+      return rewriter.notifyMatchFailure(op, "not a storage shift");
+    rewriter.modifyOpInPlace(op, [&] { op->setOperand(0, y); });
+    return success();
+  }
+};
+
+template <typename LayerOp>
+struct BypassLayerShift : OpRewritePattern<LayerOp> {
+  using OpRewritePattern<LayerOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LayerOp op,
+                                PatternRewriter &rewriter) const override {
+    bool changed = false;
+    for (unsigned i = 0; i < 2; ++i) {
+      if (Value y = shiftedFrom(op->getOperand(i))) {
+        rewriter.modifyOpInPlace(op, [&] { op->setOperand(i, y); });
+        changed = true;
+      }
+    }
+    return success(changed);
   }
 };
 
@@ -526,9 +651,9 @@ static FailureOr<Value> biasToI32(PatternRewriter &rewriter, Value bias,
     ints[k] = (int64_t)r;
   }
   auto i32Type = RankedTensorType::get({channels}, rewriter.getI32Type());
-  return ConstantOp::create(rewriter, bias.getLoc(),
-                            makeElementsInt(i32Type, ints,
-                                            blobNameFor(bias.getLoc())))
+  return ConstantOp::create(
+             rewriter, bias.getLoc(),
+             makeElementsInt(i32Type, ints, blobNameFor(bias.getLoc())))
       .getResult();
 }
 
@@ -536,9 +661,10 @@ static FailureOr<Value> biasToI32(PatternRewriter &rewriter, Value bias,
 /// to one per-tensor type that the layer can produce itself (activation
 /// `act` a clamp or absent, fixed-point multipliers `sx * sw[c] / s_y` below
 /// 2^30), else an empty list.
-static SmallVector<Operation *>
-fusableQuantizes(Value result, std::optional<UnaryKind> act, double sx,
-                 ArrayRef<double> sw) {
+static SmallVector<Operation *> fusableQuantizes(Value result,
+                                                 std::optional<UnaryKind> act,
+                                                 double sx,
+                                                 ArrayRef<double> sw) {
   SmallVector<Operation *> quantizes;
   if (act && *act != UnaryKind::relu && *act != UnaryKind::clip)
     return {};
@@ -553,9 +679,9 @@ fusableQuantizes(Value result, std::optional<UnaryKind> act, double sx,
   }
   if (quantizes.empty())
     return {};
-  double sy =
-      llvm::cast<quant::UniformQuantizedType>(quantOf(quantizes[0]->getResult(0)))
-          .getScale();
+  double sy = llvm::cast<quant::UniformQuantizedType>(
+                  quantOf(quantizes[0]->getResult(0)))
+                  .getScale();
   for (double s : sw)
     if (!(sx * s / sy < std::ldexp(1.0, 30)))
       return {};
@@ -584,9 +710,8 @@ struct FuseQuantizeIntoLayer : OpRewritePattern<LayerOp> {
         fusableQuantizes(result, op.getActivation(), sx[0], sw);
     if (quantizes.empty())
       return rewriter.notifyMatchFailure(op, "users do not all quantize");
-    rewriter.modifyOpInPlace(op, [&] {
-      result.setType(quantizes[0]->getResult(0).getType());
-    });
+    rewriter.modifyOpInPlace(
+        op, [&] { result.setType(quantizes[0]->getResult(0).getType()); });
     for (Operation *q : quantizes)
       rewriter.replaceOp(q, result);
     return success();
@@ -625,9 +750,9 @@ struct FuseQuantizedLayer : OpRewritePattern<LayerOp> {
       if (pa.getQuantizedDimension() != chanAxis)
         return rewriter.notifyMatchFailure(op, "weight axis is not the output "
                                                "channel");
-    int64_t depth = isConv ? wTy.getDimSize(1) * wTy.getDimSize(2) *
-                                 wTy.getDimSize(3)
-                           : wTy.getDimSize(wTy.getRank() - 2);
+    int64_t depth =
+        isConv ? wTy.getDimSize(1) * wTy.getDimSize(2) * wTy.getDimSize(3)
+               : wTy.getDimSize(wTy.getRank() - 2);
     if (depth * kMaxProduct >= (int64_t(1) << 31))
       return rewriter.notifyMatchFailure(op, "i32 accumulator could overflow");
     SmallVector<double> sx, sw;
@@ -646,8 +771,8 @@ struct FuseQuantizedLayer : OpRewritePattern<LayerOp> {
 
     SmallVector<Operation *> quantizes =
         fusableQuantizes(result, op.getActivation(), sx[0], sw);
-    Type outType = quantizes.empty() ? Type(resTy)
-                                     : quantizes[0]->getResult(0).getType();
+    Type outType =
+        quantizes.empty() ? Type(resTy) : quantizes[0]->getResult(0).getType();
 
     OperationState state(op.getLoc(), op->getName());
     state.addOperands({x, w});
@@ -667,21 +792,77 @@ struct FuseQuantizedLayer : OpRewritePattern<LayerOp> {
   }
 };
 
-/// `dequantize(reshape(integer constant))` -> a float constant.
-struct FoldDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
+/// `quantize(float constant)` -> `reshape(integer constant)`: weights that
+/// an exporter wrote as QuantizeLinear of float initializers are quantized
+/// once, at compile time, with qcc.quantize's rounding (half to even, on the
+/// float32 quotient as ONNX's QuantizeLinear) and clamp.
+struct FoldQuantizeOfConstant : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    ElementsAttr attr;
+    if (!matchPattern(op.getInput(), m_Constant(&attr)))
+      return rewriter.notifyMatchFailure(op, "input is not a constant");
+    auto inTy = tensorOf(op.getInput());
+    auto q = quantOf(op.getResult());
+    if (!inTy.getElementType().isF32() || q.getStorageTypeIntegralWidth() > 32)
+      return rewriter.notifyMatchFailure(op, "not f32 to at most 32 bits");
+    auto values = getElementsAsDouble(attr);
+    if (!values)
+      return rewriter.notifyMatchFailure(op, "constant not readable");
+    SmallVector<double> scales;
+    SmallVector<int64_t> zps;
+    readParams(q, scales, zps);
+    int32_t axis = -1;
+    if (auto pa = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(q))
+      axis = pa.getQuantizedDimension();
+    SmallVector<int64_t> ints(values->size());
+    for (size_t k = 0; k < values->size(); ++k) {
+      int64_t ch = axis < 0 ? 0 : channelOf(k, inTy.getShape(), axis);
+      float quotient = (float)(*values)[k] / (float)scales[ch];
+      double r = std::nearbyint((double)quotient) + (double)zps[ch];
+      r = std::min(std::max(r, (double)q.getStorageTypeMin()),
+                   (double)q.getStorageTypeMax());
+      ints[k] = (int64_t)r;
+    }
+    auto intTy =
+        inTy.clone(rewriter.getIntegerType(q.getStorageTypeIntegralWidth()));
+    auto c = ConstantOp::create(
+        rewriter, op.getLoc(),
+        makeElementsInt(intTy, ints, blobNameFor(op.getLoc())));
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getResult().getType(), c);
+    return success();
+  }
+};
+
+/// `dequantize(reshape(integer constant))` -> a float constant.
+/// With `keepLayerWeights`, a dequantize whose users all read it as the
+/// weight of a float conv2d / matmul stays (weight-only quantization: the
+/// integers stay in the object and are dequantized at run time).
+struct FoldDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
+  FoldDequantizeOfConstant(MLIRContext *ctx, bool keepLayerWeights)
+      : OpRewritePattern(ctx), keepLayerWeights(keepLayerWeights) {}
 
   LogicalResult matchAndRewrite(DequantizeOp op,
                                 PatternRewriter &rewriter) const override {
     ConstantOp c = retypedConstant(op.getInput());
     if (!c)
       return rewriter.notifyMatchFailure(op, "not a constant");
+    if (keepLayerWeights &&
+        llvm::all_of(op.getResult().getUses(), [](OpOperand &use) {
+          return llvm::isa<Conv2DOp, MatMulOp>(use.getOwner()) &&
+                 use.getOperandNumber() == 1;
+        }))
+      return rewriter.notifyMatchFailure(op, "a layer weight, kept");
     ElementsAttr value = dequantizeConstant(op, c);
     if (!value)
       return rewriter.notifyMatchFailure(op, "not evaluable");
     rewriter.replaceOpWithNewOp<ConstantOp>(op, value);
     return success();
   }
+
+  bool keepLayerWeights;
 };
 
 struct QccFuseQDQPass : impl::QccFuseQDQPassBase<QccFuseQDQPass> {
@@ -701,18 +882,18 @@ struct QccFuseQDQPass : impl::QccFuseQDQPassBase<QccFuseQDQPass> {
                  HoistRetype<ReshapeOp>, HoistRetype<TransposeOp>,
                  HoistRetype<SliceOp>, HoistQuantize<ReshapeOp>,
                  HoistQuantize<TransposeOp>, FoldQuantizeOfDequantize,
-                 FuseActivationIntoQuantizedLayer,
+                 FoldQuantizeOfConstant, FuseActivationIntoQuantizedLayer,
                  FuseQuantizedLayer<Conv2DOp>, FuseQuantizedLayer<MatMulOp>,
                  FuseQuantizeIntoLayer<Conv2DOp>,
-                 FuseQuantizeIntoLayer<MatMulOp>>(
-        ctx);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+                 FuseQuantizeIntoLayer<MatMulOp>, BypassDequantizeShift,
+                 BypassLayerShift<Conv2DOp>, BypassLayerShift<MatMulOp>>(ctx);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       getOperation().emitWarning() << "QDQ fusion did not converge";
 
     // What is still dequantized from a constant feeds float ops.
     RewritePatternSet fold(ctx);
-    fold.add<FoldDequantizeOfConstant>(ctx);
+    fold.add<FoldDequantizeOfConstant>(ctx, !foldFloatWeights);
     if (failed(applyPatternsGreedily(getOperation(), std::move(fold), config)))
       getOperation().emitWarning() << "QDQ constant folding did not converge";
   }

@@ -1,4 +1,5 @@
 // RUN: qcc-opt %s --split-input-file --qcc-fuse-qdq | FileCheck %s
+// RUN: qcc-opt %s --split-input-file --qcc-fuse-qdq="fold-float-weights=false" | FileCheck %s --check-prefix=KEEP
 
 !qx = !quant.uniform<u8:f32, 5.000000e-01:128>
 !qw = !quant.uniform<i8:f32:0, {2.500000e-01, 1.250000e-01}>
@@ -262,4 +263,127 @@ func.func @conv1d(%x: tensor<1x1x5x!qx>) -> tensor<1x2x3x!qy> {
   %y = qcc.reshape %c : tensor<1x2x1x3xf32> -> tensor<1x2x3xf32>
   %q = qcc.quantize %y : tensor<1x2x3xf32> -> tensor<1x2x3x!qy>
   return %q : tensor<1x2x3x!qy>
+}
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 5.000000e-01:128>
+!qw = !quant.uniform<i8:f32:1, {2.500000e-01, 1.250000e-01}>
+
+// Tests that weights written as quantize(float constant) are quantized at
+// compile time (half to even: 0.5 -> 0, -2.5 -> -2; clamped: 400 -> 127) and
+// reach the layer as integers.
+// CHECK-LABEL: func.func @quantized_float_weights
+// CHECK: %[[C:.+]] = qcc.constant dense<{{\[}}[2, 0], [4, -2], [127, 2]]> : tensor<3x2xi8>
+// CHECK: %[[W:.+]] = qcc.reshape %[[C]] : tensor<3x2xi8> -> tensor<3x2x!quant.uniform<i8:f32:1, {2.500000e-01,1.250000e-01}>>
+// CHECK: qcc.matmul %arg0, %[[W]] : ({{.*}}) -> tensor<1x2xf32>
+// CHECK-NOT: qcc.quantize
+func.func @quantized_float_weights(%x: tensor<1x3x!qx>) -> tensor<1x2xf32> {
+  %xd = qcc.dequantize %x : tensor<1x3x!qx> -> tensor<1x3xf32>
+  %w = qcc.constant dense<[[0.5, 0.0625], [1.0, -0.3125], [100.0, 0.3]]> : tensor<3x2xf32>
+  %wq = qcc.quantize %w : tensor<3x2xf32> -> tensor<3x2x!qw>
+  %wd = qcc.dequantize %wq : tensor<3x2x!qw> -> tensor<3x2xf32>
+  %m = qcc.matmul %xd, %wd : (tensor<1x3xf32>, tensor<3x2xf32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
+}
+
+// -----
+
+!qu = !quant.uniform<u8:f32, 5.000000e-01:100>
+!qs = !quant.uniform<i8:f32, 5.000000e-01:-28>
+!qw = !quant.uniform<i8:f32, 2.500000e-01>
+
+// Tests that a requantize which only shifts u8 storage to s8 (same scale,
+// zero point - 128) is read through by dequantize and integer layers.
+// CHECK-LABEL: func.func @storage_shift
+// CHECK-NOT: qcc.requantize
+// CHECK: qcc.dequantize %arg0
+// CHECK: qcc.matmul %arg0,
+func.func @storage_shift(%x: tensor<2x2x!qu>, %w: tensor<2x2x!qw>) -> (tensor<2x2xf32>, tensor<2x2xf32>) {
+  %s = qcc.requantize %x : tensor<2x2x!qu> -> tensor<2x2x!qs>
+  %d = qcc.dequantize %s : tensor<2x2x!qs> -> tensor<2x2xf32>
+  %m = qcc.matmul %s, %w : (tensor<2x2x!qs>, tensor<2x2x!qw>) -> tensor<2x2xf32>
+  return %d, %m : tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 5.000000e-01:128>
+
+// Tests ONNX Pad's form, a concat with constant borders: zeros (and other
+// values on the grid) join the integer concat as stored integers (u8 128 and
+// 254 print as i8 -128 and -2); a value off the grid (0.3 at scale 0.5)
+// keeps the concat float.
+// CHECK-LABEL: func.func @pad
+// CHECK-DAG: %[[Z:.+]] = qcc.constant dense<-128> : tensor<1xi8>
+// CHECK-DAG: %[[ZQ:.+]] = qcc.reshape %[[Z]] : tensor<1xi8> -> tensor<1x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK-DAG: %[[O:.+]] = qcc.constant dense<-2> : tensor<2xi8>
+// CHECK-DAG: %[[OQ:.+]] = qcc.reshape %[[O]] : tensor<2xi8> -> tensor<2x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK: %[[C:.+]] = qcc.concat %[[ZQ]], %arg0, %[[OQ]] {{.*}} -> tensor<5x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK: qcc.dequantize %[[C]]
+// CHECK: qcc.concat %{{.+}}, %{{.+}} {{.*}} -> tensor<3xf32>
+func.func @pad(%x: tensor<2x!qa>) -> (tensor<5xf32>, tensor<3xf32>) {
+  %d = qcc.dequantize %x : tensor<2x!qa> -> tensor<2xf32>
+  %z = qcc.constant dense<0.0> : tensor<1xf32>
+  %o = qcc.constant dense<63.0> : tensor<2xf32>
+  %p = qcc.concat %z, %d, %o {axis = 0 : i64} : (tensor<1xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<5xf32>
+  %f = qcc.constant dense<0.3> : tensor<1xf32>
+  %q = qcc.concat %f, %d {axis = 0 : i64} : (tensor<1xf32>, tensor<2xf32>) -> tensor<3xf32>
+  return %p, %q : tensor<5xf32>, tensor<3xf32>
+}
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 5.000000e-01:128>
+!qw0 = !quant.uniform<i8:f32:0, {2.500000e-01, 1.250000e-01}>
+!qw = !quant.uniform<i8:f32, 2.500000e-01>
+
+// Tests the layers that stay float: a matmul weight quantized along its rows
+// (not the output channel), a reduction deep enough to overflow the i32
+// accumulator (33026 * 255 * 255 >= 2^31), and a bias too large for i32.
+// Their dequantized constant weights fold to float constants.
+// CHECK-LABEL: func.func @stays_float
+// CHECK: qcc.matmul {{.*}} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+// CHECK: qcc.matmul {{.*}} : (tensor<1x33026xf32>, tensor<33026x1xf32>) -> tensor<1x1xf32>
+// CHECK: qcc.matmul {{.*}} : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+// CHECK-NOT: qcc.reshape
+func.func @stays_float(%x: tensor<1x2x!qx>, %xl: tensor<1x33026x!qx>) -> (tensor<1x2xf32>, tensor<1x1xf32>, tensor<1x2xf32>) {
+  %xd = qcc.dequantize %x : tensor<1x2x!qx> -> tensor<1x2xf32>
+  %wc = qcc.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %wq = qcc.reshape %wc : tensor<2x2xi8> -> tensor<2x2x!qw0>
+  %wd = qcc.dequantize %wq : tensor<2x2x!qw0> -> tensor<2x2xf32>
+  %m1 = qcc.matmul %xd, %wd : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  %xld = qcc.dequantize %xl : tensor<1x33026x!qx> -> tensor<1x33026xf32>
+  %lc = qcc.constant dense<1> : tensor<33026x1xi8>
+  %lq = qcc.reshape %lc : tensor<33026x1xi8> -> tensor<33026x1x!qw>
+  %ld = qcc.dequantize %lq : tensor<33026x1x!qw> -> tensor<33026x1xf32>
+  %m2 = qcc.matmul %xld, %ld : (tensor<1x33026xf32>, tensor<33026x1xf32>) -> tensor<1x1xf32>
+  %pc = qcc.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %pq = qcc.reshape %pc : tensor<2x2xi8> -> tensor<2x2x!qw>
+  %pd = qcc.dequantize %pq : tensor<2x2x!qw> -> tensor<2x2xf32>
+  %b = qcc.constant dense<[1.0e9, 0.0]> : tensor<2xf32>
+  %m3 = qcc.matmul %xd, %pd, %b : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  return %m1, %m2, %m3 : tensor<1x2xf32>, tensor<1x1xf32>, tensor<1x2xf32>
+}
+
+// -----
+
+!qw = !quant.uniform<i8:f32:1, {2.500000e-01, 1.250000e-01}>
+
+// Tests fold-float-weights=false: the dequantized weight of a float matmul
+// (float input: weight-only quantization) stays stored as integers.
+// CHECK-LABEL: func.func @weight_only
+// KEEP-LABEL: func.func @weight_only
+// CHECK: %[[W:.+]] = qcc.constant dense<{{.*}}> : tensor<2x2xf32>
+// CHECK: qcc.matmul %arg0, %[[W]]
+// KEEP: %[[C:.+]] = qcc.constant dense<{{.*}}> : tensor<2x2xi8>
+// KEEP: %[[Q:.+]] = qcc.reshape %[[C]]
+// KEEP: %[[D:.+]] = qcc.dequantize %[[Q]]
+// KEEP: qcc.matmul %arg0, %[[D]]
+func.func @weight_only(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %wc = qcc.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %wq = qcc.reshape %wc : tensor<2x2xi8> -> tensor<2x2x!qw>
+  %wd = qcc.dequantize %wq : tensor<2x2x!qw> -> tensor<2x2xf32>
+  %m = qcc.matmul %x, %wd : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
 }

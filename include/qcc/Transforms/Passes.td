@@ -120,9 +120,14 @@ def QccFuseQDQPass : Pass<"qcc-fuse-qdq", "mlir::func::FuncOp"> {
     `qcc.quantize` to one per-tensor type the layer produces that type
     (requantization and a fused relu/clip in the integer epilogue).
     `qcc.dequantize` moves below reshape, transpose, slice, gather, concat
-    (identical parameters) and max pooling; `quantize(dequantize x)` becomes
-    `x` or `qcc.requantize`; relu/clip after a quantized layer's dequantize
-    moves into the layer. What cannot be fused (residual adds, average
+    (identical parameters, or constants on the grid: Pad) and max pooling,
+    and `qcc.quantize` above reshape and transpose; `quantize(dequantize x)`
+    becomes `x` or `qcc.requantize`; relu/clip after a quantized layer's
+    dequantize moves into the layer; `quantize` of a float constant is
+    computed. A layer whose weight is a float constant stays float.
+    Dequantized constant weights of layers that stay float fold to float
+    constants unless `fold-float-weights=false` (weight-only quantization
+    keeps them stored as integers, dequantized at run time). What cannot be fused (residual adds, average
     pooling, sigmoid, ...) stays float between dequantize and quantize, and
     dequantized constants that feed it fold to float constants.
 
@@ -140,6 +145,12 @@ def QccFuseQDQPass : Pass<"qcc-fuse-qdq", "mlir::func::FuncOp"> {
         : (..., tensor<4xi32>) -> tensor<1x4x6x6x!quant.uniform<u8:f32, 0.05:0>>
     ```
   }];
+  let options = [
+    Option<"foldFloatWeights", "fold-float-weights", "bool",
+           /*default=*/"true",
+           "Fold the dequantized integer weights of layers that stay float "
+           "into float constants">
+  ];
   let dependentDialects = ["::qcc::QccDialect"];
 }
 

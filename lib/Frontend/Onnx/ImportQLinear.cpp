@@ -202,7 +202,7 @@ static FailureOr<Value> importIntegerMatMul(NodeImport &n, unsigned ai,
 /// y_zero_point) as an i32 scalar, checked against operand `s`; null when the
 /// input is absent or constant (read as a type parameter instead).
 static FailureOr<Value> readRuntimeZeroPoint(NodeImport &n, unsigned i,
-                                            const Storage &s, StringRef what) {
+                                             const Storage &s, StringRef what) {
   if (!n.hasInput(i) || n.em.isConstant(n.input(i)))
     return Value();
   Value z = n.input(i);
@@ -275,8 +275,7 @@ static LogicalResult importMatMulInteger(NodeImport &n) {
       bw = *d;
     }
     bool aIsVector = Emitter::shapeOf(a->value).size() == 1;
-    Value sums = em.reduce(loc, ReduceKind::sum, bw,
-                           {rank >= 2 ? rank - 2 : 0},
+    Value sums = em.reduce(loc, ReduceKind::sum, bw, {rank >= 2 ? rank - 2 : 0},
                            /*keepdims=*/rank >= 2 && !aIsVector);
     auto r = subtractZeroPointTerm(n, *y, *aZp, sums);
     if (failed(r))

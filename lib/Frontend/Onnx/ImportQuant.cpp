@@ -1,8 +1,7 @@
 //===- ImportQuant.cpp - ONNX QuantizeLinear / DequantizeLinear -----------===//
 //
-// This file implements the import of ONNX's QDQ operators. DequantizeLinear
-// of a constant (int8 weights stored quantized) folds to a float constant at
-// import. QuantizeLinear of a float tensor becomes qcc.quantize to a
+// This file implements the import of ONNX's QDQ operators. QuantizeLinear of
+// a float tensor with constant parameters becomes qcc.quantize to a
 // `!quant.uniform` type (per-tensor, or per-axis for a 1-D scale), and
 // DequantizeLinear of such a value becomes qcc.dequantize, so fake-quantized
 // (QDQ) models keep their quantization parameters as types. DequantizeLinear
@@ -10,7 +9,9 @@
 // int32 biases stored as initializers) reinterprets them with a qcc.reshape
 // to the quantized type first: qcc-fuse-qdq turns `dequantize(reshape(int8
 // constant))` weights into integer layers and folds the rest to float
-// constants. 16-bit constants fold to float constants here.
+// constants. 16-bit constants fold to float constants here. QuantizeLinear
+// with a scale or zero point computed at run time (DynamicQuantizeLinear's
+// function body) computes ONNX's formula in float to plain 8-bit integers.
 //
 //===----------------------------------------------------------------------===//
 

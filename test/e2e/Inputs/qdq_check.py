@@ -12,7 +12,11 @@
         attn.onnx  a one-head attention block: Q/K/V MatMuls with biases,
                    Transpose, scaled QK^T, Softmax, AV, output projection,
                    residual Add.
-        conv1d.onnx  two 1-D Conv branches sharing an output scale, Concat;
+        conv1d.onnx  two 1-D Conv branches sharing an output scale, Concat,
+                   Pad with zeros;
+        mobile.onnx  s8 symmetric activations: depthwise Conv (stride 2) +
+                   Clip(0, 6), pointwise Conv, residual Add, Sigmoid,
+                   GlobalAveragePool, Gemm;
         dynamic.onnx  DynamicQuantizeLinear, then ConvInteger (padded and
                    not) and MatMulInteger with its run-time zero point.
       The quantization parameters come from a float64 numpy run of the float
@@ -91,9 +95,16 @@ def weight_params(w, axis):
     return q, scale
 
 
+def act_params_s8(t):
+    """s8 symmetric (zero point 0), the other activation scheme."""
+    amax = max(float(np.abs(t).max()), 1e-8)
+    return np.float32(amax / 127.0), np.int8(0)
+
+
 def fake(t, p):
     s, z = float(p[0]), int(p[1])
-    return (np.clip(np.rint(t / s) + z, 0, 255) - z) * s
+    lo, hi = (-128, 127) if isinstance(p[1], np.int8) else (0, 255)
+    return (np.clip(np.rint(t / s) + z, lo, hi) - z) * s
 
 
 class Builder:
@@ -118,7 +129,7 @@ class Builder:
 
     def qdq(self, x, p, base):
         s = self.init(base + "_scale", np.array(p[0], np.float32))
-        z = self.init(base + "_zp", np.array(p[1], np.uint8))
+        z = self.init(base + "_zp", np.array(p[1], type(p[1])))
         q = self.node("QuantizeLinear", [x, s, z], base + "_q")
         return self.node("DequantizeLinear", [q, s, z], base + "_dq")
 
@@ -266,7 +277,7 @@ def conv1d(x, w, b, pad):
 
 def make_conv1d(workdir):
     """Two 1-D convolution branches (qcc reshapes them to 2-D) quantized to
-    one shared scale, concatenated on the integers."""
+    one shared scale, concatenated and zero-padded on the integers."""
     x = RNG.uniform(-1, 1, (1, 4, 20)).astype(np.float32)
     g = Builder()
     px = act_params(x)
@@ -282,15 +293,75 @@ def make_conv1d(workdir):
                                pads=[1, 1]))
     pc = act_params(np.concatenate(outs, axis=1))
     qb = [g.qdq(b, pc, f"branch{i}") for i, b in enumerate(branches)]
-    cat = g.node("Concat", qb, "concat", axis=1)
-    g.qdq(cat, pc, "y")
+    cat = g.qdq(g.node("Concat", qb, "concat", axis=1), pc, "cat")
+    # Pad with zeros (the zero point) on the integers.
+    pads = g.init("pads", np.array([0, 0, 2, 0, 0, 1], np.int64))
+    g.qdq(g.node("Pad", [cat, pads], "pad"), pc, "y")
     g.nodes[-1].output[0] = "Y"
     g.model([helper.make_tensor_value_info("X", TensorProto.FLOAT, x.shape)],
             [helper.make_tensor_value_info("Y", TensorProto.FLOAT,
-                                           [1, 12, 20])],
+                                           [1, 12, 23])],
             os.path.join(workdir, "conv1d.onnx"))
     np.save(os.path.join(workdir, "conv1d.X.npy"), x)
     return {"Y": float(pc[0])}
+
+
+def make_mobile(workdir):
+    """A MobileNet-style block with s8 symmetric activations: depthwise
+    Conv (group = channels, stride 2) + Clip(0, 6), pointwise Conv, residual
+    Add, Sigmoid, GlobalAveragePool, Gemm."""
+    x = RNG.uniform(-1, 1, (1, 8, 12, 12)).astype(np.float32)
+    wdw = RNG.normal(0, 0.5, (8, 1, 3, 3))
+    bdw = RNG.normal(0, 0.1, 8)
+    wpw = RNG.normal(0, 0.3, (8, 8, 1, 1))
+    bpw = RNG.normal(0, 0.1, 8)
+    wf = RNG.normal(0, 0.4, (5, 8))
+    bf = RNG.normal(0, 0.1, 5)
+    g = Builder()
+    px = act_params_s8(x)
+    xin = g.qdq("X", px, "x")
+    xf = fake(x, px)
+    d1, w1f, w1s = g.weight(wdw, 0, "wdw")
+    b1, b1f = g.bias(bdw, px[0], w1s, "bdw")
+    # Depthwise: one input channel per output channel, stride 2.
+    xp = np.pad(xf, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    win = np.lib.stride_tricks.sliding_window_view(xp, (3, 3), axis=(2, 3))
+    dw = np.einsum("ncyxij,cij->ncyx", win[:, :, ::2, ::2], w1f[:, 0]) + \
+        b1f.reshape(1, -1, 1, 1)
+    dw = np.clip(dw, 0, 6)
+    pd = act_params_s8(dw)
+    conv = g.node("Conv", [xin, d1, b1], "dw", pads=[1, 1, 1, 1],
+                  strides=[2, 2], group=8)
+    lo = g.init("lo", np.array(0, np.float32))
+    hi = g.init("hi", np.array(6, np.float32))
+    dwn = g.qdq(g.node("Clip", [conv, lo, hi], "relu6"), pd, "dw")
+    dwf = fake(dw, pd)
+    d2, w2f, w2s = g.weight(wpw, 0, "wpw")
+    b2, b2f = g.bias(bpw, pd[0], w2s, "bpw")
+    pw = conv2d(dwf, w2f, b2f, 0)
+    pp = act_params_s8(pw)
+    pwn = g.qdq(g.node("Conv", [dwn, d2, b2], "pw"), pp, "pw")
+    s = fake(pw, pp) + dwf
+    ps = act_params_s8(s)
+    addn = g.qdq(g.node("Add", [pwn, dwn], "add"), ps, "add")
+    sg = 1 / (1 + np.exp(-fake(s, ps)))
+    psg = act_params_s8(sg)
+    sgn = g.qdq(g.node("Sigmoid", [addn], "sigmoid"), psg, "sig")
+    gap = fake(sg, psg).mean(axis=(2, 3))
+    pg = act_params_s8(gap)
+    gapn = g.qdq(g.node("GlobalAveragePool", [sgn], "gap"), pg, "gap")
+    flat = g.node("Flatten", [gapn], "flatten", axis=1)
+    wfd, wff, wfs = g.weight(wf, 0, "wf")
+    bfd, bff = g.bias(bf, pg[0], wfs, "bf")
+    y = fake(gap, pg) @ wff.T + bff
+    py = act_params_s8(y)
+    g.qdq(g.node("Gemm", [flat, wfd, bfd], "gemm", transB=1), py, "y")
+    g.nodes[-1].output[0] = "Y"
+    g.model([helper.make_tensor_value_info("X", TensorProto.FLOAT, x.shape)],
+            [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [1, 5])],
+            os.path.join(workdir, "mobile.onnx"))
+    np.save(os.path.join(workdir, "mobile.X.npy"), x)
+    return {"Y": float(py[0])}
 
 
 def make_dynamic(workdir):
@@ -333,7 +404,7 @@ def make_dynamic(workdir):
 
 
 MODELS = {"cnn": make_cnn, "attn": make_attn, "conv1d": make_conv1d,
-          "dynamic": make_dynamic}
+          "mobile": make_mobile, "dynamic": make_dynamic}
 
 
 def cmd_make(args):

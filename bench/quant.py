@@ -108,6 +108,7 @@ def main():
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--calib-method", default=None)
     ap.add_argument("--build", default=os.environ.get("QCC_BUILD_DIR", os.path.join(ROOT, "build")))
+    ap.add_argument("--cc", default="clang-22", help="C compiler that links the shared object")
     ap.add_argument("--no-ort", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=0)
     ap.add_argument("--min-sqnr", action="append", default=[], metavar="MODE=DB",
@@ -156,7 +157,7 @@ def main():
             if p.returncode:
                 print("bench/quant: %s -quant=%s failed:\n%s" % (name, mode, p.stderr.strip()))
                 continue
-            subprocess.run(["clang-22", "-shared", "-o", stem + ".so", stem + ".o"], check=True)
+            subprocess.run([args.cc, "-shared", "-o", stem + ".so", stem + ".o"], check=True)
             report = json.load(open(stem + ".json"))
             hdr = open(stem + ".h").read()
             # Output shapes from the header's info macros.

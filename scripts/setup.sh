@@ -13,7 +13,7 @@ PKGS=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   libonnx-dev libonnx-testdata protobuf-compiler libprotobuf-dev
   python3 python3-numpy python3-onnx python3-psutil
-  python3-torch python3-torchvision
+  python3-torch python3-torchvision python3-pil fonts-dejavu-core
 )
 
 missing=()

@@ -117,6 +117,12 @@ if _python_has("numpy"):
 if _python_has("onnx.numpy_helper"):
     config.available_features.add("python-onnx")
 
+# Pillow and the DejaVu fonts render the text-line samples of
+# scripts/make-quant-data.py (quantization calibration/evaluation data).
+if _python_has("PIL.ImageFont") and os.path.isfile(
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+    config.available_features.add("pil-fonts")
+
 # PyTorch and torchvision (Debian's python3-torch, python3-torchvision) export
 # the real models of test/e2e/torch-*.test with scripts/export-torch-models.py
 # into %torch_models, a cache outside the source tree.

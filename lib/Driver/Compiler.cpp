@@ -110,6 +110,11 @@ struct CompilerCLOptions {
       "report",
       cl::desc("Write the per-layer quantization report (JSON) to this file"),
       cl::value_desc("file.json"), cl::cat(category)};
+  cl::opt<std::string> int8Activations{
+      "int8-activations",
+      cl::desc("int8: activation storage, auto (u8 on x86, s8 on AArch64), "
+               "u8 (asymmetric) or s8 (symmetric)"),
+      cl::init("auto"), cl::cat(category)};
   cl::opt<int64_t> int4Group{
       "int4-group",
       cl::desc("int4w: weights per scale group, 32, 64 or 128 (default 32)"),
@@ -248,6 +253,13 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
   if (cl.int4Group.getNumOccurrences() && o.quant != QuantMode::Int4W)
     return fail("-int4-group needs -quant=int4w");
   o.int4Group = cl.int4Group;
+  if (cl.int8Activations != "auto" && cl.int8Activations != "u8" &&
+      cl.int8Activations != "s8")
+    return fail("invalid -int8-activations '" + cl.int8Activations +
+                "' (expected auto, u8 or s8)");
+  if (cl.int8Activations.getNumOccurrences() && o.quant != QuantMode::Int8)
+    return fail("-int8-activations needs -quant=int8");
+  o.int8Activations = cl.int8Activations;
   for (const std::string &s : cl.inputShape) {
     SmallVector<StringRef> specs;
     StringRef(s).split(specs, ',');
@@ -526,8 +538,10 @@ LogicalResult compileModel(const CompileOptions &options,
     qo.int4GroupSize = options.int4Group;
     // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
     // s8 on AArch64 (sdot/smmla multiply signed bytes with no zero point).
-    qo.activationType =
-        llvm::Triple(spec->triple).isAArch64() ? "s8" : "u8";
+    qo.activationType = options.int8Activations;
+    if (qo.activationType == "auto")
+      qo.activationType =
+          llvm::Triple(spec->triple).isAArch64() ? "s8" : "u8";
     if (failed(runPipeline(*module, [&](OpPassManager &pm) {
           buildQuantizationPipeline(pm, qo);
         })))

@@ -46,6 +46,8 @@ struct CompileOptions {
   uint64_t calibSeed = 0;
   /// int4w: reduction elements per scale group.
   int64_t int4Group = 32;
+  /// int8: activation storage, "auto", "u8" or "s8".
+  std::string int8Activations = "auto";
 };
 
 struct CompileArtifacts {

@@ -29,10 +29,14 @@ std::optional<CalibMethod> parseCalibMethod(llvm::StringRef name) {
 
 llvm::StringRef calibMethodName(CalibMethod method) {
   switch (method) {
-  case CalibMethod::MinMax: return "minmax";
-  case CalibMethod::Percentile: return "percentile";
-  case CalibMethod::Entropy: return "entropy";
-  case CalibMethod::Mse: return "mse";
+  case CalibMethod::MinMax:
+    return "minmax";
+  case CalibMethod::Percentile:
+    return "percentile";
+  case CalibMethod::Entropy:
+    return "entropy";
+  case CalibMethod::Mse:
+    return "mse";
   }
   return "minmax";
 }

@@ -98,6 +98,18 @@ def samples_heavy(out):
     save(f"{out}/x.npy", x)
 
 
+def samples_shapes(out):
+    # More distributions: few values (a sparse histogram), one-sided,
+    # two modes away from 0, all negative.
+    rng = np.random.RandomState(3)
+    save(f"{out}/tiny.npy", rng.randn(3, 4).astype(np.float32))
+    save(f"{out}/expo.npy", rng.exponential(2, (4096, 4)).astype(np.float32))
+    save(f"{out}/bimodal.npy", np.concatenate(
+        [rng.randn(2048, 4) - 8, rng.randn(2048, 4) * 0.3 + 2]).astype(np.float32))
+    save(f"{out}/negative.npy",
+         (-rng.exponential(1, (4096, 4)) - 1).astype(np.float32))
+
+
 def samples_errors(out):
     save(f"{out}/f64/x.npy", SINGLE.astype(np.float64))
     save(f"{out}/i32/x.npy", SINGLE.astype(np.int32))

@@ -272,7 +272,7 @@ struct Worker {
 };
 } // namespace
 
-/// Draws `calibrating [#####     ] 32/64` on stderr (a terminal).
+/// Draws `calibrating [#####     ] 32/64` (samples) on stderr (a terminal).
 static void drawProgress(StringRef label, int64_t done, int64_t total) {
   constexpr int width = 30;
   int filled = total ? (int)(width * done / total) : width;
@@ -316,10 +316,15 @@ static int runAll(const ObserverModel &model, const SampleSet &samples,
   std::vector<std::thread> threads;
   for (size_t w = progress ? 0 : 1; w < workers.size(); ++w)
     threads.emplace_back(work, std::ref(workers[w]));
+  // Progress counts samples: runs times the batch, the padding excluded.
+  auto drawn = [&] {
+    drawProgress(label, std::min(done * samples.batch(), samples.numSamples()),
+                 samples.numSamples());
+  };
   if (progress) {
     // The main thread draws while the workers run.
     while (done < runs && status == 0) {
-      drawProgress(label, done, runs);
+      drawn();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   } else {
@@ -328,7 +333,7 @@ static int runAll(const ObserverModel &model, const SampleSet &samples,
   for (std::thread &t : threads)
     t.join();
   if (progress) {
-    drawProgress(label, done, runs);
+    drawn();
     llvm::errs() << "\n";
   }
   return status;

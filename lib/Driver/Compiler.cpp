@@ -183,6 +183,9 @@ readCalibrationOptions(CompilerCLOptions &flags, CompileOptions &o,
              &flags.calibSeed})
       if (opt->getNumOccurrences())
         return fail("-" + opt->ArgStr + " needs -calib=PATH|random");
+  } else if (o.emit == EmitKind::Import) {
+    return fail("-calib has no effect with --emit=import (calibration runs "
+                "after the graph pipeline; use --emit=mlir to see the ranges)");
   } else if (flags.calibPercentile.getNumOccurrences() &&
              o.calibMethod != CalibMethod::Percentile) {
     return fail("-calib-percentile needs -calib-method=percentile");

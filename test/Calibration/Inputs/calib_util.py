@@ -45,6 +45,25 @@ def save(path, array):
     np.save(path, array)
 
 
+def write_zip64_npz(path, **arrays):
+    """An .npz with zip64 records and fields everywhere, as archives over
+    4 GiB have them (zipfile's limits lowered to force them)."""
+    import io
+    import zipfile
+    limits = zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT
+    zipfile.ZIP64_LIMIT = zipfile.ZIP_FILECOUNT_LIMIT = 0
+    try:
+        with zipfile.ZipFile(path, "w", allowZip64=True) as z:
+            for key, array in arrays.items():
+                data = io.BytesIO()
+                np.lib.format.write_array(data, array)
+                z.writestr(key + ".npy", data.getvalue())
+    finally:
+        zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT = limits
+    with open(path, "rb") as f:
+        assert b"PK\x06\x06" in f.read(), "no zip64 record written"
+
+
 def samples_single(out):
     save(f"{out}/npy/x.npy", SINGLE)
     save(f"{out}/anyname/whatever.npy", SINGLE)
@@ -55,6 +74,7 @@ def samples_single(out):
     save(f"{out}/split/c.npy", SINGLE[5])
     np.savez(f"{out}/stored.npz", x=SINGLE)
     np.savez_compressed(f"{out}/deflated.npz", x=SINGLE)
+    write_zip64_npz(f"{out}/zip64.npz", x=SINGLE)
     # ONNX's test data layout; output_*.pb files are skipped.
     write(f"{out}/pb/test_data_set_0/input_0.pb", tensor_proto("x", SINGLE[:2]))
     write(f"{out}/pb/test_data_set_0/output_0.pb",

@@ -51,13 +51,11 @@ namespace qcc {
 
 using namespace calib;
 
-namespace {
-
 /// Symbol prefix of the JIT-compiled observer model.
-constexpr const char *kPrefix = "qcc_calib";
+static constexpr const char *kPrefix = "qcc_calib";
 
 /// A float tensor calibration observes: statically shaped, float elements.
-bool isObservable(Type type) {
+static bool isObservable(Type type) {
   auto tt = dyn_cast<RankedTensorType>(type);
   return tt && tt.hasStaticShape() && isa<FloatType>(tt.getElementType());
 }
@@ -65,7 +63,7 @@ bool isObservable(Type type) {
 /// The observed values of `fn` in a fixed order: float arguments, then the
 /// float results of every non-constant op in block order. The original and
 /// its clone yield corresponding lists.
-SmallVector<Value> observedValues(func::FuncOp fn) {
+static SmallVector<Value> observedValues(func::FuncOp fn) {
   SmallVector<Value> values;
   for (BlockArgument arg : fn.getArguments())
     if (isObservable(arg.getType()))
@@ -81,9 +79,9 @@ SmallVector<Value> observedValues(func::FuncOp fn) {
 }
 
 /// The observer model, JIT-compiled.
+namespace {
 struct ObserverModel {
-  using RunArrayFn = int (*)(const void *, const void *const *,
-                             void *const *);
+  using RunArrayFn = int (*)(const void *, const void *const *, void *const *);
   std::unique_ptr<ExecutionEngine> engine;
   RunArrayFn run = nullptr;
   int64_t scratchSize = 0;
@@ -92,14 +90,14 @@ struct ObserverModel {
   /// one output).
   std::vector<size_t> outputOf;
 };
+} // namespace
 
 /// Turns the clone's @main into the observer entry: it returns the observed
 /// values (as f32) once each, bool arguments cross the interface as bytes,
 /// and the body is renamed `implName` for the entry-point wrappers. Returns
 /// the output index of each observed value.
-FailureOr<std::vector<size_t>> instrument(func::FuncOp fn,
-                                          ArrayRef<Value> observed,
-                                          StringRef implName) {
+static FailureOr<std::vector<size_t>>
+instrument(func::FuncOp fn, ArrayRef<Value> observed, StringRef implName) {
   MLIRContext *ctx = fn.getContext();
   OpBuilder b(ctx);
   Block &entry = fn.getBody().front();
@@ -116,8 +114,8 @@ FailureOr<std::vector<size_t>> instrument(func::FuncOp fn,
   ret.erase();
   fn.setFunctionType(
       FunctionType::get(ctx, fn.getArgumentTypes(), newRet.getOperandTypes()));
-  fn.setAllResultAttrs(SmallVector<DictionaryAttr>(
-      newRet.getNumOperands(), DictionaryAttr::get(ctx)));
+  fn.setAllResultAttrs(SmallVector<DictionaryAttr>(newRet.getNumOperands(),
+                                                   DictionaryAttr::get(ctx)));
 
   // Merge equal values now (the casts added above, equal ops), so that no
   // value is returned twice: the bufferized entry writes each result into
@@ -167,7 +165,8 @@ FailureOr<std::vector<size_t>> instrument(func::FuncOp fn,
 
 /// Builds the observer model from a clone of `module` and JIT-compiles it
 /// for the host.
-FailureOr<ObserverModel> buildObserverModel(ModuleOp module, Location loc) {
+static FailureOr<ObserverModel> buildObserverModel(ModuleOp module,
+                                                   Location loc) {
   OwningOpRef<ModuleOp> clone(cast<ModuleOp>(module->clone()));
   auto fn = clone->lookupSymbol<func::FuncOp>("main");
   SmallVector<Value> observed = observedValues(fn);
@@ -188,8 +187,13 @@ FailureOr<ObserverModel> buildObserverModel(ModuleOp module, Location loc) {
 
   auto spec = resolveTarget("host", "", "", "");
   if (!spec)
-    return emitError(loc) << "calibration: " << llvm::toString(spec.takeError());
-  constexpr unsigned optLevel = 3;
+    return emitError(loc) << "calibration: "
+                          << llvm::toString(spec.takeError());
+  // The kernels are already tiled and vectorized by the MLIR pipeline; LLVM
+  // at -O1 runs them about as fast as at -O3 here and compiles the observer
+  // model (every tensor an output, so little fusion) a third faster, and
+  // compilation dominates calibration time for typical sample counts.
+  constexpr unsigned optLevel = 1;
   auto tm = createTargetMachine(*spec, optLevel);
   if (!tm)
     return emitError(loc) << "calibration: " << llvm::toString(tm.takeError());
@@ -215,11 +219,11 @@ FailureOr<ObserverModel> buildObserverModel(ModuleOp module, Location loc) {
   // Translate with the driver's own LLVM path (entry points, target
   // attributes, O3), then let the ExecutionEngine compile and link it.
   std::string buildError;
-  auto buildLlvm = [&](Operation *op, llvm::LLVMContext &llvmContext)
-      -> std::unique_ptr<llvm::Module> {
-    auto llvmModule =
-        translateAndOptimize(cast<ModuleOp>(op), llvmContext, **tm, *spec,
-                             *sig, implName, optLevel);
+  auto buildLlvm =
+      [&](Operation *op,
+          llvm::LLVMContext &llvmContext) -> std::unique_ptr<llvm::Module> {
+    auto llvmModule = translateAndOptimize(
+        cast<ModuleOp>(op), llvmContext, **tm, *spec, *sig, implName, optLevel);
     if (!llvmModule) {
       buildError = llvm::toString(llvmModule.takeError());
       return nullptr;
@@ -228,7 +232,7 @@ FailureOr<ObserverModel> buildObserverModel(ModuleOp module, Location loc) {
   };
   ExecutionEngineOptions engineOptions;
   engineOptions.llvmModuleBuilder = buildLlvm;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Less;
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
   auto engine =
@@ -249,11 +253,14 @@ FailureOr<ObserverModel> buildObserverModel(ModuleOp module, Location loc) {
 }
 
 /// Frees memory from std::aligned_alloc.
+namespace {
 struct FreeDeleter {
   void operator()(void *p) const { std::free(p); }
 };
+} // namespace
 
 /// Per-thread buffers and statistics.
+namespace {
 struct Worker {
   std::vector<std::vector<char>> inputs;
   std::vector<char *> inputPtrs;
@@ -263,24 +270,24 @@ struct Worker {
   std::vector<MinMaxStats> minMax;
   std::vector<Histogram> histograms;
 };
+} // namespace
 
-/// Draws `calibrating [#####     ] 32/64` on stderr (a terminal).
-void drawProgress(StringRef label, int64_t done, int64_t total) {
+/// Draws `calibrating [#####     ] 32/64` (samples) on stderr (a terminal).
+static void drawProgress(StringRef label, int64_t done, int64_t total) {
   constexpr int width = 30;
   int filled = total ? (int)(width * done / total) : width;
-  llvm::errs() << "\rcalibrating " << label << (label.empty() ? "" : " ")
-               << "[" << std::string(filled, '#')
-               << std::string(width - filled, ' ') << "] " << done << "/"
-               << total;
+  llvm::errs() << "\rcalibrating " << label << (label.empty() ? "" : " ") << "["
+               << std::string(filled, '#') << std::string(width - filled, ' ')
+               << "] " << done << "/" << total;
   llvm::errs().flush();
 }
 
 /// Runs every batch of `samples` through `model` on `workers` (one thread
 /// each), calling `observe(worker)` after each run. Returns the first
 /// non-zero status of the model.
-int runAll(const ObserverModel &model, const SampleSet &samples,
-           std::vector<Worker> &workers, bool progress, StringRef label,
-           llvm::function_ref<void(Worker &)> observe) {
+static int runAll(const ObserverModel &model, const SampleSet &samples,
+                  std::vector<Worker> &workers, bool progress, StringRef label,
+                  llvm::function_ref<void(Worker &)> observe) {
   const int64_t runs = samples.numRuns();
   std::atomic<int64_t> next{0}, done{0};
   std::atomic<int> status{0};
@@ -289,9 +296,9 @@ int runAll(const ObserverModel &model, const SampleSet &samples,
     struct {
       void *scratch;
       size_t size;
-    } context = {worker.scratch.get(),
-                 (size_t)llvm::alignTo(std::max<int64_t>(model.scratchSize, 64),
-                                       64)};
+    } context = {
+        worker.scratch.get(),
+        (size_t)llvm::alignTo(std::max<int64_t>(model.scratchSize, 64), 64)};
     for (int64_t r; status == 0 && (r = next++) < runs;) {
       samples.fillRun(r, worker.inputPtrs);
       int rc = model.run(
@@ -309,10 +316,15 @@ int runAll(const ObserverModel &model, const SampleSet &samples,
   std::vector<std::thread> threads;
   for (size_t w = progress ? 0 : 1; w < workers.size(); ++w)
     threads.emplace_back(work, std::ref(workers[w]));
+  // Progress counts samples: runs times the batch, the padding excluded.
+  auto drawn = [&] {
+    drawProgress(label, std::min(done * samples.batch(), samples.numSamples()),
+                 samples.numSamples());
+  };
   if (progress) {
     // The main thread draws while the workers run.
     while (done < runs && status == 0) {
-      drawProgress(label, done, runs);
+      drawn();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   } else {
@@ -321,13 +333,11 @@ int runAll(const ObserverModel &model, const SampleSet &samples,
   for (std::thread &t : threads)
     t.join();
   if (progress) {
-    drawProgress(label, done, runs);
+    drawn();
     llvm::errs() << "\n";
   }
   return status;
 }
-
-} // namespace
 
 LogicalResult calibrateModule(ModuleOp module,
                               const CalibrationOptions &options) {
@@ -349,7 +359,8 @@ LogicalResult calibrateModule(ModuleOp module,
                     : std::nullopt;
     if (!tt || !tt.hasStaticShape() || !dtype)
       return emitError(loc) << "calibration: input '" << in.name
-                            << "' is not a statically shaped tensor";
+                            << "' is not a statically shaped tensor of a "
+                               "supported element type";
     in.dtype = *dtype;
     in.shape.assign(tt.getShape().begin(), tt.getShape().end());
     inputs.push_back(std::move(in));
@@ -358,12 +369,12 @@ LogicalResult calibrateModule(ModuleOp module,
   // Samples.
   bool isRandom = options.source == "random";
   llvm::Expected<SampleSet> samples =
-      isRandom ? SampleSet::random(inputs,
-                                   options.maxSamples > 0
-                                       ? options.maxSamples
-                                       : kDefaultRandomSamples,
-                                   options.seed)
-               : SampleSet::load(*ctx, options.source, inputs);
+      isRandom
+          ? SampleSet::random(inputs,
+                              options.maxSamples > 0 ? options.maxSamples
+                                                     : kDefaultRandomSamples,
+                              options.seed)
+          : SampleSet::load(*ctx, options.source, inputs);
   if (!samples)
     return emitError(loc) << llvm::toString(samples.takeError());
   if (options.maxSamples > 0)
@@ -381,6 +392,7 @@ LogicalResult calibrateModule(ModuleOp module,
   auto model = buildObserverModel(module, loc);
   if (failed(model))
     return failure();
+  auto builtTime = std::chrono::steady_clock::now();
   const size_t numObserved = observed.size();
   const size_t numOutputs = model->outputElements.size();
 
@@ -388,7 +400,7 @@ LogicalResult calibrateModule(ModuleOp module,
   unsigned threads = options.threads;
   if (threads == 0)
     threads = std::min(std::max(std::thread::hardware_concurrency(), 1u), 8u);
-  threads = (unsigned)std::min<int64_t>(threads, samples->numRuns());
+  threads = (unsigned)std::clamp<int64_t>(samples->numRuns(), 1, threads);
   std::vector<Worker> workers(threads);
   size_t scratchBytes =
       llvm::alignTo(std::max<int64_t>(model->scratchSize, 64), 64);
@@ -433,9 +445,10 @@ LogicalResult calibrateModule(ModuleOp module,
         const MinMaxStats &m = minMax[t];
         if (m.count == 0)
           continue; // never finite: nothing to bin
-        double amax = std::max(std::fabs((double)m.min), std::fabs((double)m.max));
-        w.histograms[t].reset(magnitude ? 0.0 : m.min,
-                              magnitude ? amax : m.max, magnitude);
+        double amax =
+            std::max(std::fabs((double)m.min), std::fabs((double)m.max));
+        w.histograms[t].reset(magnitude ? 0.0 : m.min, magnitude ? amax : m.max,
+                              magnitude);
       }
     }
     auto observeHistogram = [&](Worker &w) {
@@ -443,8 +456,8 @@ LogicalResult calibrateModule(ModuleOp module,
         if (!w.histograms[t].counts.empty())
           w.histograms[t].update(w.outputs[t].data(), model->outputElements[t]);
     };
-    if (int rc = runAll(*model, *samples, workers, progress, "(2/2: histograms)",
-                        observeHistogram))
+    if (int rc = runAll(*model, *samples, workers, progress,
+                        "(2/2: histograms)", observeHistogram))
       return emitError(loc)
              << "calibration: the observer model returned error " << rc;
     histograms = std::move(workers.front().histograms);
@@ -483,8 +496,7 @@ LogicalResult calibrateModule(ModuleOp module,
         r = percentileRange(histograms[u], m.min, m.max, options.percentile);
       break;
     case CalibMethod::Entropy: {
-      double threshold =
-          entropyThreshold(histograms[u], m.min < 0 ? 128 : 256);
+      double threshold = entropyThreshold(histograms[u], m.min < 0 ? 128 : 256);
       r = {std::max<double>(m.min, -threshold),
            std::min<double>(m.max, threshold)};
       break;
@@ -541,21 +553,23 @@ LogicalResult calibrateModule(ModuleOp module,
   module->setAttr(
       "qcc.calibration",
       b.getDictionaryAttr(
-          {b.getNamedAttr("samples", b.getI64IntegerAttr(
-                                         samples->numSamples())),
-           b.getNamedAttr("method", b.getStringAttr(
-                                        calibMethodName(options.method))),
+          {b.getNamedAttr("samples",
+                          b.getI64IntegerAttr(samples->numSamples())),
+           b.getNamedAttr("method",
+                          b.getStringAttr(calibMethodName(options.method))),
            b.getNamedAttr("source", b.getStringAttr(options.source))}));
 
   if (progress) {
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - startTime)
-                         .count();
-    llvm::errs() << llvm::format("calibrated %lld samples (%zu tensors, %s) "
-                                 "in %.1f s\n",
-                                 (long long)samples->numSamples(), numObserved,
-                                 calibMethodName(options.method).data(),
-                                 seconds);
+    auto seconds = [](auto from, auto to) {
+      return std::chrono::duration<double>(to - from).count();
+    };
+    auto now = std::chrono::steady_clock::now();
+    llvm::errs() << llvm::format(
+        "calibrated %lld samples (%zu tensors, %s) in %.1f s: JIT %.1f s, "
+        "runs %.1f s\n",
+        (long long)samples->numSamples(), numObserved,
+        calibMethodName(options.method).data(), seconds(startTime, now),
+        seconds(startTime, builtTime), seconds(builtTime, now));
   }
   return success();
 }

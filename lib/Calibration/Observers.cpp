@@ -9,6 +9,8 @@
 
 #include "qcc/Calibration/Observers.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -29,10 +31,14 @@ std::optional<CalibMethod> parseCalibMethod(llvm::StringRef name) {
 
 llvm::StringRef calibMethodName(CalibMethod method) {
   switch (method) {
-  case CalibMethod::MinMax: return "minmax";
-  case CalibMethod::Percentile: return "percentile";
-  case CalibMethod::Entropy: return "entropy";
-  case CalibMethod::Mse: return "mse";
+  case CalibMethod::MinMax:
+    return "minmax";
+  case CalibMethod::Percentile:
+    return "percentile";
+  case CalibMethod::Entropy:
+    return "entropy";
+  case CalibMethod::Mse:
+    return "mse";
   }
   return "minmax";
 }
@@ -201,6 +207,11 @@ double entropyThreshold(const Histogram &h, unsigned levels) {
     double last = (double)h.counts[i - 1];
     if (last == 0 && outliers > 0)
       continue; // P > 0 where Q = 0: infinite divergence
+    // With most elements folded into the last bin, P and Q both collapse
+    // onto a few bins and KL tends to 0 for a meaningless threshold (a
+    // distribution with little mass near 0): keep at least half inside.
+    if (outliers > total / 2)
+      continue;
     double sumPlogP =
         (plogp[i - 1] + xlogx(last + outliers)) / total - std::log(total);
     double massQ = count[i];
@@ -272,28 +283,75 @@ Range mseRange(const Histogram &h, double min, double max, unsigned levels) {
       highs.push_back({edge, i});
   }
   const double zeros = (double)h.zeros;
-  double best = std::numeric_limits<double>::infinity();
-  Range result{min, max};
-  for (const Cut &a : lows) {
+  auto cost = [&](const Cut &a, const Cut &b) {
+    if (b.bin < a.bin || !(b.at > a.at))
+      return std::numeric_limits<double>::infinity();
     double clipLow = s2[a.bin] - 2 * a.at * s1[a.bin] +
                      a.at * a.at * s0[a.bin] + s0[a.bin] * binVar;
-    for (const Cut &b : highs) {
-      if (b.bin < a.bin || !(b.at > a.at))
-        continue;
-      double nAbove = s0[n] - s0[b.bin];
-      double clipHigh = (s2[n] - s2[b.bin]) - 2 * b.at * (s1[n] - s1[b.bin]) +
-                        b.at * b.at * nAbove + nAbove * binVar;
-      double step = (b.at - a.at) / (levels - 1);
-      double inside = std::max(s0[b.bin] - s0[a.bin] - zeros, 0.0);
-      double cost = inside * step * step / 12.0 + clipLow + clipHigh;
-      // Ties go to the wider range.
-      if (cost <= best) {
-        best = cost;
-        result = {std::max(a.at, min), std::min(b.at, max)};
-      }
+    double nAbove = s0[n] - s0[b.bin];
+    double clipHigh = (s2[n] - s2[b.bin]) - 2 * b.at * (s1[n] - s1[b.bin]) +
+                      b.at * b.at * nAbove + nAbove * binVar;
+    double step = (b.at - a.at) / (levels - 1);
+    double inside = std::max(s0[b.bin] - s0[a.bin] - zeros, 0.0);
+    return inside * step * step / 12.0 + clipLow + clipHigh;
+  };
+
+  // Coarse to fine: every kStride-th candidate pair (and the outermost),
+  // then every pair within kStride candidates of the best, re-centred while
+  // the best lands on the window's edge. The cost of a dense histogram is
+  // smooth at the scale of a few bins, so this finds the exhaustive search's
+  // minimum at a fraction of its (bins/2)^2 evaluations. Ties go to the
+  // wider range (candidates run outward from 0).
+  constexpr int64_t kStride = 8;
+  constexpr int64_t kDenseBins = 512;
+  const int64_t numLows = lows.size(), numHighs = highs.size();
+  double best = std::numeric_limits<double>::infinity();
+  int64_t bestA = 0, bestB = 0;
+  auto consider = [&](int64_t i, int64_t j) {
+    double c = cost(lows[i], highs[j]);
+    if (c <= best) {
+      best = c;
+      bestA = i;
+      bestB = j;
     }
+  };
+  auto coarse = [&](int64_t count) {
+    std::vector<int64_t> picks;
+    for (int64_t i = 0; i < count; i += kStride)
+      picks.push_back(i);
+    if (picks.back() != count - 1)
+      picks.push_back(count - 1);
+    return picks;
+  };
+  // A sparse histogram (few elements) has a ragged cost: search it all.
+  int64_t nonEmpty = llvm::count_if(h.counts, [](uint64_t c) { return c; });
+  if (nonEmpty < kDenseBins) {
+    for (int64_t i = 0; i < numLows; ++i)
+      for (int64_t j = 0; j < numHighs; ++j)
+        consider(i, j);
+    return {std::max(lows[bestA].at, min), std::min(highs[bestB].at, max)};
   }
-  return result;
+  for (int64_t i : coarse(numLows))
+    for (int64_t j : coarse(numHighs))
+      consider(i, j);
+  for (int round = 0; round < 64; ++round) {
+    int64_t centerA = bestA, centerB = bestB;
+    int64_t a0 = std::max<int64_t>(centerA - kStride, 0);
+    int64_t a1 = std::min<int64_t>(centerA + kStride, numLows - 1);
+    int64_t b0 = std::max<int64_t>(centerB - kStride, 0);
+    int64_t b1 = std::min<int64_t>(centerB + kStride, numHighs - 1);
+    for (int64_t i = a0; i <= a1; ++i)
+      for (int64_t j = b0; j <= b1; ++j)
+        consider(i, j);
+    bool onEdge = (bestA == a0 && a0 > 0) ||
+                  (bestA == a1 && a1 < numLows - 1) ||
+                  (bestB == b0 && b0 > 0) || (bestB == b1 && b1 < numHighs - 1);
+    if (!onEdge || (bestA == centerA && bestB == centerB))
+      break;
+  }
+  if (best == std::numeric_limits<double>::infinity())
+    return {min, max};
+  return {std::max(lows[bestA].at, min), std::min(highs[bestB].at, max)};
 }
 
 } // namespace qcc::calib

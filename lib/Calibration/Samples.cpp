@@ -21,8 +21,8 @@
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
@@ -74,15 +74,24 @@ static std::string shapeString(ArrayRef<int64_t> shape, StringRef lead = "") {
 }
 
 std::optional<DType> dtypeOf(mlir::Type t, bool isUnsigned) {
-  if (t.isF32()) return DType::F32;
-  if (t.isF16()) return DType::F16;
-  if (t.isBF16()) return DType::BF16;
-  if (t.isF64()) return DType::F64;
-  if (t.isInteger(1)) return DType::Bool;
-  if (t.isInteger(8)) return isUnsigned ? DType::U8 : DType::I8;
-  if (t.isInteger(16)) return isUnsigned ? DType::U16 : DType::I16;
-  if (t.isInteger(32)) return isUnsigned ? DType::U32 : DType::I32;
-  if (t.isInteger(64)) return isUnsigned ? DType::U64 : DType::I64;
+  if (t.isF32())
+    return DType::F32;
+  if (t.isF16())
+    return DType::F16;
+  if (t.isBF16())
+    return DType::BF16;
+  if (t.isF64())
+    return DType::F64;
+  if (t.isInteger(1))
+    return DType::Bool;
+  if (t.isInteger(8))
+    return isUnsigned ? DType::U8 : DType::I8;
+  if (t.isInteger(16))
+    return isUnsigned ? DType::U16 : DType::I16;
+  if (t.isInteger(32))
+    return isUnsigned ? DType::U32 : DType::I32;
+  if (t.isInteger(64))
+    return isUnsigned ? DType::U64 : DType::I64;
   return std::nullopt;
 }
 
@@ -100,9 +109,9 @@ Error SampleSet::addArray(StringRef file, StringRef name, DType dtype,
     std::string names;
     for (const InputSamples &candidate : inputs)
       names += (names.empty() ? "'" : ", '") + candidate.input.name + "'";
-    return calibError("'" + file + "' holds '" + name +
-                      "', which is not an input of the model (inputs: " +
-                      names + ")");
+    return calibError(
+        "'" + file + "' holds '" + name +
+        "', which is not an input of the model (inputs: " + names + ")");
   }
   const ModelInput &input = in->input;
   // numpy has no bfloat16: uint16 arrays carry bfloat16 bit patterns.
@@ -125,9 +134,8 @@ Error SampleSet::addArray(StringRef file, StringRef name, DType dtype,
     return calibError("'" + file + "' has shape " + shapeString(shape) +
                       ", which does not fit input '" + input.name + "' " +
                       shapeString(input.shape) + ": expected " +
-                      shapeString(unit, "N") +
-                      " for N samples or " + shapeString(unit) +
-                      " for one sample");
+                      shapeString(unit, "N") + " for N samples or " +
+                      shapeString(unit) + " for one sample");
   }
   if ((int64_t)data.size() != samples * input.sampleBytes())
     return calibError("'" + file + "' holds " + Twine(data.size()) +
@@ -167,8 +175,8 @@ static Expected<std::vector<std::string>> listSampleFiles(StringRef dir) {
       if (sys::fs::is_regular_file(it->path()))
         inner.push_back(it->path());
     if (ec)
-      return calibError("cannot read the folder '" + sub + "': " +
-                        ec.message());
+      return calibError("cannot read the folder '" + sub +
+                        "': " + ec.message());
     std::sort(inner.begin(), inner.end());
     files.insert(files.end(), inner.begin(), inner.end());
   }

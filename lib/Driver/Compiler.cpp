@@ -32,7 +32,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -194,10 +193,12 @@ readCalibrationOptions(CompilerCLOptions &flags, CompileOptions &o,
                 "' (expected one of: minmax, percentile, entropy, mse)");
   o.calibMethod = *method;
   o.calibPercentile = flags.calibPercentile;
-  if (!(o.calibPercentile > 50.0 && o.calibPercentile <= 100.0))
-    return fail("invalid -calib-percentile " +
-                llvm::formatv("{0}", o.calibPercentile).str() +
+  if (!(o.calibPercentile > 50.0 && o.calibPercentile <= 100.0)) {
+    char text[32];
+    snprintf(text, sizeof(text), "%g", o.calibPercentile);
+    return fail("invalid -calib-percentile " + Twine(text) +
                 " (expected a value in (50, 100], e.g. 99.99)");
+  }
   if (flags.calibMaxSamples < 0)
     return fail("invalid -calib-max-samples " +
                 Twine((int64_t)flags.calibMaxSamples) +
@@ -211,6 +212,9 @@ readCalibrationOptions(CompilerCLOptions &flags, CompileOptions &o,
              &flags.calibSeed})
       if (opt->getNumOccurrences())
         return fail("-" + opt->ArgStr + " needs -calib=PATH|random");
+  } else if (o.emit == EmitKind::Import) {
+    return fail("-calib has no effect with --emit=import (calibration runs "
+                "after the graph pipeline; use --emit=mlir to see the ranges)");
   } else if (flags.calibPercentile.getNumOccurrences() &&
              o.calibMethod != CalibMethod::Percentile) {
     return fail("-calib-percentile needs -calib-method=percentile");

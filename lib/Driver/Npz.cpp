@@ -40,8 +40,8 @@ struct ByteReader {
 
 static Error npzError(StringRef path, const Twine &msg) {
   return createStringError(inconvertibleErrorCode(),
-                           "'" + path + "' is not a readable .npz file: " +
-                               msg);
+                           "'" + path +
+                               "' is not a readable .npz file: " + msg);
 }
 
 /// Inflates a raw deflate stream (zip method 8) of known output size.
@@ -74,9 +74,8 @@ Expected<std::vector<NpzEntry>> readNpz(StringRef path) {
   auto bufOr = MemoryBuffer::getFile(path, /*IsText=*/false,
                                      /*RequiresNullTerminator=*/false);
   if (!bufOr)
-    return createStringError(bufOr.getError(),
-                             "cannot open '" + path + "': " +
-                                 bufOr.getError().message());
+    return createStringError(bufOr.getError(), "cannot open '" + path + "': " +
+                                                   bufOr.getError().message());
   ByteReader r{(*bufOr)->getBuffer()};
   const uint64_t size = r.bytes.size();
 
@@ -85,7 +84,8 @@ Expected<std::vector<NpzEntry>> readNpz(StringRef path) {
     return npzError(path, "too short for a zip archive");
   uint64_t eocd = UINT64_MAX;
   for (uint64_t pos = size - 22;; --pos) {
-    if (r.read(pos, 4) == 0x06054b50 && pos + 22 + r.read(pos + 20, 2) == size) {
+    if (r.read(pos, 4) == 0x06054b50 &&
+        pos + 22 + r.read(pos + 20, 2) == size) {
       eocd = pos;
       break;
     }
@@ -172,8 +172,8 @@ Expected<std::vector<NpzEntry>> readNpz(StringRef path) {
                                 "' uses unsupported zip compression method " +
                                 Twine(method) + " (numpy writes 0 or 8)");
     } else if (csize != usize) {
-      return npzError(path, "stored member '" + name + "' has inconsistent "
-                                                       "sizes");
+      return npzError(path,
+                      "stored member '" + name + "' has inconsistent sizes");
     }
 #ifdef QCC_HAVE_ZLIB
     uint32_t actual =

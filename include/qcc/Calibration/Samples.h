@@ -68,6 +68,8 @@ public:
   int64_t numSamples() const { return count; }
   /// Keeps only the first `n` samples.
   void truncate(int64_t n) { count = std::min(count, n); }
+  /// Samples per run (the inputs' common leading dimension).
+  int64_t batch() const { return inputs.front().input.batch(); }
   /// Number of batch-sized runs that cover every sample.
   int64_t numRuns() const;
   /// Copies the inputs of run `run` into `buffers` (one per input, each of

@@ -42,17 +42,15 @@ static std::string parseTensorProto(StringRef bytes,
 Expected<OnnxTensorFile> readOnnxTensorFile(mlir::MLIRContext &context,
                                             StringRef path) {
   auto fail = [&](const Twine &msg) {
-    return createStringError(inconvertibleErrorCode(),
-                             "'" + path + "' is not a readable TensorProto "
-                                          "file: " +
-                                 msg);
+    return createStringError(
+        inconvertibleErrorCode(),
+        "'" + path + "' is not a readable TensorProto file: " + msg);
   };
   auto bufOr = MemoryBuffer::getFile(path, /*IsText=*/false,
                                      /*RequiresNullTerminator=*/false);
   if (!bufOr)
-    return createStringError(bufOr.getError(),
-                             "cannot open '" + path + "': " +
-                                 bufOr.getError().message());
+    return createStringError(bufOr.getError(), "cannot open '" + path + "': " +
+                                                   bufOr.getError().message());
   onnx::TensorProto tensor;
   std::string error = parseTensorProto((*bufOr)->getBuffer(), tensor);
   if (!error.empty())
@@ -63,9 +61,9 @@ Expected<OnnxTensorFile> readOnnxTensorFile(mlir::MLIRContext &context,
   OnnxTensorFile out;
   out.name = tensor.name();
   bool isUnsigned = false;
-  mlir::ElementsAttr attr = onnx_import::convertTensor(
-      &context, tensor, sys::path::parent_path(path), "calibration_sample",
-      isUnsigned, error);
+  mlir::ElementsAttr attr =
+      onnx_import::convertTensor(&context, tensor, sys::path::parent_path(path),
+                                 "calibration_sample", isUnsigned, error);
   if (!attr)
     return fail(error);
   auto raw = getRawBytes(attr);

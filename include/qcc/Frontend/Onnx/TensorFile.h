@@ -19,11 +19,11 @@ namespace qcc {
 
 /// A tensor read from a TensorProto file.
 struct OnnxTensorFile {
-  std::string name;         ///< TensorProto.name (may be empty)
-  mlir::Type elementType;   ///< signless MLIR element type (bool is i1)
-  bool isUnsigned = false;  ///< the ONNX type is an unsigned integer
+  std::string name;        ///< TensorProto.name (may be empty)
+  mlir::Type elementType;  ///< signless MLIR element type (bool is i1)
+  bool isUnsigned = false; ///< the ONNX type is an unsigned integer
   std::vector<int64_t> shape;
-  std::vector<char> data;   ///< C-order little-endian bytes, bool as 1 byte
+  std::vector<char> data; ///< C-order little-endian bytes, bool as 1 byte
 };
 
 /// Reads one binary TensorProto from `path`. Raw and typed data fields are

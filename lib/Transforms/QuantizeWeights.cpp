@@ -156,16 +156,6 @@ struct QccQuantizeWeightsPass
     if (format == WeightFormat::Int4 && isa<MatMulOp>(op) &&
         wType.getRank() != 2)
       return;
-    std::optional<std::vector<double>> values = getElementsAsDouble(attr);
-    if (!values || values->empty())
-      return;
-    // A non-finite weight has no int4 representation (its group's scale
-    // would be infinite); such a layer stays f32. fp16 / bf16 keep infinities
-    // and NaNs as they are.
-    if (format == WeightFormat::Int4 &&
-        llvm::any_of(*values, [](double v) { return !std::isfinite(v); }))
-      return;
-
     // A weight shared by several layers is converted once (the graph is one
     // block in program order, so the first user's replacement dominates the
     // others).
@@ -176,6 +166,16 @@ struct QccQuantizeWeightsPass
                   PrecisionAttr::get(op->getContext(), cached->second.second));
       return;
     }
+    std::optional<std::vector<double>> values = getElementsAsDouble(attr);
+    if (!values || values->empty())
+      return;
+    // A non-finite weight has no int4 representation (its group's scale
+    // would be infinite); such a layer stays f32. fp16 / bf16 keep infinities
+    // and NaNs as they are.
+    if (format == WeightFormat::Int4 &&
+        llvm::any_of(*values, [](double v) { return !std::isfinite(v); }))
+      return;
+
     Value original = weight.get();
     OpBuilder b(op);
     Location loc = weight.get().getLoc();

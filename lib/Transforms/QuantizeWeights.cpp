@@ -51,14 +51,16 @@ namespace {
 enum class WeightFormat { F16, BF16, Int4 };
 
 /// Rounds `v` to the nearest value of `semantics` (ties to even), saturating
-/// at the largest finite value instead of overflowing to infinity.
+/// finite values at the largest finite value instead of overflowing to
+/// infinity (infinities and NaNs stay what they are).
 double roundTo(double v, const llvm::fltSemantics &semantics) {
   llvm::APFloat largest = llvm::APFloat::getLargest(semantics);
   bool ignored;
   largest.convert(llvm::APFloat::IEEEdouble(),
                   llvm::APFloat::rmNearestTiesToEven, &ignored);
   double max = largest.convertToDouble();
-  v = std::clamp(v, -max, max);
+  if (std::isfinite(v))
+    v = std::clamp(v, -max, max);
   llvm::APFloat f(v);
   f.convert(semantics, llvm::APFloat::rmNearestTiesToEven, &ignored);
   f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
@@ -154,10 +156,6 @@ struct QccQuantizeWeightsPass
     if (format == WeightFormat::Int4 && isa<MatMulOp>(op) &&
         wType.getRank() != 2)
       return;
-    std::optional<std::vector<double>> values = getElementsAsDouble(attr);
-    if (!values)
-      return;
-
     // A weight shared by several layers is converted once (the graph is one
     // block in program order, so the first user's replacement dominates the
     // others).
@@ -168,6 +166,16 @@ struct QccQuantizeWeightsPass
                   PrecisionAttr::get(op->getContext(), cached->second.second));
       return;
     }
+    std::optional<std::vector<double>> values = getElementsAsDouble(attr);
+    if (!values || values->empty())
+      return;
+    // A non-finite weight has no int4 representation (its group's scale
+    // would be infinite); such a layer stays f32. fp16 / bf16 keep infinities
+    // and NaNs as they are.
+    if (format == WeightFormat::Int4 &&
+        llvm::any_of(*values, [](double v) { return !std::isfinite(v); }))
+      return;
+
     Value original = weight.get();
     OpBuilder b(op);
     Location loc = weight.get().getLoc();

@@ -126,3 +126,18 @@ func.func @shared(%arg0: tensor<2x4xf32>, %arg1: tensor<5x4xf32>) -> (tensor<2x3
   %y1 = qcc.matmul %arg1, %w : (tensor<5x4xf32>, tensor<4x3xf32>) -> tensor<5x3xf32>
   return %y0, %y1 : tensor<2x3xf32>, tensor<5x3xf32>
 }
+
+// -----
+
+// Tests non-finite weights: int4 cannot represent them (the group's scale
+// would be infinite), so the layer stays f32; f16 keeps the infinity.
+// INT4-LABEL: func.func @non_finite
+// INT4-NOT: qcc.dequantize_int4
+// INT4: qcc.matmul %arg0, %{{.+}} : (tensor<2x2xf32>, tensor<2x1xf32>)
+// F16-LABEL: func.func @non_finite
+// F16: qcc.constant dense<{{\[}}[0x7C00], [1.000000e+00]]> : tensor<2x1xf16>
+func.func @non_finite(%arg0: tensor<2x2xf32>) -> tensor<2x1xf32> {
+  %w = qcc.constant dense<[[0x7F800000], [1.0]]> : tensor<2x1xf32>
+  %y = qcc.matmul %arg0, %w : (tensor<2x2xf32>, tensor<2x1xf32>) -> tensor<2x1xf32>
+  return %y : tensor<2x1xf32>
+}

@@ -16,7 +16,7 @@ Samples (--samples=KIND, N of them, batch dimension N):
   npy:F  the array in F (its batch is used as is);
   randn  standard normal values.
 
-Usage: weight_quant_model.py MODEL WORKDIR --input=NAME --shape=CxHxW
+Usage: weight_quant_model.py MODEL WORKDIR --input=NAME --shape=DxDx..
        --samples=KIND [-n N] --modes=fp16,bf16,int4w [--target=T]
        [--min-sqnr=MODE=DB]... [--min-argmax=MODE=FRACTION]...
 """
@@ -94,7 +94,8 @@ def main():
     ap.add_argument("model")
     ap.add_argument("workdir")
     ap.add_argument("--input", required=True)
-    ap.add_argument("--shape", required=True, help="CxHxW of one sample")
+    ap.add_argument("--shape", required=True,
+                    help="shape of one sample without the batch, e.g. CxHxW")
     ap.add_argument("--samples", default="randn")
     ap.add_argument("-n", type=int, default=8)
     ap.add_argument("--modes", default="fp16,bf16,int4w")
@@ -107,13 +108,15 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     rng = np.random.default_rng(args.seed)
-    c, h, w = (int(v) for v in args.shape.split("x"))
+    dims = [int(v) for v in args.shape.split("x")]
     if args.samples == "text":
-        x = text_samples(args.n, c, h, w, rng)
+        if len(dims) != 3:
+            sys.exit("text samples need --shape=CxHxW")
+        x = text_samples(args.n, *dims, rng)
     elif args.samples.startswith("npy:"):
         x = np.load(args.samples[4:]).astype(np.float32)
     else:
-        x = rng.standard_normal((args.n, c, h, w)).astype(np.float32)
+        x = rng.standard_normal([args.n] + dims).astype(np.float32)
     ref = run(args.model, "none", x, args, "fp32")
     sqnr_bars, argmax_bars = parse_bars(args.min_sqnr), parse_bars(args.min_argmax)
     ok = True

@@ -27,6 +27,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/CommandLine.h"
@@ -92,19 +93,13 @@ struct CompilerCLOptions {
       cl::desc("Pin an input's shape, e.g. x=1x3x224x224 (repeatable, or "
                "comma-separated)"),
       cl::value_desc("name=DxDx..."), cl::cat(category)};
-  cl::opt<QuantMode> quant{
-      "quant", cl::desc("Precision of the conv/matmul layers"),
-      cl::init(QuantMode::None),
-      cl::values(
-          clEnumValN(QuantMode::None, "none", "float32 as in the model (default)"),
-          clEnumValN(QuantMode::FP16, "fp16", "fp16 weights, f32 arithmetic"),
-          clEnumValN(QuantMode::BF16, "bf16", "bf16 weights, f32 arithmetic"),
-          clEnumValN(QuantMode::Int8, "int8",
-                     "int8 weights (per channel) and activations (per "
-                     "tensor, calibrated): needs -calib"),
-          clEnumValN(QuantMode::Int4W, "int4w",
-                     "4-bit group-wise weights, float activations")),
-      cl::cat(category)};
+  cl::opt<std::string> quant{
+      "quant",
+      cl::desc("Precision of the conv/matmul layers: none (default), int8 "
+               "(per-channel int8 weights, calibrated int8 activations: "
+               "needs -calib), fp16, bf16 (weights; f32 arithmetic) or int4w "
+               "(4-bit group-wise weights, f32 activations)"),
+      cl::init("none"), cl::cat(category)};
   cl::opt<std::string> report{
       "report",
       cl::desc("Write the per-layer quantization report (JSON) to this file"),
@@ -249,13 +244,23 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
     return fail("invalid -name '" + o.name +
                 "': must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
   o.forceText = cl.text;
-  o.quant = cl.quant;
+  {
+    auto mode = llvm::StringSwitch<std::optional<QuantMode>>(cl.quant)
+                    .Case("none", QuantMode::None)
+                    .Case("int8", QuantMode::Int8)
+                    .Case("fp16", QuantMode::FP16)
+                    .Case("bf16", QuantMode::BF16)
+                    .Case("int4w", QuantMode::Int4W)
+                    .Default(std::nullopt);
+    if (!mode)
+      return fail("invalid -quant '" + cl.quant +
+                  "' (expected none, int8, fp16, bf16 or int4w)");
+    o.quant = *mode;
+  }
   o.reportPath = cl.report;
   if (cl.int4Group != 32 && cl.int4Group != 64 && cl.int4Group != 128)
     return fail("invalid -int4-group " + Twine(cl.int4Group) +
                 " (expected 32, 64 or 128)");
-  if (cl.int4Group.getNumOccurrences() && o.quant != QuantMode::Int4W)
-    return fail("-int4-group needs -quant=int4w");
   o.int4Group = cl.int4Group;
   if (cl.int8Activations != "auto" && cl.int8Activations != "u8" &&
       cl.int8Activations != "s8")

@@ -248,7 +248,7 @@ def main():
         path = os.path.join(d, "model.onnx")
         onnx.save(model, path)
         cmd = runner + [path, f"-target={args.target}",
-               f"--output-dir={d}/out"]
+                        f"--output-dir={d}/out"]
         for name, arr in case.feeds.items():
             np.save(os.path.join(d, name + ".npy"), arr)
             cmd.append(f"--input={name}={os.path.join(d, name + '.npy')}")

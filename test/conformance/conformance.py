@@ -49,6 +49,7 @@ import concurrent.futures
 import glob
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -453,7 +454,7 @@ def run_test(test, args, work):
                             + ", ".join(unconvertible))
             return
 
-        cmd = [args.qcc_run, mpath] + args.qcc_flag
+        cmd = runner_command(args) + [mpath] + args.qcc_flag
         for iname, arr in runtime:
             npy = os.path.join(sdir, "in_%d.npy" % len(cmd))
             np.save(npy, arr)
@@ -497,6 +498,11 @@ def run_test(test, args, work):
                 return
         shutil.rmtree(sdir, ignore_errors=True)
     test.status, test.message = "PASS", None
+
+
+def runner_command(args):
+    """The command that compiles and runs a model: --runner, else qcc-run."""
+    return shlex.split(args.runner) if args.runner else [args.qcc_run]
 
 
 def read_name_list(path):
@@ -573,6 +579,11 @@ def main(argv=None):
                     "(`name  # xfail: reason` marks a known failure)")
     ap.add_argument("--filter", help="only tests whose name matches this regex")
     ap.add_argument("--qcc-run", default=None, help="qcc-run executable")
+    ap.add_argument("--runner", default=None,
+                    help="command line (split as a shell would) run instead "
+                    "of qcc-run with qcc-run's arguments, e.g. "
+                    "\"scripts/qemu-run.py --qcc=build/bin/qcc\" with "
+                    "--qcc-flag=-target=aarch64")
     ap.add_argument("--qcc", default=None,
                     help="qcc executable (default: next to qcc-run)")
     ap.add_argument("--qcc-flag", action="append", default=[],

@@ -20,8 +20,9 @@ namespace qcc {
 
 /// Translates `module` (LLVM dialect only) to LLVM IR for `tm`, adds the ABI
 /// entry points around the function `implName`, sets per-function target
-/// attributes (CPU, features, preferred vector width) and runs LLVM's
-/// optimization pipeline at `optLevel`.
+/// attributes (CPU, features, preferred vector width), runs LLVM's
+/// optimization pipeline at `optLevel` and then rewrites the IR patterns that
+/// the target's LLVM code generator is known to miscompile.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &context,
                      llvm::TargetMachine &tm, const TargetSpec &spec,

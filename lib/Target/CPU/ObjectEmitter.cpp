@@ -1,8 +1,8 @@
 //===- ObjectEmitter.cpp - LLVM dialect to machine code -------------------===//
 //
 // This file implements translation of the lowered module to LLVM IR, the
-// addition of the C entry points, LLVM optimization and object emission
-// through llvm::TargetMachine.
+// addition of the C entry points, LLVM optimization, workarounds for LLVM
+// code generation bugs and object emission through llvm::TargetMachine.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +12,9 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -19,10 +22,53 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace llvm;
 
 namespace qcc {
+
+/// Works around an AArch64 instruction selection bug of LLVM 22: a store of
+/// `trunc <3 x i64> %x to <3 x i8>` is combined into byte stores that read
+/// the wrong lanes, writing element 0 at offset 0, element 2 at offset 1 and
+/// nothing at offset 2 (other lane counts, and sources of 16 or 32 bits, are
+/// compiled correctly). Vectorization produces exactly this for a dimension
+/// of size 3 whose values are narrowed from i64 to 8 bits, e.g. the
+/// `fptosi f64 -> i64, trunci -> i8` of a QLinear requantization or a Cast.
+/// Each such store is rewritten into three scalar byte stores of the
+/// truncated elements, which instruction selection handles correctly. Runs
+/// after the optimization pipeline, which would re-form the vector store.
+static void avoidAArch64TruncStoreBug(Module &module) {
+  SmallVector<StoreInst *> stores;
+  for (Function &fn : module)
+    for (Instruction &inst : instructions(fn))
+      if (auto *store = dyn_cast<StoreInst>(&inst)) {
+        auto *type =
+            dyn_cast<FixedVectorType>(store->getValueOperand()->getType());
+        auto *trunc = dyn_cast<TruncInst>(store->getValueOperand());
+        if (type && type->getNumElements() == 3 &&
+            type->getElementType()->isIntegerTy(8) && trunc &&
+            trunc->getSrcTy()->getScalarSizeInBits() > 32 &&
+            !store->isVolatile() && store->isSimple())
+          stores.push_back(store);
+      }
+  for (StoreInst *store : stores) {
+    auto *trunc = cast<TruncInst>(store->getValueOperand());
+    IRBuilder<> b(store);
+    Value *wide = trunc->getOperand(0);
+    for (unsigned i = 0; i < 3; ++i) {
+      Value *element =
+          b.CreateTrunc(b.CreateExtractElement(wide, i), b.getInt8Ty());
+      Value *address = b.CreateConstInBoundsGEP1_64(
+          b.getInt8Ty(), store->getPointerOperand(), i);
+      b.CreateAlignedStore(element, address,
+                           commonAlignment(store->getAlign(), i));
+    }
+    store->eraseFromParent();
+    if (trunc->use_empty())
+      trunc->eraseFromParent();
+  }
+}
 
 Expected<std::unique_ptr<Module>>
 translateAndOptimize(mlir::ModuleOp module, LLVMContext &context,
@@ -102,6 +148,8 @@ translateAndOptimize(mlir::ModuleOp module, LLVMContext &context,
     ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
     mpm.run(*llvmModule, mam);
   }
+  if (Triple(spec.triple).isAArch64())
+    avoidAArch64TruncStoreBug(*llvmModule);
   return llvmModule;
 }
 

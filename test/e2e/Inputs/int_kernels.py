@@ -15,18 +15,24 @@ compares the outputs with a numpy reference for exact equality:
     computes it (one case uses power-of-two scales so that ties occur).
 
 Usage: int_kernels.py WORKDIR --target=T [--seed=S] [--count=N] [--large-convs]
+                       [--qcc-run=PATH | --runner=CMD]
 
 --large-convs builds only QLinearConv / ConvInteger models, with channel
 counts up to 40 (odd ones included), kernels up to 5x5, strides up to 3 and
 rows up to 47 wide, so that the pair-packed micro-kernel runs full register
 tiles, peeled remainders, zero channel padding and grouped packing.
-Prints "PASS <case>" or "FAIL <case>: ..." per model and a summary line.
+--runner runs the models with another command that takes qcc-run's
+arguments, e.g. "scripts/qemu-run.py --qcc=build/bin/qcc" for -target=aarch64
+under qemu-aarch64. Prints "PASS <case>" or "FAIL <case>: ..." per model, a
+summary line and the median wall time of one compile-and-run.
 """
 
 import argparse
 import os
+import shlex
 import subprocess
 import sys
+import time
 
 import numpy as np
 import onnx
@@ -250,7 +256,10 @@ def main():
     ap.add_argument("--qcc-run", default="qcc-run")
     ap.add_argument("--large-convs", action="store_true",
                     help="only convolutions, with register-tile-sized shapes")
+    ap.add_argument("--runner", help="command line (split as a shell would) "
+                    "used instead of --qcc-run; it gets qcc-run's arguments")
     args = ap.parse_args()
+    runner = shlex.split(args.runner) if args.runner else [args.qcc_run]
     rng = np.random.default_rng(args.seed)
     cases = []
     for i in range(args.count):
@@ -263,17 +272,20 @@ def main():
         cases.append(make_conv(rng, i, qlinear=True))
         cases.append(make_conv(rng, i, qlinear=False))
     failed = 0
+    seconds = []
     for case, model, ref in cases:
         d = os.path.join(args.workdir, case.name)
         os.makedirs(d, exist_ok=True)
         path = os.path.join(d, "model.onnx")
         onnx.save(model, path)
-        cmd = [args.qcc_run, path, f"-target={args.target}",
-               f"--output-dir={d}/out"]
+        cmd = runner + [path, f"-target={args.target}",
+                        f"--output-dir={d}/out"]
         for name, arr in case.feeds.items():
             np.save(os.path.join(d, name + ".npy"), arr)
             cmd.append(f"--input={name}={os.path.join(d, name + '.npy')}")
+        start = time.monotonic()
         r = subprocess.run(cmd, capture_output=True, text=True)
+        seconds.append(time.monotonic() - start)
         if r.returncode != 0:
             print(f"FAIL {case.name}: qcc-run exited {r.returncode}: "
                   f"{r.stderr.strip()[-400:]}")
@@ -296,6 +308,8 @@ def main():
         print(f"PASS {case.name} ({ref.size} elements)")
     print(f"int-kernels {args.target}: {len(cases) - failed} of {len(cases)} "
           f"models exact")
+    print(f"int-kernels {args.target}: median {np.median(seconds):.2f} s per "
+          f"model (compile and run), {sum(seconds):.1f} s in all")
     return 1 if failed else 0
 
 

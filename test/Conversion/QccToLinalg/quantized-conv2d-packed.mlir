@@ -79,3 +79,32 @@ func.func @conv_packed_grouped(%x: tensor<1x4x5x5x!quant.uniform<i8:f32, 0.5:-3>
   %y = qcc.conv2d %x, %w {strides = array<i64: 2, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 2>, group = 2 : i64} : (tensor<1x4x5x5x!quant.uniform<i8:f32, 0.5:-3>>, tensor<4x2x1x1x!quant.uniform<u8:f32:0, {1.0:1, 1.0:2, 1.0:5, 1.0:5}>>) -> tensor<1x4x3x5xi32>
   return %y : tensor<1x4x3x5xi32>
 }
+
+// -----
+
+// Tests that a quantized matmul with a constant rhs [K, N] becomes the
+// pair-packed contraction of a 1x1 convolution: the rhs packed at compile
+// time into [1, K2, 1, N] with pairs along K (per-column zero points
+// subtracted; the odd K = 3 pairs its last row with 0), the lhs rows (batch
+// folded in) padded along K with the zero point (-2) and packed at run time
+// into [R, K2, 1, 1], the bias broadcast into the [1, R, 1, N] accumulator.
+// Packed rhs: (1 - 1) | (3 - 1) << 16 = 131072, (2 + 1) | (4 + 1) << 16 =
+// 327683, then (5 - 1, 0) = 4 and (6 + 1, 0) = 7.
+// CHECK-LABEL: func.func @matmul_packed
+// CHECK: %[[RP:.+]] = arith.constant dense<{{\[\[\[\[}}131072, 327683]], {{\[\[}}4, 7]]]]> : tensor<1x2x1x2xi32>
+// CHECK: %[[X:.+]] = tensor.collapse_shape %{{.+}} : tensor<2x3x3xi8> into tensor<6x3xi8>
+// CHECK: %[[ZX:.+]] = arith.constant -2 : i8
+// CHECK: tensor.pad %[[X]] low[0, 0] high[0, 1]
+// CHECK: tensor.yield %[[ZX]] : i8
+// CHECK: %[[LP:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<6x2xi32>)
+// CHECK: %[[LP4:.+]] = tensor.expand_shape %[[LP]] {{.+}} into tensor<6x2x1x1xi32>
+// CHECK: %[[ACC:.+]] = tensor.expand_shape %{{.+}} into tensor<1x6x1x2xi32>
+// CHECK: linalg.generic {{.+}} ins(%[[RP]], %[[LP4]] : tensor<1x2x1x2xi32>, tensor<6x2x1x1xi32>) outs(%[[ACC]] : tensor<1x6x1x2xi32>) attrs = {dilations = dense<1> : tensor<2xi64>, qcc.pair_dot, strides = dense<1> : tensor<2xi64>}
+// CHECK: tensor.expand_shape %{{.+}} into tensor<2x3x2xi32>
+func.func @matmul_packed(%a: tensor<2x3x3x!quant.uniform<i8:f32, 0.5:-2>>) -> tensor<2x3x2xi32> {
+  %bc = qcc.constant dense<[[1, 2], [3, 4], [5, 6]]> : tensor<3x2xi8>
+  %b = qcc.reshape %bc : tensor<3x2xi8> -> tensor<3x2x!quant.uniform<i8:f32:1, {1.0:1, 1.0:-1}>>
+  %bias = qcc.constant dense<[10, -10]> : tensor<2xi32>
+  %y = qcc.matmul %a, %b, %bias : (tensor<2x3x3x!quant.uniform<i8:f32, 0.5:-2>>, tensor<3x2x!quant.uniform<i8:f32:1, {1.0:1, 1.0:-1}>>, tensor<2xi32>) -> tensor<2x3x2xi32>
+  return %y : tensor<2x3x2xi32>
+}

@@ -260,13 +260,6 @@ constantStorage(Value v, const OperandQuant &q) {
   return values;
 }
 
-/// Packs two 16-bit values into one i32 element: `lo` in bits 0-15, `hi` in
-/// bits 16-31 (two's complement halves).
-static int64_t packPair(int64_t lo, int64_t hi) {
-  uint32_t bits = (uint32_t(hi) << 16) | (uint32_t(lo) & 0xffffu);
-  return int64_t(int32_t(bits));
-}
-
 /// The scalar payload of a pair-packed contraction: `acc + lo(x) * lo(w) +
 /// hi(x) * hi(w)` with `lo`/`hi` the sign-extended 16-bit halves of the i32
 /// elements. Each product is at most 255 * 255 in magnitude, so nothing
@@ -312,6 +305,84 @@ static Value packActivationPairs(OpBuilder &b, Location loc, Value even,
                    return v;
                  return arith::SubIOp::create(nb, l, v,
                                               createScalar(nb, l, i32, zxv));
+               };
+               Value lo = arith::AndIOp::create(
+                   nb, l, widen(args[0]), createScalar(nb, l, i32, 0xffff));
+               Value hi = arith::ShLIOp::create(nb, l, widen(args[1]),
+                                                createScalar(nb, l, i32, 16));
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::OrIOp::create(nb, l, lo, hi)));
+             })
+      .getResult(0);
+}
+
+/// The pair-packed form (type `packedType`, i32) of a constant 8-bit
+/// operand: element e holds `even[e] - zp` in bits 0-15 and `odd[e] - zp` in
+/// bits 16-31, with `even`/`odd` the raw storage integers and `zp` the zero
+/// point of `q` (per tensor, or per index of dimension `axis` of the packed
+/// shape). The object keeps the 8-bit values, as one [2, ...] constant
+/// whose halves are contiguous, and a vectorized elementwise pass packs them
+/// at run time: one byte per weight instead of the two of a packed constant
+/// (the quantized object stays near a quarter of the float one), for a pass
+/// over the weights that costs a few percent of the layer.
+static Value packConstantPairs(OpBuilder &b, Location loc,
+                               RankedTensorType packedType,
+                               ArrayRef<int64_t> even, ArrayRef<int64_t> odd,
+                               const OperandQuant &q, int64_t axis) {
+  Type i8 = b.getIntegerType(8);
+  SmallVector<int64_t> shape = {2};
+  llvm::append_range(shape, packedType.getShape());
+  std::vector<int64_t> raw;
+  raw.reserve(2 * even.size());
+  for (int64_t v : even)
+    raw.push_back(int64_t(int8_t(v)));
+  for (int64_t v : odd)
+    raw.push_back(int64_t(int8_t(v)));
+  auto rawType = RankedTensorType::get(shape, i8);
+  Value halves = arith::ConstantOp::create(
+      b, loc, llvm::cast<TypedAttr>(makeElementsInt(rawType, raw, "weights")));
+  int64_t rank = packedType.getRank();
+  auto half = [&](int64_t k) -> Value {
+    SmallVector<OpFoldResult> offsets(rank + 1, b.getIndexAttr(0)),
+        strides(rank + 1, b.getIndexAttr(1)), sizes = {b.getIndexAttr(1)};
+    offsets[0] = b.getIndexAttr(k);
+    for (int64_t s : packedType.getShape())
+      sizes.push_back(b.getIndexAttr(s));
+    return tensor::ExtractSliceOp::create(b, loc, packedType.clone(i8), halves,
+                                          offsets, sizes, strides);
+  };
+  Type i32 = b.getI32Type();
+  SmallVector<ChannelParam> params;
+  if (llvm::any_of(q.zeroPoints, [](int64_t z) { return z != 0; }))
+    params.push_back(ChannelParam{
+        i32, SmallVector<double>(q.zeroPoints.begin(), q.zeroPoints.end())});
+  Value evenT = half(0), oddT = half(1);
+  SmallVector<Value> ins = {evenT, oddT};
+  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+  int zpArg = -1;
+  bool uniformZp = params.empty() || llvm::all_equal(params[0].values);
+  if (!uniformZp) {
+    zpArg = ins.size();
+    ins.push_back(createVector(b, loc, i32, params[0].values));
+    maps.push_back(AffineMap::get(rank, 0, b.getAffineDimExpr(axis)));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{packedType}, ins,
+             ValueRange{createEmpty(b, loc, packedType.getShape(), i32)}, maps,
+             parallel,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value zp;
+               if (zpArg >= 0)
+                 zp = args[zpArg];
+               else if (!params.empty())
+                 zp = createScalar(nb, l, i32, params[0].values[0]);
+               auto widen = [&](Value v) -> Value {
+                 v = q.isSigned ? (Value)arith::ExtSIOp::create(nb, l, i32, v)
+                                : (Value)arith::ExtUIOp::create(nb, l, i32, v);
+                 return zp ? (Value)arith::SubIOp::create(nb, l, v, zp) : v;
                };
                Value lo = arith::AndIOp::create(
                    nb, l, widen(args[0]), createScalar(nb, l, i32, 0xffff));
@@ -406,22 +477,28 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
   Type i32 = b.getI32Type();
   Type storage = inType.getElementType();
 
-  // Packed weights [G, Fg, C2, kh, kw] (compile time).
-  std::vector<int64_t> packed;
-  packed.reserve(f * c2 * kh * kw);
+  // Packed weights [G, Fg, C2, kh, kw]; a missing odd channel holds the
+  // weight zero point (0 after the subtraction).
+  std::vector<int64_t> even, odd;
+  even.reserve(f * c2 * kh * kw);
+  odd.reserve(f * c2 * kh * kw);
   for (int64_t o = 0; o < f; ++o) {
     int64_t zw = w.zeroPoints.size() == 1 ? w.zeroPoints[0] : w.zeroPoints[o];
     for (int64_t p = 0; p < c2; ++p)
       for (int64_t i = 0; i < kh * kw; ++i) {
         auto at = [&](int64_t ch) -> int64_t {
-          return ch < cg ? (*wv)[(o * cg + ch) * kh * kw + i] - zw : 0;
+          return ch < cg ? (*wv)[(o * cg + ch) * kh * kw + i] : zw;
         };
-        packed.push_back(packPair(at(2 * p), at(2 * p + 1)));
+        even.push_back(at(2 * p));
+        odd.push_back(at(2 * p + 1));
       }
   }
+  // Per-channel zero points vary along Fg, which covers all channels only
+  // for one group; grouped layers with them keep the widened form.
+  if (group > 1 && !llvm::all_equal(w.zeroPoints))
+    return {};
   auto wpType = RankedTensorType::get({group, fg, c2, kh, kw}, i32);
-  Value wp = arith::ConstantOp::create(
-      b, loc, llvm::cast<TypedAttr>(makeElementsInt(wpType, packed, "packed")));
+  Value wp = packConstantPairs(b, loc, wpType, even, odd, w, /*axis=*/1);
 
   // Packed input [N, G, C2, H, W] (run time): an odd channel count per group
   // gets one more channel holding the zero point, i.e. 0 after the
@@ -520,20 +597,22 @@ static Value buildPairPackedMatMul(OpBuilder &b, Location loc, MatMulOp op,
   Type i32 = b.getI32Type();
   Type storage = lType.getElementType();
 
-  // Packed rhs [1, K2, 1, N] (compile time).
-  std::vector<int64_t> packed;
-  packed.reserve(k2 * n);
+  // Packed rhs [1, K2, 1, N]; a missing odd row holds the column's zero
+  // point.
+  std::vector<int64_t> even, odd;
+  even.reserve(k2 * n);
+  odd.reserve(k2 * n);
   for (int64_t p = 0; p < k2; ++p)
     for (int64_t c = 0; c < n; ++c) {
       int64_t zw = w.zeroPoints.size() == 1 ? w.zeroPoints[0] : w.zeroPoints[c];
       auto at = [&](int64_t row) -> int64_t {
-        return row < k ? (*wv)[row * n + c] - zw : 0;
+        return row < k ? (*wv)[row * n + c] : zw;
       };
-      packed.push_back(packPair(at(2 * p), at(2 * p + 1)));
+      even.push_back(at(2 * p));
+      odd.push_back(at(2 * p + 1));
     }
   auto rpType = RankedTensorType::get({1, k2, 1, n}, i32);
-  Value rp = arith::ConstantOp::create(
-      b, loc, llvm::cast<TypedAttr>(makeElementsInt(rpType, packed, "packed")));
+  Value rp = packConstantPairs(b, loc, rpType, even, odd, w, /*axis=*/3);
 
   // Packed lhs [R, K2, 1, 1] (run time); an odd K is padded with the zero
   // point.

@@ -441,7 +441,7 @@ static Value createPairDotGeneric(OpBuilder &b, Location loc, Value x, Value w,
 ///   xp[n, c2, h, w] = pack(x[n, 2c2, h, w] - zx, x[n, 2c2+1, h, w] - zx)
 ///                     (run time; zero spatial padding = the zero point)
 ///   wp[f, c2, i, j] = pack(w[f, 2c2, i, j] - zw[f], w[f, 2c2+1, i, j] - zw[f])
-///                     (compile time)
+///                     (run time, from the 8-bit constant: packConstantPairs)
 ///   acc[n, f, oh, ow] += pairdot(xp[n, c2, oh*sh + i*dh, ow*sw + j*dw],
 ///                                wp[f, c2, i, j])
 ///
@@ -450,7 +450,8 @@ static Value createPairDotGeneric(OpBuilder &b, Location loc, Value x, Value w,
 /// ones and the contraction is one pmaddwd per 2 x W multiply-adds on x86.
 /// Grouped convolutions with at least two channels per group use the same
 /// form per group. Returns a null value when the weights are not constant,
-/// the convolution is depthwise, or the window is too large to pack.
+/// the convolution has one input channel per group (depthwise), or a
+/// grouped convolution has per-channel weight zero points.
 static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
                                  Value input, Value weight, Value init,
                                  const OperandQuant &in,
@@ -567,8 +568,8 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
 
 /// Builds the i32 accumulator `init + (lhs - zx) x (rhs - zw)` of a quantized
 /// matmul with a constant 2-D rhs [K, N] as the pair-packed contraction of a
-/// 1x1 convolution: the rhs packed at compile time into [K2, N] (pairs along
-/// K) plays the convolution input [1, K2, 1, N], the lhs rows [R, K]
+/// 1x1 convolution: the rhs packed into [K2, N] (pairs along K; run time,
+/// from the 8-bit constant) plays the convolution input [1, K2, 1, N], the lhs rows [R, K]
 /// (batch dimensions folded in) packed at run time into [R, K2] play the
 /// filters [R, K2, 1, 1], and the output [1, R, 1, N] is the accumulator, so
 /// that the micro-kernel vectorizes along N and broadcasts the lhs pairs.

@@ -510,8 +510,7 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
         b, loc, inType.clone({n, group, cg, h, wd}), x,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
     Value zx = createScalar(b, loc, storage, (double)in.zeroPoints[0]);
-    Value padded =
-        padTensor(b, loc, x5, {0, 0, 0, 0, 0}, {0, 0, 1, 0, 0}, zx);
+    Value padded = padTensor(b, loc, x5, {0, 0, 0, 0, 0}, {0, 0, 1, 0, 0}, zx);
     x = tensor::CollapseShapeOp::create(
         b, loc, inType.clone({n, group * 2 * c2, h, wd}), padded,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
@@ -569,11 +568,11 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
 /// Builds the i32 accumulator `init + (lhs - zx) x (rhs - zw)` of a quantized
 /// matmul with a constant 2-D rhs [K, N] as the pair-packed contraction of a
 /// 1x1 convolution: the rhs packed into [K2, N] (pairs along K; run time,
-/// from the 8-bit constant) plays the convolution input [1, K2, 1, N], the lhs rows [R, K]
-/// (batch dimensions folded in) packed at run time into [R, K2] play the
-/// filters [R, K2, 1, 1], and the output [1, R, 1, N] is the accumulator, so
-/// that the micro-kernel vectorizes along N and broadcasts the lhs pairs.
-/// Returns a null value when the rhs is not a constant matrix.
+/// from the 8-bit constant) plays the convolution input [1, K2, 1, N], the lhs
+/// rows [R, K] (batch dimensions folded in) packed at run time into [R, K2]
+/// play the filters [R, K2, 1, 1], and the output [1, R, 1, N] is the
+/// accumulator, so that the micro-kernel vectorizes along N and broadcasts the
+/// lhs pairs. Returns a null value when the rhs is not a constant matrix.
 static Value buildPairPackedMatMul(OpBuilder &b, Location loc, MatMulOp op,
                                    Value lhs, Value rhs, Value init,
                                    const OperandQuant &in,
@@ -875,13 +874,12 @@ struct QuantizedMatMulLowering : OpConversionPattern<MatMulOp> {
     // A constant rhs matrix: the pair-packed contraction.
     Value acc;
     if (accType.hasStaticShape()) {
-      Value init =
-          adaptor.getBias()
-              ? broadcastTo(rewriter, loc, adaptor.getBias(),
-                            accType.getShape())
-              : createFilled(rewriter, loc, accType.getShape(),
-                             createScalar(rewriter, loc,
-                                          rewriter.getI32Type(), 0));
+      Value init = adaptor.getBias()
+                       ? broadcastTo(rewriter, loc, adaptor.getBias(),
+                                     accType.getShape())
+                       : createFilled(rewriter, loc, accType.getShape(),
+                                      createScalar(rewriter, loc,
+                                                   rewriter.getI32Type(), 0));
       if (llvm::cast<RankedTensorType>(init.getType()) == accType)
         acc = buildPairPackedMatMul(rewriter, loc, op, adaptor.getLhs(),
                                     adaptor.getRhs(), init, in, w);
@@ -923,14 +921,15 @@ struct QuantizedConv2DLowering : OpConversionPattern<Conv2DOp> {
     if (accType.hasStaticShape()) {
       Value init;
       if (Value bias = adaptor.getBias()) {
-        Value empty =
-            createEmpty(rewriter, loc, accType.getShape(), accType.getElementType());
+        Value empty = createEmpty(rewriter, loc, accType.getShape(),
+                                  accType.getElementType());
         init = linalg::BroadcastOp::create(rewriter, loc, bias, empty,
                                            ArrayRef<int64_t>{0, 2, 3})
                    ->getResult(0);
       } else {
-        init = createFilled(rewriter, loc, accType.getShape(),
-                            createScalar(rewriter, loc, rewriter.getI32Type(), 0));
+        init =
+            createFilled(rewriter, loc, accType.getShape(),
+                         createScalar(rewriter, loc, rewriter.getI32Type(), 0));
       }
       acc = buildPairPackedConv(rewriter, loc, op, adaptor.getInput(),
                                 adaptor.getWeight(), init, in, w);

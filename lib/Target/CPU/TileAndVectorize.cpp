@@ -502,8 +502,7 @@ void narrowClampedFloatToInt(RewriterBase &rewriter, linalg::GenericOp op) {
           return t && t.getType().getIntOrFloatBitWidth() <= 32;
         }))
       continue;
-    std::optional<std::pair<double, double>> bounds =
-        clampBounds(cvt.getIn());
+    std::optional<std::pair<double, double>> bounds = clampBounds(cvt.getIn());
     if (!bounds || bounds->first < -2147483648.0 ||
         bounds->second >= 2147483648.0)
       continue;
@@ -1000,9 +999,10 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op,
   bool pooling = isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op);
   bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
   bool pairDot = op->hasAttr(kPairDotAttr);
-  bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op) ||
-                 (pairDot && cast<RankedTensorType>(op.getDpsInits()[0].getType())
-                                     .getRank() == 5);
+  bool grouped =
+      isa<linalg::Conv2DNgchwGfchwOp>(op) ||
+      (pairDot &&
+       cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank() == 5);
   Value kernel = pooling ? Value() : op.getDpsInputs()[1];
   auto kType = cast<RankedTensorType>(op.getDpsInputs()[1].getType());
 
@@ -1813,8 +1813,7 @@ void QccTileAndVectorizePass::runOnOperation() {
     if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
       narrowClampedFloatToInt(rewriter, generic);
       collapseContiguousDims(rewriter, generic);
-    }
-    else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
+    } else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
       convertPointwiseConvToMatmul(rewriter, conv);
     else if (auto pad = dyn_cast<tensor::PadOp>(op))
       decomposePad(rewriter, pad, vectorWidth);

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # bench/int8-kernels.sh - qcc int8 layer kernels against qcc's own fp32.
 #
-#   bash bench/int8-kernels.sh [-n RUNS] [-k ROUNDS] [-t TARGET] [-b BUILD_DIR] [-r]
+#   bash bench/int8-kernels.sh [-n RUNS] [-k ROUNDS] [-t TARGET] [-b BUILD_DIR] [-r] [-w]
 #
 # Compiles ResNet-18-shaped layers (bench/make-int8-layers.py: 3x3
 # convolutions at 56/28/14/7, the 7x7 stem, 1x1 convolutions, the 512x1000
 # classifier) once as fp32 Conv / Gemm and once as QLinearConv /
 # QLinearMatMul (u8 activations, per-channel symmetric int8 weights), runs
-# each with `qcc-run --benchmark=RUNS` on one thread and prints the median
-# milliseconds and the ratio fp32 / int8 (above 1: int8 is faster). The two
+# each on one thread (compiled with qcc and linked with
+# bench/cpu-time-main.c: median thread CPU time per run; -w: median wall time
+# of `qcc-run --benchmark=RUNS` instead) and prints the median milliseconds
+# and the ratio fp32 / int8 (above 1: int8 is faster). The two
 # variants are timed alternately ROUNDS times (default 3) and the smallest
 # median of each is kept, which filters out other load on a shared machine.
 # The
@@ -28,19 +30,22 @@ ROUNDS=3
 TARGET=host
 RESNET=0
 BUILD="${QCC_BUILD_DIR:-$ROOT/build}"
-while getopts "n:k:t:b:rh" opt; do
+WALL=0
+while getopts "n:k:t:b:rwh" opt; do
   case "$opt" in
     n) RUNS="$OPTARG" ;;
     k) ROUNDS="$OPTARG" ;;
     t) TARGET="$OPTARG" ;;
     b) BUILD="$OPTARG" ;;
     r) RESNET=1 ;;
+    w) WALL=1 ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 
 PY=/usr/bin/python3
 QCC_RUN="$BUILD/bin/qcc-run"
+QCC="$BUILD/bin/qcc"
 CACHE="${QCC_CACHE:-$HOME/.cache/qcc}"
 MODELS="$CACHE/bench-int8"
 if [ ! -x "$QCC_RUN" ]; then
@@ -53,12 +58,31 @@ trap 'rm -rf "$WORK"' EXIT
 mapfile -t LAYERS < <($PY "$ROOT/bench/make-int8-layers.py" "$MODELS")
 
 median() { sed -n 's/^median_ms: *//p' "$1" | tail -n 1; }
-# time MODEL INPUT_NAME INPUT -> median ms (or "fail")
+# time MODEL -> median ms (or "fail"): the model compiled with qcc and
+# linked with bench/cpu-time-main.c, which reports the median thread CPU time
+# per run (steady on a shared machine, where the wall time also counts the
+# waits for a core), or with -w the median wall time of `qcc-run --benchmark`.
 time_model() {
   local log="$WORK/run.log"
-  if timeout 900 "$QCC_RUN" "$1" -target="$TARGET" -O3 --input="$2"="$3" \
-       --output-dir="$WORK/out" --benchmark="$RUNS" > "$log" 2>&1; then
-    median "$log"
+  if [ "$WALL" = 1 ]; then
+    if timeout 900 "$QCC_RUN" "$1" -target="$TARGET" -O3 --input="$2"="$3" \
+         --output-dir="$WORK/out" --benchmark="$RUNS" > "$log" 2>&1; then
+      median "$log"
+    else
+      echo fail
+    fi
+    return
+  fi
+  # Compiled once per model; the rounds only run it.
+  local bin="$WORK/$(basename "$1" .onnx).bin"
+  if [ ! -x "$bin" ]; then
+    timeout 900 "$QCC" "$1" -target="$TARGET" -O3 -name=bm -o "$WORK/bm.o" \
+      > "$log" 2>&1 &&
+      cc -O2 -I"$WORK" "$ROOT/bench/cpu-time-main.c" "$WORK/bm.o" \
+        -o "$bin" >> "$log" 2>&1 || { echo fail; return; }
+  fi
+  if timeout 900 "$bin" "$RUNS" > "$WORK/bm.log" 2>> "$log"; then
+    sed -n 's/^median_cpu_ms: *//p' "$WORK/bm.log"
   else
     echo fail
   fi
@@ -90,7 +114,9 @@ weight() {
   esac
 }
 
-echo "qcc int8 vs qcc fp32, 1 thread, best of $ROUNDS medians of $RUNS runs, -target=$TARGET"
+what="thread CPU time"
+[ "$WALL" = 1 ] && what="wall time"
+echo "qcc int8 vs qcc fp32, 1 thread, $what, best of $ROUNDS medians of $RUNS runs, -target=$TARGET"
 printf '%-26s %10s %10s %10s\n' layer "fp32 ms" "int8 ms" "fp32/int8"
 tf=0; ti=0
 for entry in "${LAYERS[@]}"; do

@@ -260,13 +260,6 @@ constantStorage(Value v, const OperandQuant &q) {
   return values;
 }
 
-/// Packs two 16-bit values into one i32 element: `lo` in bits 0-15, `hi` in
-/// bits 16-31 (two's complement halves).
-static int64_t packPair(int64_t lo, int64_t hi) {
-  uint32_t bits = (uint32_t(hi) << 16) | (uint32_t(lo) & 0xffffu);
-  return int64_t(int32_t(bits));
-}
-
 /// The scalar payload of a pair-packed contraction: `acc + lo(x) * lo(w) +
 /// hi(x) * hi(w)` with `lo`/`hi` the sign-extended 16-bit halves of the i32
 /// elements. Each product is at most 255 * 255 in magnitude, so nothing
@@ -288,13 +281,167 @@ static Value buildPairDot(OpBuilder &b, Location loc, Value x, Value w,
                                arith::AddIOp::create(b, loc, pl, ph));
 }
 
+/// Packs `even` and `odd` (same-shaped 8-bit tensors) into one i32 tensor
+/// of 16-bit pairs, each value minus the zero point of `in` (run time).
+static Value packActivationPairs(OpBuilder &b, Location loc, Value even,
+                                 Value odd, const OperandQuant &in) {
+  auto type = llvm::cast<RankedTensorType>(even.getType());
+  Type i32 = b.getI32Type();
+  auto packedType = type.clone(i32);
+  int64_t rank = type.getRank();
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  int64_t zxv = in.zeroPoints[0];
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{packedType}, ValueRange{even, odd},
+             ValueRange{createEmpty(b, loc, packedType.getShape(), i32)},
+             SmallVector<AffineMap>(3, b.getMultiDimIdentityMap(rank)),
+             parallel,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               auto widen = [&](Value v) -> Value {
+                 v = in.isSigned ? (Value)arith::ExtSIOp::create(nb, l, i32, v)
+                                 : (Value)arith::ExtUIOp::create(nb, l, i32, v);
+                 if (zxv == 0)
+                   return v;
+                 return arith::SubIOp::create(nb, l, v,
+                                              createScalar(nb, l, i32, zxv));
+               };
+               Value lo = arith::AndIOp::create(
+                   nb, l, widen(args[0]), createScalar(nb, l, i32, 0xffff));
+               Value hi = arith::ShLIOp::create(nb, l, widen(args[1]),
+                                                createScalar(nb, l, i32, 16));
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::OrIOp::create(nb, l, lo, hi)));
+             })
+      .getResult(0);
+}
+
+/// The pair-packed form (type `packedType`, i32) of a constant 8-bit
+/// operand: element e holds `even[e] - zp` in bits 0-15 and `odd[e] - zp` in
+/// bits 16-31, with `even`/`odd` the raw storage integers and `zp` the zero
+/// point of `q` (per tensor, or per index of dimension `axis` of the packed
+/// shape). The object keeps the 8-bit values, as one [2, ...] constant
+/// whose halves are contiguous, and a vectorized elementwise pass packs them
+/// at run time: one byte per weight instead of the two of a packed constant
+/// (the quantized object stays near a quarter of the float one), for a pass
+/// over the weights that costs a few percent of the layer.
+static Value packConstantPairs(OpBuilder &b, Location loc,
+                               RankedTensorType packedType,
+                               ArrayRef<int64_t> even, ArrayRef<int64_t> odd,
+                               const OperandQuant &q, int64_t axis) {
+  Type i8 = b.getIntegerType(8);
+  SmallVector<int64_t> shape = {2};
+  llvm::append_range(shape, packedType.getShape());
+  std::vector<int64_t> raw;
+  raw.reserve(2 * even.size());
+  for (int64_t v : even)
+    raw.push_back(int64_t(int8_t(v)));
+  for (int64_t v : odd)
+    raw.push_back(int64_t(int8_t(v)));
+  auto rawType = RankedTensorType::get(shape, i8);
+  Value halves = arith::ConstantOp::create(
+      b, loc, llvm::cast<TypedAttr>(makeElementsInt(rawType, raw, "weights")));
+  int64_t rank = packedType.getRank();
+  auto half = [&](int64_t k) -> Value {
+    SmallVector<OpFoldResult> offsets(rank + 1, b.getIndexAttr(0)),
+        strides(rank + 1, b.getIndexAttr(1)), sizes = {b.getIndexAttr(1)};
+    offsets[0] = b.getIndexAttr(k);
+    for (int64_t s : packedType.getShape())
+      sizes.push_back(b.getIndexAttr(s));
+    return tensor::ExtractSliceOp::create(b, loc, packedType.clone(i8), halves,
+                                          offsets, sizes, strides);
+  };
+  Type i32 = b.getI32Type();
+  SmallVector<ChannelParam> params;
+  if (llvm::any_of(q.zeroPoints, [](int64_t z) { return z != 0; }))
+    params.push_back(ChannelParam{
+        i32, SmallVector<double>(q.zeroPoints.begin(), q.zeroPoints.end())});
+  Value evenT = half(0), oddT = half(1);
+  SmallVector<Value> ins = {evenT, oddT};
+  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+  int zpArg = -1;
+  bool uniformZp = params.empty() || llvm::all_equal(params[0].values);
+  if (!uniformZp) {
+    zpArg = ins.size();
+    ins.push_back(createVector(b, loc, i32, params[0].values));
+    maps.push_back(AffineMap::get(rank, 0, b.getAffineDimExpr(axis)));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{packedType}, ins,
+             ValueRange{createEmpty(b, loc, packedType.getShape(), i32)}, maps,
+             parallel,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value zp;
+               if (zpArg >= 0)
+                 zp = args[zpArg];
+               else if (!params.empty())
+                 zp = createScalar(nb, l, i32, params[0].values[0]);
+               auto widen = [&](Value v) -> Value {
+                 v = q.isSigned ? (Value)arith::ExtSIOp::create(nb, l, i32, v)
+                                : (Value)arith::ExtUIOp::create(nb, l, i32, v);
+                 return zp ? (Value)arith::SubIOp::create(nb, l, v, zp) : v;
+               };
+               Value lo = arith::AndIOp::create(
+                   nb, l, widen(args[0]), createScalar(nb, l, i32, 0xffff));
+               Value hi = arith::ShLIOp::create(nb, l, widen(args[1]),
+                                                createScalar(nb, l, i32, 16));
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::OrIOp::create(nb, l, lo, hi)));
+             })
+      .getResult(0);
+}
+
+/// The pair-packed contraction `init + sum pairdot(x[..window..], w)` as a
+/// linalg.generic with the maps of linalg.conv_2d_nchw_fchw (x [N, C2, H,
+/// W], w [F, C2, kh, kw], init [N, F, OH, OW]) or, when `grouped`, of
+/// linalg.conv_2d_ngchw_gfchw, marked for qcc-tile-and-vectorize.
+static Value createPairDotGeneric(OpBuilder &b, Location loc, Value x, Value w,
+                                  Value init, ArrayRef<int64_t> st,
+                                  ArrayRef<int64_t> dl, bool grouped) {
+  MLIRContext *ctx = b.getContext();
+  // Dimensions: [n, (g,) f, oh, ow, c2, i, j].
+  unsigned g0 = grouped ? 1 : 0;
+  unsigned nd = 7 + g0;
+  auto e = [&](unsigned i) { return b.getAffineDimExpr(i); };
+  AffineExpr dn = e(0), df = e(1 + g0), dh = e(2 + g0), dw = e(3 + g0),
+             dc = e(4 + g0), di = e(5 + g0), dj = e(6 + g0);
+  SmallVector<AffineExpr> xRes = {dn}, wRes, oRes = {dn};
+  if (grouped) {
+    xRes.push_back(e(1));
+    wRes.push_back(e(1));
+    oRes.push_back(e(1));
+  }
+  xRes.append({dc, dh * st[0] + di * dl[0], dw * st[1] + dj * dl[1]});
+  wRes.append({df, dc, di, dj});
+  oRes.append({df, dh, dw});
+  SmallVector<utils::IteratorType> iters(nd, utils::IteratorType::parallel);
+  for (unsigned i = nd - 3; i < nd; ++i)
+    iters[i] = utils::IteratorType::reduction;
+  auto conv = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{x, w}, ValueRange{init},
+      ArrayRef<AffineMap>{AffineMap::get(nd, 0, xRes, ctx),
+                          AffineMap::get(nd, 0, wRes, ctx),
+                          AffineMap::get(nd, 0, oRes, ctx)},
+      iters, [&](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l,
+                                buildPairDot(nb, l, args[0], args[1], args[2]));
+      });
+  conv->setAttr(kPairDotAttr, b.getUnitAttr());
+  conv->setAttr("strides", b.getI64TensorAttr(st));
+  conv->setAttr("dilations", b.getI64TensorAttr(dl));
+  return conv.getResult(0);
+}
+
 /// Builds the i32 accumulator `init + conv(x - zx, w - zw)` of a quantized
 /// conv2d with constant weights as a contraction over channel pairs:
 ///
 ///   xp[n, c2, h, w] = pack(x[n, 2c2, h, w] - zx, x[n, 2c2+1, h, w] - zx)
 ///                     (run time; zero spatial padding = the zero point)
 ///   wp[f, c2, i, j] = pack(w[f, 2c2, i, j] - zw[f], w[f, 2c2+1, i, j] - zw[f])
-///                     (compile time)
+///                     (run time, from the 8-bit constant: packConstantPairs)
 ///   acc[n, f, oh, ow] += pairdot(xp[n, c2, oh*sh + i*dh, ow*sw + j*dw],
 ///                                wp[f, c2, i, j])
 ///
@@ -303,7 +450,8 @@ static Value buildPairDot(OpBuilder &b, Location loc, Value x, Value w,
 /// ones and the contraction is one pmaddwd per 2 x W multiply-adds on x86.
 /// Grouped convolutions with at least two channels per group use the same
 /// form per group. Returns a null value when the weights are not constant,
-/// the convolution is depthwise, or the window is too large to pack.
+/// the convolution has one input channel per group (depthwise), or a
+/// grouped convolution has per-channel weight zero points.
 static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
                                  Value input, Value weight, Value init,
                                  const OperandQuant &in,
@@ -330,22 +478,28 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
   Type i32 = b.getI32Type();
   Type storage = inType.getElementType();
 
-  // Packed weights [G, Fg, C2, kh, kw] (compile time).
-  std::vector<int64_t> packed;
-  packed.reserve(f * c2 * kh * kw);
+  // Packed weights [G, Fg, C2, kh, kw]; a missing odd channel holds the
+  // weight zero point (0 after the subtraction).
+  std::vector<int64_t> even, odd;
+  even.reserve(f * c2 * kh * kw);
+  odd.reserve(f * c2 * kh * kw);
   for (int64_t o = 0; o < f; ++o) {
     int64_t zw = w.zeroPoints.size() == 1 ? w.zeroPoints[0] : w.zeroPoints[o];
     for (int64_t p = 0; p < c2; ++p)
       for (int64_t i = 0; i < kh * kw; ++i) {
         auto at = [&](int64_t ch) -> int64_t {
-          return ch < cg ? (*wv)[(o * cg + ch) * kh * kw + i] - zw : 0;
+          return ch < cg ? (*wv)[(o * cg + ch) * kh * kw + i] : zw;
         };
-        packed.push_back(packPair(at(2 * p), at(2 * p + 1)));
+        even.push_back(at(2 * p));
+        odd.push_back(at(2 * p + 1));
       }
   }
+  // Per-channel zero points vary along Fg, which covers all channels only
+  // for one group; grouped layers with them keep the widened form.
+  if (group > 1 && !llvm::all_equal(w.zeroPoints))
+    return {};
   auto wpType = RankedTensorType::get({group, fg, c2, kh, kw}, i32);
-  Value wp = arith::ConstantOp::create(
-      b, loc, llvm::cast<TypedAttr>(makeElementsInt(wpType, packed, "packed")));
+  Value wp = packConstantPairs(b, loc, wpType, even, odd, w, /*axis=*/1);
 
   // Packed input [N, G, C2, H, W] (run time): an odd channel count per group
   // gets one more channel holding the zero point, i.e. 0 after the
@@ -356,8 +510,7 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
         b, loc, inType.clone({n, group, cg, h, wd}), x,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
     Value zx = createScalar(b, loc, storage, (double)in.zeroPoints[0]);
-    Value padded =
-        padTensor(b, loc, x5, {0, 0, 0, 0, 0}, {0, 0, 1, 0, 0}, zx);
+    Value padded = padTensor(b, loc, x5, {0, 0, 0, 0, 0}, {0, 0, 1, 0, 0}, zx);
     x = tensor::CollapseShapeOp::create(
         b, loc, inType.clone({n, group * 2 * c2, h, wd}), padded,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
@@ -365,8 +518,6 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
   Value x6 = tensor::ExpandShapeOp::create(
       b, loc, inType.clone({n, group, c2, 2, h, wd}), x,
       SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
-  auto xpType = RankedTensorType::get({n, group, c2, h, wd}, i32);
-  MLIRContext *ctx = b.getContext();
   // The even and odd channels as two [N, G, C2, H, W] operands (identity
   // maps, so that the packing vectorizes along W like any elementwise op).
   auto x6Type = llvm::cast<RankedTensorType>(x6.getType());
@@ -381,31 +532,7 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
         b, loc, RankedTensorType::get({n, group, c2, h, wd}, storage), x6,
         offsets, sizes, strides);
   };
-  SmallVector<utils::IteratorType> par5(5, utils::IteratorType::parallel);
-  int64_t zxv = in.zeroPoints[0];
-  Value xp =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{xpType}, ValueRange{half(0), half(1)},
-          ValueRange{createEmpty(b, loc, xpType.getShape(), i32)},
-          SmallVector<AffineMap>(3, b.getMultiDimIdentityMap(5)),
-          par5,
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            auto widen = [&](Value v) -> Value {
-              v = in.isSigned ? (Value)arith::ExtSIOp::create(nb, l, i32, v)
-                              : (Value)arith::ExtUIOp::create(nb, l, i32, v);
-              if (zxv == 0)
-                return v;
-              return arith::SubIOp::create(nb, l, v,
-                                           createScalar(nb, l, i32, zxv));
-            };
-            Value lo = arith::AndIOp::create(
-                nb, l, widen(args[0]), createScalar(nb, l, i32, 0xffff));
-            Value hi = arith::ShLIOp::create(nb, l, widen(args[1]),
-                                             createScalar(nb, l, i32, 16));
-            linalg::YieldOp::create(nb, l,
-                                    Value(arith::OrIOp::create(nb, l, lo, hi)));
-          })
-          .getResult(0);
+  Value xp = packActivationPairs(b, loc, half(0), half(1), in);
   ArrayRef<int64_t> pads = op.getPads();
   if (llvm::any_of(pads, [](int64_t p) { return p != 0; }))
     xp = padTensor(b, loc, xp, {0, 0, 0, pads[0], pads[1]},
@@ -430,42 +557,92 @@ static Value buildPairPackedConv(OpBuilder &b, Location loc, Conv2DOp op,
         b, loc, accType.clone({n, group, fg, oh, ow}), init,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
   }
-  // Dimensions: [n, (g,) f, oh, ow, c2, i, j].
-  unsigned g0 = grouped ? 1 : 0;
-  unsigned nd = 7 + g0;
-  auto e = [&](unsigned i) { return b.getAffineDimExpr(i); };
-  AffineExpr dn = e(0), df = e(1 + g0), dh = e(2 + g0), dw = e(3 + g0),
-             dc = e(4 + g0), di = e(5 + g0), dj = e(6 + g0);
-  SmallVector<AffineExpr> xRes = {dn}, wRes, oRes = {dn};
-  if (grouped) {
-    xRes.push_back(e(1));
-    wRes.push_back(e(1));
-    oRes.push_back(e(1));
-  }
-  xRes.append({dc, dh * st[0] + di * dl[0], dw * st[1] + dj * dl[1]});
-  wRes.append({df, dc, di, dj});
-  oRes.append({df, dh, dw});
-  SmallVector<utils::IteratorType> iters(nd, utils::IteratorType::parallel);
-  for (unsigned i = nd - 3; i < nd; ++i)
-    iters[i] = utils::IteratorType::reduction;
-  auto conv = linalg::GenericOp::create(
-      b, loc, TypeRange{acc.getType()}, ValueRange{xin, win}, ValueRange{acc},
-      ArrayRef<AffineMap>{AffineMap::get(nd, 0, xRes, ctx),
-                          AffineMap::get(nd, 0, wRes, ctx),
-                          AffineMap::get(nd, 0, oRes, ctx)},
-      iters, [&](OpBuilder &nb, Location l, ValueRange args) {
-        linalg::YieldOp::create(nb, l,
-                                buildPairDot(nb, l, args[0], args[1], args[2]));
-      });
-  conv->setAttr(kPairDotAttr, b.getUnitAttr());
-  conv->setAttr("strides", b.getI64TensorAttr(st));
-  conv->setAttr("dilations", b.getI64TensorAttr(dl));
-  Value result = conv.getResult(0);
+  Value result = createPairDotGeneric(b, loc, xin, win, acc, st, dl, grouped);
   if (grouped)
     result = tensor::CollapseShapeOp::create(
         b, loc, accType, result,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
   return result;
+}
+
+/// Builds the i32 accumulator `init + (lhs - zx) x (rhs - zw)` of a quantized
+/// matmul with a constant 2-D rhs [K, N] as the pair-packed contraction of a
+/// 1x1 convolution: the rhs packed into [K2, N] (pairs along K; run time,
+/// from the 8-bit constant) plays the convolution input [1, K2, 1, N], the lhs
+/// rows [R, K] (batch dimensions folded in) packed at run time into [R, K2]
+/// play the filters [R, K2, 1, 1], and the output [1, R, 1, N] is the
+/// accumulator, so that the micro-kernel vectorizes along N and broadcasts the
+/// lhs pairs. Returns a null value when the rhs is not a constant matrix.
+static Value buildPairPackedMatMul(OpBuilder &b, Location loc, MatMulOp op,
+                                   Value lhs, Value rhs, Value init,
+                                   const OperandQuant &in,
+                                   const OperandQuant &w) {
+  auto lType = llvm::cast<RankedTensorType>(lhs.getType());
+  auto rType = llvm::cast<RankedTensorType>(op.getRhs().getType());
+  auto accType = llvm::cast<RankedTensorType>(init.getType());
+  if (!lType.hasStaticShape() || !rType.hasStaticShape() ||
+      !accType.hasStaticShape() || rType.getRank() != 2 ||
+      lType.getRank() < 2 || in.width > 8 || w.width > 8)
+    return {};
+  int64_t k = rType.getDimSize(0), n = rType.getDimSize(1);
+  if (k < 2 || lType.getDimSize(lType.getRank() - 1) != k ||
+      accType.getNumElements() % n != 0)
+    return {};
+  std::optional<std::vector<int64_t>> wv = constantStorage(rhs, w);
+  if (!wv)
+    wv = constantStorage(op.getRhs(), w);
+  if (!wv || (int64_t)wv->size() != k * n)
+    return {};
+  int64_t k2 = (k + 1) / 2, r = lType.getNumElements() / k;
+  Type i32 = b.getI32Type();
+  Type storage = lType.getElementType();
+
+  // Packed rhs [1, K2, 1, N]; a missing odd row holds the column's zero
+  // point.
+  std::vector<int64_t> even, odd;
+  even.reserve(k2 * n);
+  odd.reserve(k2 * n);
+  for (int64_t p = 0; p < k2; ++p)
+    for (int64_t c = 0; c < n; ++c) {
+      int64_t zw = w.zeroPoints.size() == 1 ? w.zeroPoints[0] : w.zeroPoints[c];
+      auto at = [&](int64_t row) -> int64_t {
+        return row < k ? (*wv)[row * n + c] : zw;
+      };
+      even.push_back(at(2 * p));
+      odd.push_back(at(2 * p + 1));
+    }
+  auto rpType = RankedTensorType::get({1, k2, 1, n}, i32);
+  Value rp = packConstantPairs(b, loc, rpType, even, odd, w, /*axis=*/3);
+
+  // Packed lhs [R, K2, 1, 1] (run time); an odd K is padded with the zero
+  // point.
+  Value x = reshapeTo(b, loc, lhs, lType.clone({r, k}));
+  if (k % 2 != 0)
+    x = padTensor(b, loc, x, {0, 0}, {0, 1},
+                  createScalar(b, loc, storage, (double)in.zeroPoints[0]));
+  Value x3 = tensor::ExpandShapeOp::create(
+      b, loc, lType.clone({r, k2, 2}), x,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  auto half = [&](int64_t h) -> Value {
+    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                         b.getIndexAttr(h)};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(r), b.getIndexAttr(k2),
+                                       b.getIndexAttr(1)};
+    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({r, k2}, storage), x3, offsets, sizes,
+        strides);
+  };
+  Value lp = packActivationPairs(b, loc, half(0), half(1), in);
+  lp = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({r, k2, 1, 1}, i32), lp,
+      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+
+  Value acc = reshapeTo(b, loc, init, accType.clone({1, r, 1, n}));
+  int64_t one[] = {1, 1};
+  Value result = createPairDotGeneric(b, loc, rp, lp, acc, one, one,
+                                      /*grouped=*/false);
+  return reshapeTo(b, loc, result, accType);
 }
 
 /// round_half_away_from_zero(acc * mult / 2^shift) + zp, clamped to
@@ -691,13 +868,30 @@ struct QuantizedMatMulLowering : OpConversionPattern<MatMulOp> {
     Location loc = op.getLoc();
     OperandQuant in = *readQuant(elemOf(op.getLhs()));
     OperandQuant w = *readQuant(elemOf(op.getRhs()));
-    Value lhs = widenOperand(rewriter, loc, adaptor.getLhs(), in);
-    Value rhs = widenOperand(rewriter, loc, adaptor.getRhs(), w);
     auto convType = llvm::cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
     auto accType = convType.clone(rewriter.getI32Type());
-    Value acc = MatMulOp::create(rewriter, loc, accType, lhs, rhs,
-                                 adaptor.getBias(), nullptr, nullptr, nullptr);
+    // A constant rhs matrix: the pair-packed contraction.
+    Value acc;
+    if (accType.hasStaticShape()) {
+      Value init = adaptor.getBias()
+                       ? broadcastTo(rewriter, loc, adaptor.getBias(),
+                                     accType.getShape())
+                       : createFilled(rewriter, loc, accType.getShape(),
+                                      createScalar(rewriter, loc,
+                                                   rewriter.getI32Type(), 0));
+      if (llvm::cast<RankedTensorType>(init.getType()) == accType)
+        acc = buildPairPackedMatMul(rewriter, loc, op, adaptor.getLhs(),
+                                    adaptor.getRhs(), init, in, w);
+    }
+    // Otherwise widen both operands to i32 and use the float path's matmul
+    // on i32.
+    if (!acc) {
+      Value lhs = widenOperand(rewriter, loc, adaptor.getLhs(), in);
+      Value rhs = widenOperand(rewriter, loc, adaptor.getRhs(), w);
+      acc = MatMulOp::create(rewriter, loc, accType, lhs, rhs,
+                             adaptor.getBias(), nullptr, nullptr, nullptr);
+    }
     Value result = finishAccumulator(
         rewriter, loc, acc, op.getType().getElementType(), convType,
         convType.getRank() - 1, in, w, op.getActivation(), op.getActParams());
@@ -727,14 +921,15 @@ struct QuantizedConv2DLowering : OpConversionPattern<Conv2DOp> {
     if (accType.hasStaticShape()) {
       Value init;
       if (Value bias = adaptor.getBias()) {
-        Value empty =
-            createEmpty(rewriter, loc, accType.getShape(), accType.getElementType());
+        Value empty = createEmpty(rewriter, loc, accType.getShape(),
+                                  accType.getElementType());
         init = linalg::BroadcastOp::create(rewriter, loc, bias, empty,
                                            ArrayRef<int64_t>{0, 2, 3})
                    ->getResult(0);
       } else {
-        init = createFilled(rewriter, loc, accType.getShape(),
-                            createScalar(rewriter, loc, rewriter.getI32Type(), 0));
+        init =
+            createFilled(rewriter, loc, accType.getShape(),
+                         createScalar(rewriter, loc, rewriter.getI32Type(), 0));
       }
       acc = buildPairPackedConv(rewriter, loc, op, adaptor.getInput(),
                                 adaptor.getWeight(), init, in, w);

@@ -309,7 +309,7 @@ struct QccExpandMathPass : impl::QccExpandMathPassBase<QccExpandMathPass> {
     // roundeven is one instruction where the target rounds in hardware
     // (SSE4.1 roundps/roundpd with round-to-nearest-even, NEON frintn);
     // elsewhere LLVM would call libm, so it is expanded.
-    SmallVector<StringRef> expanded = {"sinh", "cosh", "acosh", "fpowi",
+    SmallVector<StringRef> expanded = {"sinh",  "cosh", "acosh", "fpowi",
                                        "round", "exp2", "ctlz"};
     if (expandRounding)
       expanded.push_back("roundeven");

@@ -27,9 +27,14 @@ struct QccFuseElementwisePass
     // Fuse a producer only when it has a single user: duplicating work into
     // several consumers would recompute it (e.g. an exp feeding both the
     // softmax sum and its division).
+    // Pair-packed integer contractions (qcc.pair_dot, see
+    // qcc-tile-and-vectorize) keep their packed operands: their payload is
+    // replaced by a pair multiply-add, and each operand element is read by
+    // many output tiles.
     linalg::ControlFusionFn control = [](OpOperand *operand) {
       Operation *producer = operand->get().getDefiningOp();
-      return producer && producer->hasOneUse();
+      return producer && producer->hasOneUse() &&
+             !operand->getOwner()->hasAttr("qcc.pair_dot");
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -131,20 +131,61 @@ std::optional<unsigned> initResultDim(linalg::LinalgOp op, unsigned pos) {
   return std::nullopt;
 }
 
+/// Returns true if `op` is a pair-packed convolution: marked qcc.pair_dot,
+/// with i32 operands and exactly the payload
+/// `acc + (lo(x) * lo(w) + hi(x) * hi(w))`, lo(v) = (v << 16) >> 16 and
+/// hi(v) = v >> 16 (arithmetic), which the micro-kernel replaces by a pair
+/// multiply-add. A generic that only carries the marker is an ordinary op.
+bool isPairDotOp(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || !op->hasAttr(kPairDotAttr) || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1)
+    return false;
+  Block *body = generic.getBody();
+  if (llvm::any_of(body->getArgumentTypes(),
+                   [](Type t) { return !t.isInteger(32); }))
+    return false;
+  Value x = body->getArgument(0), w = body->getArgument(1),
+        acc = body->getArgument(2);
+  auto isSixteen = [](Value v) {
+    std::optional<int64_t> c = getConstantIntValue(v);
+    return c && *c == 16;
+  };
+  auto hiOf = [&](Value v) -> Value {
+    auto shr = v.getDefiningOp<arith::ShRSIOp>();
+    return shr && isSixteen(shr.getRhs()) ? shr.getLhs() : Value();
+  };
+  auto loOf = [&](Value v) -> Value {
+    Value inner = hiOf(v);
+    auto shl = inner ? inner.getDefiningOp<arith::ShLIOp>() : nullptr;
+    return shl && isSixteen(shl.getRhs()) ? shl.getLhs() : Value();
+  };
+  auto product = [&](Value v, function_ref<Value(Value)> half) {
+    auto mul = v.getDefiningOp<arith::MulIOp>();
+    return mul && half(mul.getLhs()) == x && half(mul.getRhs()) == w;
+  };
+  auto outer = body->getTerminator()->getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!outer || outer.getLhs() != acc)
+    return false;
+  auto sum = outer.getRhs().getDefiningOp<arith::AddIOp>();
+  return sum && product(sum.getLhs(), loOf) && product(sum.getRhs(), hiOf) &&
+         llvm::range_size(body->without_terminator()) == 10;
+}
+
 /// Returns true if `op` is one of the NCHW windowed ops that get the
 /// output-width micro-kernel.
 bool isNchwWindowOp(Operation *op) {
   return isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp,
              linalg::DepthwiseConv2DNchwChwOp, linalg::PoolingNchwMaxOp,
              linalg::PoolingNchwSumOp>(op) ||
-         (isa<linalg::GenericOp>(op) && op->hasAttr(kPairDotAttr));
+         isPairDotOp(op);
 }
 
 /// Returns true if `op` is a dense or grouped NCHW convolution (a reduction
 /// over input channels), named or pair-packed.
 bool isChannelReducingConv(Operation *op) {
   return isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op) ||
-         (isa<linalg::GenericOp>(op) && op->hasAttr(kPairDotAttr));
+         isPairDotOp(op);
 }
 
 /// Returns true if the payload of `op` only holds elementwise-mappable ops
@@ -502,8 +543,7 @@ void narrowClampedFloatToInt(RewriterBase &rewriter, linalg::GenericOp op) {
           return t && t.getType().getIntOrFloatBitWidth() <= 32;
         }))
       continue;
-    std::optional<std::pair<double, double>> bounds =
-        clampBounds(cvt.getIn());
+    std::optional<std::pair<double, double>> bounds = clampBounds(cvt.getIn());
     if (!bounds || bounds->first < -2147483648.0 ||
         bounds->second >= 2147483648.0)
       continue;
@@ -999,10 +1039,11 @@ LogicalResult vectorizeWindowTile(RewriterBase &rewriter, linalg::LinalgOp op,
   auto outType = cast<RankedTensorType>(init.getType());
   bool pooling = isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op);
   bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
-  bool pairDot = op->hasAttr(kPairDotAttr);
-  bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op) ||
-                 (pairDot && cast<RankedTensorType>(op.getDpsInits()[0].getType())
-                                     .getRank() == 5);
+  bool pairDot = isPairDotOp(op);
+  bool grouped =
+      isa<linalg::Conv2DNgchwGfchwOp>(op) ||
+      (pairDot &&
+       cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank() == 5);
   Value kernel = pooling ? Value() : op.getDpsInputs()[1];
   auto kType = cast<RankedTensorType>(op.getDpsInputs()[1].getType());
 
@@ -1817,8 +1858,7 @@ void QccTileAndVectorizePass::runOnOperation() {
     if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
       narrowClampedFloatToInt(rewriter, generic);
       collapseContiguousDims(rewriter, generic);
-    }
-    else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
+    } else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
       convertPointwiseConvToMatmul(rewriter, conv);
     else if (auto pad = dyn_cast<tensor::PadOp>(op))
       decomposePad(rewriter, pad, vectorWidth);

@@ -80,3 +80,28 @@ func.func @clamped_f64_to_u8(%x: tensor<64xf64>) -> tensor<64xi8> {
   } -> tensor<64xi8>
   return %r : tensor<64xi8>
 }
+
+// -----
+
+// Tests that a generic that carries the qcc.pair_dot marker but not the
+// pair payload (here a plain multiply-add) is an ordinary op: no pair
+// multiply-add replaces its payload.
+// CHECK-LABEL: func @marker_without_pair_payload
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK-NOT: vector.bitcast
+// CHECK: return
+#mx = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2 + d5, d3 + d6)>
+#mw = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>
+#mo = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+func.func @marker_without_pair_payload(%x: tensor<1x3x9x9xi32>, %w: tensor<4x3x3x3xi32>, %b: tensor<1x4x7x7xi32>) -> tensor<1x4x7x7xi32> {
+  %r = linalg.generic {indexing_maps = [#mx, #mw, #mo],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x3x9x9xi32>, tensor<4x3x3x3xi32>) outs(%b : tensor<1x4x7x7xi32>)
+      attrs = {qcc.pair_dot, strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} {
+  ^bb0(%in: i32, %k: i32, %out: i32):
+    %0 = arith.muli %in, %k : i32
+    %1 = arith.addi %out, %0 : i32
+    linalg.yield %1 : i32
+  } -> tensor<1x4x7x7xi32>
+  return %r : tensor<1x4x7x7xi32>
+}

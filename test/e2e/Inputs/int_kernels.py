@@ -14,13 +14,15 @@ compares the outputs with a numpy reference for exact equality:
     M = float32(float32(x_scale * w_scale) / y_scale), as the ONNX reference
     computes it (one case uses power-of-two scales so that ties occur).
 
-Usage: int_kernels.py WORKDIR --target=T [--seed=S] [--count=N] [--large-convs]
+Usage: int_kernels.py WORKDIR --target=T [--seed=S] [--count=N] [--large]
                        [--qcc-run=PATH | --runner=CMD]
 
---large-convs builds only QLinearConv / ConvInteger models, with channel
-counts up to 40 (odd ones included), kernels up to 5x5, strides up to 3 and
-rows up to 47 wide, so that the pair-packed micro-kernel runs full register
-tiles, peeled remainders, zero channel padding and grouped packing.
+--large builds register-tile-sized models for the pair-packed kernels:
+QLinearConv / ConvInteger with channel counts up to 40 (odd ones included),
+kernels up to 5x5, strides up to 3 and rows up to 47 wide, and
+QLinearMatMul / MatMulInteger with constant weights up to 89 x 69, so that
+the micro-kernel runs full register tiles, peeled remainders, zero channel
+padding and grouped packing.
 --runner runs the models with another command that takes qcc-run's
 arguments, e.g. "scripts/qemu-run.py --qcc=build/bin/qcc" for -target=aarch64
 under qemu-aarch64. Prints "PASS <case>" or "FAIL <case>: ..." per model, a
@@ -114,11 +116,15 @@ class Case:
         return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
-def make_matmul(rng, idx, qlinear, ties=False):
+def make_matmul(rng, idx, qlinear, ties=False, large=False):
     c = Case(f"{'qlinearmatmul' if qlinear else 'matmulinteger'}_{idx}")
     batch = [] if rng.integers(2) else [int(rng.integers(1, 4))]
     m, k, n = (int(rng.integers(1, 10)), int(rng.integers(1, 40)),
                int(rng.integers(1, 14)))
+    if large:
+        # Rows of whole vectors plus remainders, odd and even depths.
+        m, k, n = (int(rng.integers(1, 13)), int(rng.integers(2, 90)),
+                   int(rng.integers(1, 70)))
     if ties:
         m, k, n = (int(rng.integers(4, 10)), int(rng.integers(1, 5)),
                    int(rng.integers(4, 10)))
@@ -139,7 +145,7 @@ def make_matmul(rng, idx, qlinear, ties=False):
         b = near(b_zp, b.shape, bdt)
     acc = np.matmul(a.astype(np.int64) - int(a_zp),
                     b.astype(np.int64) - b_zp.astype(np.int64))
-    b_const = bool(rng.integers(2))
+    b_const = bool(rng.integers(2)) or large
     names = [c.inp("a", a)]
     if qlinear:
         if ties:
@@ -254,8 +260,8 @@ def main():
     ap.add_argument("--count", type=int, default=6,
                     help="models per operator")
     ap.add_argument("--qcc-run", default="qcc-run")
-    ap.add_argument("--large-convs", action="store_true",
-                    help="only convolutions, with register-tile-sized shapes")
+    ap.add_argument("--large", action="store_true",
+                    help="register-tile-sized convolutions and matmuls")
     ap.add_argument("--runner", help="command line (split as a shell would) "
                     "used instead of --qcc-run; it gets qcc-run's arguments")
     args = ap.parse_args()
@@ -263,7 +269,9 @@ def main():
     rng = np.random.default_rng(args.seed)
     cases = []
     for i in range(args.count):
-        if args.large_convs:
+        if args.large:
+            cases.append(make_matmul(rng, i, qlinear=True, large=True))
+            cases.append(make_matmul(rng, i, qlinear=False, large=True))
             cases.append(make_conv(rng, i, qlinear=True, large=True))
             cases.append(make_conv(rng, i, qlinear=False, large=True))
             continue

@@ -124,8 +124,8 @@ struct CompilerCLOptions {
       cl::value_desc("path|random"), cl::cat(category)};
   cl::opt<std::string> calibMethod{
       "calib-method",
-      cl::desc("Range choice: minmax|percentile|entropy|mse (default mse)"),
-      cl::init("mse"), cl::cat(category)};
+      cl::desc("Range choice: minmax|percentile|entropy|mse (default percentile)"),
+      cl::init("percentile"), cl::cat(category)};
   cl::opt<double> calibPercentile{
       "calib-percentile",
       cl::desc("Percentile kept in each tail by -calib-method=percentile, in "

@@ -394,6 +394,12 @@ void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
   if (hasIndexing)
     return;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  // linalg::isDimSequencePreserved expects projected permutations: a
+  // windowed access such as a pooling's (y * s + ky, x * s + kx) does not
+  // name y, ky, x or kx as a result, so it would pass every sequence of them
+  // as preserved and the collapse would rewrite the window into a wrong map.
+  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return;
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   SmallVector<ReassociationIndices> groups;
   groups.push_back({0});

@@ -398,7 +398,8 @@ void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
   // windowed access such as a pooling's (y * s + ky, x * s + kx) does not
   // name y, ky, x or kx as a result, so it would pass every sequence of them
   // as preserved and the collapse would rewrite the window into a wrong map.
-  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
+  if (!llvm::all_of(maps,
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
     return;
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   SmallVector<ReassociationIndices> groups;

@@ -690,8 +690,8 @@ FailureOr<Value> Emitter::binary(Location loc, BinaryKind kind, Value lhs,
   bool asUnsigned = isSignSensitive(kind) &&
                     (isUnsignedInt(lhs) || isUnsignedInt(rhs));
   if (asUnsigned) {
-    // ONNX gives both operands the same type; a splat built for an unsigned
-    // operand need not be marked.
+    // ONNX gives both operands the same type, so one unsigned operand makes
+    // both unsigned (a splat the importer built for the other is unmarked).
     lhs = unsignedView(loc, lhs);
     rhs = unsignedView(loc, rhs);
   }

@@ -283,41 +283,25 @@ static SmallVector<int64_t> windowCounts(int64_t in, int64_t out,
 }
 
 /// Max pooling pads with the lowest value, average pooling with zero and
-/// divides the window sums by a divisor computed at compile time. With
+/// divides the window sums by a divisor computed at compile time. Unsigned
+/// max pooling runs on sign-flipped values (see flipSignBit). With
 /// ceil_mode the end padding grows so that the last windows fit.
 struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  /// The generic form of a 2-D pooling, for unsigned max pooling which has
-  /// no NCHW named op.
-  static Value buildGenericPool(OpBuilder &b, Location loc, Value input,
-                                Value init, ArrayRef<int64_t> kernel,
-                                ArrayRef<int64_t> strides,
-                                ArrayRef<int64_t> dilations) {
-    MLIRContext *ctx = b.getContext();
-    AffineExpr n = getAffineDimExpr(0, ctx), c = getAffineDimExpr(1, ctx);
-    AffineExpr y = getAffineDimExpr(2, ctx), x = getAffineDimExpr(3, ctx);
-    AffineExpr ky = getAffineDimExpr(4, ctx), kx = getAffineDimExpr(5, ctx);
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(6, 0,
-                       {n, c, y * strides[0] + ky * dilations[0],
-                        x * strides[1] + kx * dilations[1]},
-                       ctx),
-        AffineMap::get(6, 0, {ky, kx}, ctx),
-        AffineMap::get(6, 0, {n, c, y, x}, ctx)};
-    using IT = utils::IteratorType;
-    SmallVector<IT> iterators = {IT::parallel, IT::parallel,  IT::parallel,
-                                 IT::parallel, IT::reduction, IT::reduction};
-    auto inType = llvm::cast<RankedTensorType>(input.getType());
-    Value window = createEmpty(b, loc, kernel, inType.getElementType());
-    return linalg::GenericOp::create(
-               b, loc, TypeRange{init.getType()}, ValueRange{input, window},
-               ValueRange{init}, maps, iterators,
-               [&](OpBuilder &nb, Location l, ValueRange args) {
-                 Value m = arith::MaxUIOp::create(nb, l, args[0], args[2]);
-                 linalg::YieldOp::create(nb, l, m);
-               })
-        .getResult(0);
+  /// Flips the sign bit of every integer element of `v`: the unsigned order
+  /// of values is the signed order of the flipped values, so unsigned max
+  /// pooling runs as the signed named op (which has the vectorized NCHW
+  /// micro-kernel) between two flips.
+  static Value flipSignBit(OpBuilder &b, Location loc, Value v) {
+    auto type = llvm::cast<RankedTensorType>(v.getType());
+    Type elem = type.getElementType();
+    return buildElementwise(
+        b, loc, type, v, [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value sign = createExtremum(nb, l, elem, /*max=*/false,
+                                      /*infinity=*/false, /*isUnsigned=*/false);
+          return arith::XOrIOp::create(nb, l, args[0], sign).getResult();
+        });
   }
 
   LogicalResult
@@ -345,18 +329,17 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
     int64_t endW = std::max(p[3], needW - w - p[1]);
 
     bool isMax = op.getKind() == PoolKind::max;
+    bool flip = isMax && isUnsigned;
+    if (flip)
+      input = flipSignBit(b, loc, input);
     Value padValue = isMax ? createExtremum(b, loc, elem, /*max=*/false,
-                                            /*infinity=*/false, isUnsigned)
+                                            /*infinity=*/false)
                            : createScalar(b, loc, elem, 0);
     Value padded = padTensor(b, loc, input, {0, 0, p[0], p[1]},
                              {0, 0, endH, endW}, padValue);
     Value init = createFilled(b, loc, outType.getShape(), padValue);
     Attribute strides = b.getI64TensorAttr(s);
     Attribute dilations = b.getI64TensorAttr(d);
-    if (isMax && isUnsigned) {
-      rewriter.replaceOp(op, buildGenericPool(b, loc, padded, init, k, s, d));
-      return success();
-    }
     // The named pooling ops take the window shape from an unused operand.
     Value window = createEmpty(b, loc, k, elem);
     if (isMax) {
@@ -364,7 +347,7 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
                          b, loc, TypeRange{outType}, ValueRange{padded, window},
                          ValueRange{init}, strides, dilations)
                          ->getResult(0);
-      rewriter.replaceOp(op, result);
+      rewriter.replaceOp(op, flip ? flipSignBit(b, loc, result) : result);
       return success();
     }
 

@@ -499,10 +499,16 @@ static LogicalResult importPool(NodeImport &n, PoolKind kind) {
                        << "does not fit the padded input";
     outShape.push_back(o);
   }
+  // Max pooling orders unsigned integers on their ui<N> view.
+  bool isUnsigned = n.em.isUnsignedInt(x);
+  if (isUnsigned)
+    x = n.em.unsignedView(n.loc, x);
   Value y = Pool2DOp::create(n.b(), n.loc,
                              n.em.tensorType(outShape, Emitter::elemOf(x)),
                              kind, x, win->kernel, win->strides, win->pads,
                              win->dilations, countIncludePad, ceilMode);
+  if (isUnsigned)
+    y = n.em.signlessView(n.loc, y);
   if (win->oneD)
     y = n.em.reshape(n.loc, y, {outShape[0], outShape[1], outShape[3]});
   n.setResult(0, n.em.propagateSign(y, n.input(0)));

@@ -604,6 +604,56 @@ FailureOr<Value> Emitter::expand(Location loc, Value v,
 // Emitter: computation
 //===----------------------------------------------------------------------===//
 
+Value Emitter::unsignedView(Location loc, Value v) {
+  auto it = llvm::dyn_cast<IntegerType>(elemOf(v));
+  if (!it || !it.isSignless() || it.getWidth() == 1)
+    return v;
+  Type ui = IntegerType::get(ctx, it.getWidth(), IntegerType::Unsigned);
+  return builder.createOrFold<CastOp>(loc, tensorType(shapeOf(v), ui), v);
+}
+
+Value Emitter::signlessView(Location loc, Value v) {
+  auto it = llvm::dyn_cast<IntegerType>(elemOf(v));
+  if (!it || !it.isUnsigned())
+    return v;
+  Type signless = IntegerType::get(ctx, it.getWidth());
+  Value result =
+      builder.createOrFold<CastOp>(loc, tensorType(shapeOf(v), signless), v);
+  unsignedValues.insert(result);
+  return result;
+}
+
+/// Binary kinds whose integer result depends on the operands' sign.
+static bool isSignSensitive(BinaryKind k) {
+  switch (k) {
+  case BinaryKind::less:
+  case BinaryKind::less_equal:
+  case BinaryKind::greater:
+  case BinaryKind::greater_equal:
+  case BinaryKind::div:
+  case BinaryKind::mod:
+  case BinaryKind::fmod:
+  case BinaryKind::max:
+  case BinaryKind::min:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Unary kinds whose integer result depends on the operand's sign.
+static bool isSignSensitive(UnaryKind k) {
+  switch (k) {
+  case UnaryKind::relu:
+  case UnaryKind::clip:
+  case UnaryKind::abs:
+  case UnaryKind::sign:
+    return true;
+  default:
+    return false;
+  }
+}
+
 static bool isPredicateKind(BinaryKind k) {
   switch (k) {
   case BinaryKind::equal:
@@ -637,10 +687,20 @@ FailureOr<Value> Emitter::binary(Location loc, BinaryKind kind, Value lhs,
         return createConstant(loc, *r);
     }
   }
-  Type elem = isPredicateKind(kind) ? builder.getI1Type() : lTy.getElementType();
+  bool asUnsigned = isSignSensitive(kind) &&
+                    (isUnsignedInt(lhs) || isUnsignedInt(rhs));
+  if (asUnsigned) {
+    // ONNX gives both operands the same type, so one unsigned operand makes
+    // both unsigned (a splat the importer built for the other is unmarked).
+    lhs = unsignedView(loc, lhs);
+    rhs = unsignedView(loc, rhs);
+  }
+  Type elem = isPredicateKind(kind) ? builder.getI1Type() : elemOf(lhs);
   auto outTy = tensorType(*shape, elem);
   Value result = builder.createOrFold<BinaryOp>(
       loc, outTy, BinaryKindAttr::get(ctx, kind), lhs, rhs);
+  if (asUnsigned)
+    return signlessView(loc, result);
   if (!isPredicateKind(kind))
     propagateSign(result, lhs);
   return result;
@@ -654,6 +714,12 @@ Value Emitter::unary(Location loc, UnaryKind kind, Value v,
   DenseF32ArrayAttr paramsAttr;
   if (!params.empty())
     paramsAttr = builder.getDenseF32ArrayAttr(params);
+  if (isSignSensitive(kind) && isUnsignedInt(v)) {
+    Value u = unsignedView(loc, v);
+    Value result = builder.createOrFold<UnaryOp>(
+        loc, typeOf(u), UnaryKindAttr::get(ctx, kind), u, paramsAttr);
+    return signlessView(loc, result);
+  }
   Value result = builder.createOrFold<UnaryOp>(
       loc, typeOf(v), UnaryKindAttr::get(ctx, kind), v, paramsAttr);
   return propagateSign(result, v);
@@ -676,6 +742,14 @@ Value Emitter::reduce(Location loc, ReduceKind kind, Value v,
       shape.push_back(inTy.getDimSize(d));
     else if (keepdims)
       shape.push_back(1);
+  }
+  if ((kind == ReduceKind::max || kind == ReduceKind::min) &&
+      isUnsignedInt(v)) {
+    Value u = unsignedView(loc, v);
+    Value result = builder.createOrFold<ReduceOp>(
+        loc, tensorType(shape, elemOf(u)), kind, u, ArrayRef<int64_t>(sorted),
+        keepdims);
+    return signlessView(loc, result);
   }
   auto outTy = tensorType(shape, inTy.getElementType());
   Value result = builder.createOrFold<ReduceOp>(

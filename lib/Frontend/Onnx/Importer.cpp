@@ -10,7 +10,10 @@
 // recorded where it matters: `qcc.unsigned` unit attributes on `@main`'s
 // arguments and results, and `unsigned_input` / `unsigned_result` unit
 // attributes on `qcc.cast` ops whose source or destination ONNX type is
-// unsigned (so a lowering picks extui/uitofp/fptoui over the signed forms).
+// unsigned (so a lowering picks extui/uitofp/fptoui over the signed forms),
+// and `ui<N>` views (same-bits casts) around the ops whose result depends on
+// the sign - orderings, division, max/min pooling and reductions - so that
+// their folders and lowerings pick the unsigned arithmetic.
 //
 //===----------------------------------------------------------------------===//
 

@@ -171,6 +171,23 @@ public:
                                       llvm::ArrayRef<int64_t> shape);
   mlir::Value softmax(mlir::Location loc, mlir::Value v, int64_t axis,
                       bool log);
+  /// The `ui<N>` view of a signless integer `v` (a same-bits qcc.cast);
+  /// booleans and non-integers are returned unchanged. Ops whose result
+  /// depends on the sign of unsigned operands (ordering, division, max/min
+  /// pooling and reductions) are built on this view, since their lowering
+  /// and folding pick the unsigned arithmetic from the `ui` element type;
+  /// qcc values are otherwise signless.
+  mlir::Value unsignedView(mlir::Location loc, mlir::Value v);
+  /// The signless view of a `ui<N>` value built on unsignedView, marked
+  /// unsigned; other values are returned unchanged.
+  mlir::Value signlessView(mlir::Location loc, mlir::Value v);
+  /// Whether `v` holds unsigned integers (not booleans) whose sign matters.
+  bool isUnsignedInt(mlir::Value v) const {
+    mlir::Type e = elemOf(v);
+    return isUnsigned(v) && llvm::isa<mlir::IntegerType>(e) &&
+           !e.isInteger(1);
+  }
+
   /// Marks `result` unsigned when `like` is.
   mlir::Value propagateSign(mlir::Value result, mlir::Value like) {
     if (isUnsigned(like))

@@ -96,16 +96,24 @@ func.func @max_pool_i8(%x: tensor<1x1x4x4xi8>) -> tensor<1x1x2x2xi8> {
 
 // -----
 
-// Tests that unsigned max pooling, which has no NCHW named op, is a generic
-// window reduction with arith.maxui, padded with zero.
-// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
-// CHECK-DAG: #[[WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
-// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// Tests that unsigned max pooling runs as the signed named op on values with
+// the sign bit flipped (the unsigned order is the signed order of x ^ 0x80),
+// padded with the flipped unsigned zero (-128), and flips the result back.
 // CHECK-LABEL: func.func @max_pool_ui8
-// CHECK-SAME: tensor<1x1x4x4xi8>
-// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[WIN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
-// CHECK: arith.maxui
+// CHECK-SAME: %[[X:.+]]: tensor<1x1x4x4xi8>
+// CHECK: %[[XF:.+]] = linalg.generic {{.*}} ins(%[[X]] : tensor<1x1x4x4xi8>)
+// CHECK:   %[[S1:.+]] = arith.constant -128 : i8
+// CHECK:   arith.xori %{{.+}}, %[[S1]] : i8
+// CHECK: %[[MIN:.+]] = arith.constant -128 : i8
+// CHECK: %[[P:.+]] = tensor.pad %[[XF]] low[0, 0, 1, 1] high[0, 0, 0, 0]
+// CHECK:   tensor.yield %[[MIN]] : i8
+// CHECK: %[[Y:.+]] = linalg.pooling_nchw_max {{.*}} ins(%[[P]], %{{.+}} : tensor<1x1x5x5xi8>, tensor<3x3xi8>)
+// CHECK: %[[R:.+]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<1x1x2x2xi8>)
+// CHECK:   %[[S2:.+]] = arith.constant -128 : i8
+// CHECK:   arith.xori %{{.+}}, %[[S2]] : i8
+// CHECK: return %[[R]]
+// CHECK-NOT: arith.maxui
 func.func @max_pool_ui8(%x: tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8> {
-  %y = qcc.pool2d max %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x1x4x4xui8> -> tensor<1x1x2x2xui8>
+  %y = qcc.pool2d max %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x1x4x4xui8> -> tensor<1x1x2x2xui8>
   return %y : tensor<1x1x2x2xui8>
 }

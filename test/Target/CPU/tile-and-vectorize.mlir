@@ -383,3 +383,37 @@ func.func @empty_reduction(%a: tensor<0x3xf32>) -> tensor<3xf32> {
     }
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+// Tests that a windowed generic (a max pooling written as a generic, whose
+// input map (y * 2 + ky, x * 2 + kx) is not a projected permutation) has no
+// dimensions collapsed: the window taps stay two reduction loops and the
+// tiled generic keeps the strided window map (collapsing ky/kx and y/x used
+// to rewrite the input map to (d0, d1, d0, d0): wrong results at -O3, and a
+// crash in scf::tileUsingSCF for some shapes).
+
+// CHECK:       #[[WIN:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+// CHECK-LABEL: func.func @unsigned_max_pool_window
+// CHECK-NOT:     tensor.collapse_shape
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for
+// CHECK:                 linalg.generic {indexing_maps = [#[[WIN]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK:                   arith.maxui
+// CHECK-NOT:     tensor.collapse_shape
+// CHECK:         return
+func.func @unsigned_max_pool_window(%x: tensor<1x3x16x16xi8>) -> tensor<1x3x8x8xi8> {
+  %c0 = arith.constant 0 : i8
+  %e = tensor.empty() : tensor<1x3x8x8xi8>
+  %init = linalg.fill ins(%c0 : i8) outs(%e : tensor<1x3x8x8xi8>) -> tensor<1x3x8x8xi8>
+  %w = tensor.empty() : tensor<2x2xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, y, x, ky, kx) -> (n, c, y * 2 + ky, x * 2 + kx)>, affine_map<(n, c, y, x, ky, kx) -> (ky, kx)>, affine_map<(n, c, y, x, ky, kx) -> (n, c, y, x)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x3x16x16xi8>, tensor<2x2xi8>) outs(%init : tensor<1x3x8x8xi8>) {
+  ^bb0(%in: i8, %k: i8, %o: i8):
+    %m = arith.maxui %in, %o : i8
+    linalg.yield %m : i8
+  } -> tensor<1x3x8x8xi8>
+  return %r : tensor<1x3x8x8xi8>
+}

@@ -62,8 +62,7 @@ struct QccDistinctReturnBuffersPass
         if (ShapedType::isDynamic(size))
           dynamicSizes.push_back(
               memref::DimOp::create(b, ret.getLoc(), value, dim));
-      Value copy =
-          memref::AllocOp::create(b, ret.getLoc(), type, dynamicSizes);
+      Value copy = memref::AllocOp::create(b, ret.getLoc(), type, dynamicSizes);
       memref::CopyOp::create(b, ret.getLoc(), value, copy);
       operand.set(copy);
     }

@@ -93,6 +93,11 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   // Canonicalize first so results produced by loops are recognized as the
   // returned allocation and written straight into the out parameter.
   pm.addPass(createCanonicalizerPass());
+  // Each result becomes its own out parameter, written exactly once: a
+  // buffer returned twice (one value named as two graph outputs) is copied
+  // first. Upstream's allocation hoisting would otherwise replace and erase
+  // the same memref.alloc once per result (a use-after-free crash).
+  pm.addPass(createQccDistinctReturnBuffersPass());
   bufferization::BufferResultsToOutParamsPassOptions ro;
   ro.modifyPublicFunctions = true;
   ro.hoistStaticAllocs = true;

@@ -231,4 +231,42 @@ def QccDropEmptyBuffersPass : Pass<"qcc-drop-empty-buffers", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def QccDistinctReturnBuffersPass
+    : Pass<"qcc-distinct-return-buffers", "mlir::ModuleOp"> {
+  let summary = "Gives every result of a function its own buffer";
+  let description = [{
+    A graph may name one value as several outputs (`z = Identity(y)` folds to
+    `return %y, %y`). After bufferization both results are then the same
+    buffer, but each result becomes its own caller-provided out parameter in
+    `buffer-results-to-out-params`, which must write each of them exactly
+    once; upstream's allocation hoisting would also replace (and erase) the
+    one `memref.alloc` once per result. This pass runs right before that
+    pass: every repeated return operand is copied into a fresh allocation, so
+    each result is a distinct buffer. The first occurrence keeps the original
+    buffer (hoisted into its out parameter, where the producing ops write);
+    the copies become the later out parameters.
+
+    ```mlir
+    func.func @f(%x: memref<2xf32>) -> (memref<2xf32>, memref<2xf32>) {
+      %a = memref.alloc() : memref<2xf32>
+      ...
+      return %a, %a : memref<2xf32>, memref<2xf32>
+    }
+    ```
+
+    becomes
+
+    ```mlir
+    func.func @f(%x: memref<2xf32>) -> (memref<2xf32>, memref<2xf32>) {
+      %a = memref.alloc() : memref<2xf32>
+      ...
+      %b = memref.alloc() : memref<2xf32>
+      memref.copy %a, %b : memref<2xf32> to memref<2xf32>
+      return %a, %b : memref<2xf32>, memref<2xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // QCC_TARGET_PASSES_TD

@@ -126,6 +126,7 @@ def main():
     import onnx
 
     rows = []
+    compile_failures = []
     work = tempfile.mkdtemp(prefix="qcc-bench-quant-")
     for name in args.models.split(","):
         path, input_name, shape, classifier = MODELS[name]
@@ -156,6 +157,7 @@ def main():
             compile_s = time.time() - t0
             if p.returncode:
                 print("bench/quant: %s -quant=%s failed:\n%s" % (name, mode, p.stderr.strip()))
+                compile_failures.append("%s -quant=%s" % (name, mode))
                 continue
             subprocess.run([args.cc, "-shared", "-o", stem + ".so", stem + ".o"], check=True)
             report = json.load(open(stem + ".json"))
@@ -232,7 +234,9 @@ def main():
 
 
     # Bars given on the command line (used by the e2e tests).
-    failed = False
+    failed = bool(compile_failures)
+    if compile_failures:
+        print("bench/quant: failed to compile: " + ", ".join(compile_failures))
 
     def bars(specs):
         out = {}

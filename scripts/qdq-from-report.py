@@ -175,17 +175,13 @@ def main():
         new_nodes.append(helper.make_node("DequantizeLinear", [q, s, z], [d], name=d))
         return d
 
-    def rewire(old, new, skip):
+    def rewire(old, new):
+        # The new Q/DQ nodes are still in new_nodes, so only the model's own
+        # consumers are rewired (graph outputs are never passed here).
         for n in g.node:
-            if n is skip or n.name.startswith(new):
-                continue
             for k, i in enumerate(n.input):
                 if i == old:
                     n.input[k] = new
-        for o in g.output:
-            if o.name == old:
-                # Keep graph output names: insert an Identity.
-                pass
 
     missing = []
     for layer in report["layers"]:
@@ -244,7 +240,7 @@ def main():
             if any(o.name == y for o in g.output):
                 continue
             d = qdq(y, out["scale"], out["zero_point"], out["dtype"] == "i8")
-            rewire(y, d, tail)
+            rewire(y, d)
 
     g.initializer.extend(new_inits)
     g.node.extend(new_nodes)

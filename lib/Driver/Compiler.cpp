@@ -540,7 +540,10 @@ LogicalResult compileModel(const CompileOptions &options,
   // Quantization (docs/Quantization.md): after the graph passes (BatchNorm
   // folded, activations fused) so that ranges and weights are final.
   QuantTotals quantTotals;
-  quantTotals.constantBytesBefore = constantBytes(*module);
+  bool wantsReport =
+      options.quant != QuantMode::None || !options.reportPath.empty();
+  if (wantsReport)
+    quantTotals.constantBytesBefore = constantBytes(*module);
   if (options.quant != QuantMode::None) {
     QuantizationOptions qo;
     qo.mode = quantModeName(options.quant);
@@ -556,7 +559,7 @@ LogicalResult compileModel(const CompileOptions &options,
         })))
       return failure();
   }
-  if (options.quant != QuantMode::None || !options.reportPath.empty()) {
+  if (wantsReport) {
     quantTotals.constantBytesAfter = constantBytes(*module);
     artifacts.report =
         buildQuantReport(*module, options.inputPath, spec->name,

@@ -15,7 +15,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config git
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
-  libonnx-dev libonnx-testdata protobuf-compiler libprotobuf-dev
+  libonnx-dev libonnx-testdata protobuf-compiler libprotobuf-dev libgtest-dev
   python3 python3-numpy python3-onnx python3-psutil
   python3-torch python3-torchvision python3-pil fonts-dejavu-core
   qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross

@@ -27,6 +27,9 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qcc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["qcc", "qcc-opt", "qcc-run"], tool_dirs)
+# C++ unit tests (googletest), built when libgtest-dev is installed.
+if os.path.exists(os.path.join(config.qcc_tools_dir, "qcc-unittests")):
+    config.available_features.add("unittests")
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qcc_tools_dir, append_path=True)
 

@@ -12,6 +12,7 @@
 
 #include "Qcc/QccDialect.h"
 #include "Qcc/QccOps.h"
+#include "qcc/Driver/MixedPrecision.h"
 #include "qcc/Driver/QuantReport.h"
 #include "qcc/Frontend/Onnx/Importer.h"
 #include "qcc/Pipelines/Pipelines.h"
@@ -31,6 +32,8 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -113,6 +116,40 @@ struct CompilerCLOptions {
       "int4-group",
       cl::desc("int4w: weights per scale group, 32, 64 or 128 (default 32)"),
       cl::init(32), cl::cat(category)};
+  // Mixed precision (docs/MixedPrecision.md).
+  cl::opt<std::string> quantCandidates{
+      "quant-candidates",
+      cl::desc("-quant=mixed: precisions a layer may take, comma-separated "
+               "from fp32,fp16,bf16,int8,int4w (default: all the target "
+               "supports)"),
+      cl::value_desc("list"), cl::cat(category)};
+  cl::opt<std::string> sizeBudget{
+      "size-budget",
+      cl::desc("-quant=mixed: bound on the constants' bytes: 800KB, 1.5MiB, "
+               "250000, a fraction of fp32 (0.3) or of the all-int8 plan "
+               "(0.6xint8)"),
+      cl::value_desc("size"), cl::cat(category)};
+  cl::opt<std::string> latencyBudget{
+      "latency-budget",
+      cl::desc("-quant=mixed: bound on the estimated time: a fraction of the "
+               "all-fp32 estimate (0.7), of the all-int8 one (1.2xint8), or "
+               "2.5ms"),
+      cl::value_desc("time"), cl::cat(category)};
+  cl::opt<std::string> maxError{
+      "max-error",
+      cl::desc("-quant=mixed: bound on the output error: SQNR at least "
+               "30dB, or KL divergence at most 0.01kl"),
+      cl::value_desc("error"), cl::cat(category)};
+  cl::list<std::string> keepFloat{
+      "keep-float",
+      cl::desc("-quant=mixed: layers kept fp32, by ONNX node name or op type "
+               "(Conv, MatMul, Gemm); comma-separated, repeatable"),
+      cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(category)};
+  cl::opt<int64_t> sensitivitySamples{
+      "sensitivity-samples",
+      cl::desc("-quant=mixed: calibration samples each sensitivity probe "
+               "runs (default 32)"),
+      cl::init(32), cl::cat(category)};
   cl::opt<bool> text{"x-onnx-text",
                      cl::desc("Read the model as ONNX textual syntax"),
                      cl::cat(category)};
@@ -174,6 +211,63 @@ parseInputShape(StringRef spec,
     return failure();
   }
   shapes[name.str()] = std::move(shape);
+  return success();
+}
+
+/// Reads and checks the -quant=mixed flags.
+template <typename Fail>
+static LogicalResult readMixedOptions(CompilerCLOptions &cl, CompileOptions &o,
+                                      Fail fail) {
+  bool mixed = o.quant == QuantMode::Mixed;
+  for (cl::Option *opt :
+       std::initializer_list<cl::Option *>{
+           &cl.quantCandidates, &cl.sizeBudget, &cl.latencyBudget,
+           &cl.maxError, &cl.keepFloat, &cl.sensitivitySamples})
+    if (opt->getNumOccurrences() && !mixed)
+      return fail("-" + opt->ArgStr + " needs -quant=mixed");
+  if (!mixed)
+    return success();
+  if (cl.quantCandidates.getNumOccurrences()) {
+    SmallVector<StringRef> names;
+    StringRef(cl.quantCandidates).split(names, ',', -1, /*KeepEmpty=*/false);
+    for (StringRef name : names) {
+      auto p = mixed::parseCandidate(name.trim());
+      if (!p)
+        return fail("invalid -quant-candidates entry '" + name.trim() +
+                    "' (expected fp32, fp16, bf16, int8 or int4w)");
+      if (!llvm::is_contained(o.quantCandidates, *p))
+        o.quantCandidates.push_back(*p);
+    }
+    if (o.quantCandidates.empty())
+      return fail("-quant-candidates is empty");
+  } else {
+    for (Precision p : mixed::allCandidates())
+      o.quantCandidates.push_back(p);
+  }
+  std::string error;
+  if (cl.sizeBudget.getNumOccurrences()) {
+    o.sizeBudget = mixed::parseSizeBudget(cl.sizeBudget, error);
+    if (!o.sizeBudget)
+      return fail(error);
+  }
+  if (cl.latencyBudget.getNumOccurrences()) {
+    o.latencyBudget = mixed::parseLatencyBudget(cl.latencyBudget, error);
+    if (!o.latencyBudget)
+      return fail(error);
+  }
+  if (cl.maxError.getNumOccurrences()) {
+    o.maxError = mixed::parseErrorBudget(cl.maxError, error);
+    if (!o.maxError)
+      return fail(error);
+  }
+  for (const std::string &k : cl.keepFloat)
+    if (!StringRef(k).trim().empty())
+      o.keepFloat.push_back(StringRef(k).trim().str());
+  if (cl.sensitivitySamples < 1)
+    return fail("invalid -sensitivity-samples " +
+                Twine((int64_t)cl.sensitivitySamples) +
+                " (expected a positive count)");
+  o.sensitivitySamples = cl.sensitivitySamples;
   return success();
 }
 
@@ -251,13 +345,21 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
                     .Case("fp16", QuantMode::FP16)
                     .Case("bf16", QuantMode::BF16)
                     .Case("int4w", QuantMode::Int4W)
+                    .Case("mixed", QuantMode::Mixed)
                     .Default(std::nullopt);
     if (!mode)
       return fail("invalid -quant '" + cl.quant +
-                  "' (expected none, int8, fp16, bf16 or int4w)");
+                  "' (expected none, int8, fp16, bf16, int4w or mixed)");
     o.quant = *mode;
   }
+  if (failed(readMixedOptions(cl, o, fail)))
+    return failure();
   o.reportPath = cl.report;
+  if (StringRef(o.reportPath).ends_with_insensitive(".html") &&
+      o.quant != QuantMode::Mixed)
+    return fail("-report=" + o.reportPath +
+                ": the HTML page describes a mixed-precision plan and needs "
+                "-quant=mixed (other modes write a .json report)");
   if (cl.int4Group != 32 && cl.int4Group != 64 && cl.int4Group != 128)
     return fail("invalid -int4-group " + Twine(cl.int4Group) +
                 " (expected 32, 64 or 128)");
@@ -266,8 +368,9 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
       cl.int8Activations != "s8")
     return fail("invalid -int8-activations '" + cl.int8Activations +
                 "' (expected auto, u8 or s8)");
-  if (cl.int8Activations.getNumOccurrences() && o.quant != QuantMode::Int8)
-    return fail("-int8-activations needs -quant=int8");
+  if (cl.int8Activations.getNumOccurrences() && o.quant != QuantMode::Int8 &&
+      o.quant != QuantMode::Mixed)
+    return fail("-int8-activations needs -quant=int8 or -quant=mixed");
   o.int8Activations = cl.int8Activations;
   for (const std::string &s : cl.inputShape) {
     SmallVector<StringRef> specs;
@@ -280,6 +383,11 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
   }
   if (failed(readCalibrationOptions(cl, o, fail)))
     return failure();
+  if (o.quant == QuantMode::Mixed && o.calibPath.empty())
+    return fail("-quant=mixed measures each layer's sensitivity on "
+                "calibration samples: pass -calib=DIR|FILE.npz|FILE.npy|FILE.pb "
+                "with representative inputs (docs/Calibration.md), or "
+                "-calib=random to accept a plan chosen on random data");
   if (o.quant == QuantMode::Int8 && o.calibPath.empty())
     return fail("-quant=int8 quantizes activations, which needs calibration "
                 "samples: pass -calib=DIR|FILE.npz|FILE.npy|FILE.pb with "
@@ -544,16 +652,35 @@ LogicalResult compileModel(const CompileOptions &options,
       options.quant != QuantMode::None || !options.reportPath.empty();
   if (wantsReport)
     quantTotals.constantBytesBefore = constantBytes(*module);
+  // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
+  // s8 on AArch64 (sdot/smmla multiply signed bytes with no zero point).
+  std::string activationType = options.int8Activations;
+  if (activationType == "auto")
+    activationType = llvm::Triple(spec->triple).isAArch64() ? "s8" : "u8";
+  mixed::PlanReport planReport;
+  bool mixed = options.quant == QuantMode::Mixed;
+  if (mixed) {
+    MixedOptions mo;
+    mo.candidates = options.quantCandidates;
+    mo.size = options.sizeBudget;
+    mo.latency = options.latencyBudget;
+    mo.error = options.maxError;
+    mo.keepFloat = options.keepFloat;
+    mo.calibPath = options.calibPath;
+    mo.calibSeed = options.calibSeed;
+    mo.sensitivitySamples = options.sensitivitySamples;
+    mo.int4Group = options.int4Group;
+    mo.activationsU8 = activationType == "u8";
+    planReport.model = options.inputPath;
+    if (failed(planMixedPrecision(*module, mo, *spec, fileLoc, planReport)))
+      return failure();
+  }
   if (options.quant != QuantMode::None) {
     QuantizationOptions qo;
     qo.mode = quantModeName(options.quant);
     qo.int4GroupSize = options.int4Group;
-    // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
-    // s8 on AArch64 (sdot/smmla multiply signed bytes with no zero point).
-    qo.activationType = options.int8Activations;
-    if (qo.activationType == "auto")
-      qo.activationType =
-          llvm::Triple(spec->triple).isAArch64() ? "s8" : "u8";
+    qo.activationType = activationType;
+    qo.followPlan = mixed;
     if (failed(runPipeline(*module, [&](OpPassManager &pm) {
           buildQuantizationPipeline(pm, qo);
         })))
@@ -564,8 +691,25 @@ LogicalResult compileModel(const CompileOptions &options,
     artifacts.report =
         buildQuantReport(*module, options.inputPath, spec->name,
                          quantModeName(options.quant), quantTotals);
+    if (mixed && StringRef(options.reportPath).ends_with_insensitive(".html")) {
+      artifacts.report = mixed::planReportHtml(planReport);
+    } else if (mixed) {
+      // The plan goes into the quantization report under "plan".
+      auto parsed = llvm::json::parse(artifacts.report);
+      if (!parsed)
+        return emitError(fileLoc) << "internal error: report JSON: "
+                                  << llvm::toString(parsed.takeError());
+      if (auto *obj = parsed->getAsObject())
+        (*obj)["plan"] = mixed::planReportJson(planReport);
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << llvm::formatv("{0:2}", *parsed) << "\n";
+      artifacts.report = std::move(text);
+    }
   }
   auto printSummary = [&](int64_t objectBytes) {
+    if (mixed)
+      mixed::printPlanSummary(llvm::errs(), planReport);
     if (options.quant != QuantMode::None)
       printQuantSummary(llvm::errs(), quantModeName(options.quant),
                         quantTotals, objectBytes);
@@ -660,6 +804,8 @@ StringRef quantModeName(QuantMode mode) {
     return "int8";
   case QuantMode::Int4W:
     return "int4w";
+  case QuantMode::Mixed:
+    return "mixed";
   }
   llvm_unreachable("unknown quantization mode");
 }

@@ -49,6 +49,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <tuple>
 
 using namespace llvm;
 
@@ -110,6 +111,20 @@ bool meets(int64_t bytes, double ns, double error, const Budgets &b) {
          (!b.error || error <= *b.error);
 }
 
+/// The order select() uses, for complete plans.
+std::tuple<double, double, double> rankOf(const PlanPoint &p,
+                                          Objective objective) {
+  switch (objective) {
+  case Objective::Error:
+    return {p.error, static_cast<double>(p.bytes), p.ns};
+  case Objective::Bytes:
+    return {static_cast<double>(p.bytes), p.ns, p.error};
+  case Objective::Ns:
+    return {p.ns, static_cast<double>(p.bytes), p.error};
+  }
+  return {0.0, 0.0, 0.0};
+}
+
 /// One partial plan.
 struct State {
   int64_t bytes;
@@ -150,7 +165,20 @@ struct DpSpec {
   Dim primary = Dim::None, secondary = Dim::None;
   std::optional<int64_t> maxBytes;
   std::optional<double> maxNs, maxError;
+  /// A frontier run (its own state limit).
+  bool frontier = false;
+  /// The state limit; 0: the one SolveOptions gives for this kind of run.
+  int64_t cap = 0;
+  /// With one resource compared: states are ranked by error + lambda * ns
+  /// (a Lagrangian relaxation of a latency budget; budgets are still
+  /// checked exactly).
+  double lambda = 0;
 };
+
+/// What a one-resource run minimizes per bucket.
+double score(const DpSpec &spec, const State &s) {
+  return s.error + spec.lambda * s.ns;
+}
 
 /// The surviving complete plans of one run (sums only; choices are
 /// reconstructed on demand).
@@ -209,6 +237,11 @@ public:
   /// `objective`, if any plan meets them.
   std::optional<PlanPoint> best(const Budgets &budgets, Objective objective,
                                 DpResult *out = nullptr) const;
+  /// The best plan the Lagrangian relaxation of the latency budget finds
+  /// (one-resource runs over bytes ranking states by error + lambda * ns,
+  /// lambda searched for the least value that meets the budget).
+  std::optional<PlanPoint> lagrangian(const Budgets &budgets,
+                                      Objective objective) const;
   /// The Pareto frontier of error against `dim`, thinned.
   std::vector<PlanPoint> frontier(Dim dim, DpResult *out) const;
 
@@ -245,6 +278,43 @@ private:
   /// Returns false when a dropped state was not exactly dominated.
   bool prune(const DpSpec &spec, size_t g, double qP, double qS,
              const std::vector<State> &in, std::vector<State> &out) const;
+  bool prune1D(const DpSpec &spec, size_t g, double qP,
+               const std::vector<State> &in, std::vector<State> &out) const;
+  /// Extends `cur` by group g's choices straight into primary buckets of
+  /// width qP (> 0, one resource only), keeping the best state per bucket
+  /// and dropping dominated buckets. Returns false when a state was
+  /// replaced by one with more of the resource.
+  bool extendBucketed(const DpSpec &spec, size_t g, double qP,
+                      const std::vector<State> &cur,
+                      std::vector<State> &out) const;
+  /// Extends `cur` (a Pareto list over one resource: sorted by it, error
+  /// strictly decreasing) by group g's choices into the Pareto list of the
+  /// results: a k-way merge of the shifted lists that drops each state
+  /// dominated by the last kept one. Exact.
+  void extendExact1D(const DpSpec &spec, size_t g,
+                     const std::vector<State> &cur,
+                     std::vector<State> &out) const;
+  /// Whether `t` (after group g) can still meet every budget: its sums plus
+  /// the least the remaining groups add. The suffix minima are summed in
+  /// another order than the plan's own sums; a relative margin keeps
+  /// rounding from pruning a plan that meets a budget exactly (the final
+  /// check is exact).
+  bool admissible(const DpSpec &spec, size_t g, const State &t) const {
+    if (spec.maxBytes && t.bytes + restBytes[g + 1] > *spec.maxBytes)
+      return false;
+    if (spec.maxNs && exceeds(t.ns + restNs[g + 1], *spec.maxNs))
+      return false;
+    if (spec.maxError && exceeds(t.error + restError[g + 1], *spec.maxError))
+      return false;
+    return true;
+  }
+  /// The most of `d` a state after step g can have.
+  double top(Dim d, size_t g) const {
+    return d == Dim::Bytes ? static_cast<double>(fixedBytes + maxRestBytes[0] -
+                                                 maxRestBytes[g + 1])
+           : d == Dim::Ns  ? maxRestNs[0] - maxRestNs[g + 1]
+                           : 0.0;
+  }
 
   ArrayRef<Group> groups;
   int64_t fixedBytes;
@@ -258,6 +328,8 @@ bool Solver::prune(const DpSpec &spec, size_t g, double qP, double qS,
                    const std::vector<State> &in,
                    std::vector<State> &out) const {
   out.clear();
+  if (spec.secondary == Dim::None)
+    return prune1D(spec, g, qP, in, out);
   bool exact = true;
   double baseP = base(spec.primary, g), baseS = base(spec.secondary, g);
   size_t numS = 1;
@@ -270,9 +342,23 @@ bool Solver::prune(const DpSpec &spec, size_t g, double qP, double qS,
     double v = value(s, spec.primary);
     return qP > 0 ? std::floor((v - baseP) / qP) : v;
   };
+  // Exact secondary comparison (qS == 0): rank among the distinct values.
+  std::vector<double> distinct;
+  if (qS <= 0) {
+    distinct.reserve(in.size());
+    for (const State &s : in)
+      distinct.push_back(value(s, spec.secondary));
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()),
+                   distinct.end());
+    numS = std::max<size_t>(distinct.size(), 1);
+  }
   auto keyS = [&](const State &s) -> size_t {
-    if (spec.secondary == Dim::None || qS <= 0)
-      return 0;
+    if (qS <= 0)
+      return static_cast<size_t>(
+          std::lower_bound(distinct.begin(), distinct.end(),
+                           value(s, spec.secondary)) -
+          distinct.begin());
     double k = std::floor((value(s, spec.secondary) - baseS) / qS);
     return k < 0 ? 0 : std::min(static_cast<size_t>(k), numS - 1);
   };
@@ -345,65 +431,228 @@ bool Solver::prune(const DpSpec &spec, size_t g, double qP, double qS,
   return exact;
 }
 
+bool Solver::prune1D(const DpSpec &spec, size_t g, double qP,
+                     const std::vector<State> &in,
+                     std::vector<State> &out) const {
+  // One resource: `in` is sorted by it, so buckets are runs. Keep each
+  // run's best state (least error, then bytes, then ns) if it has less
+  // error than every state kept before it.
+  bool exact = true;
+  double baseP = base(spec.primary, g);
+  auto keyP = [&](double v) {
+    return qP > 0 ? std::floor((v - baseP) / qP) : v;
+  };
+  auto better = [&](const State &x, const State &y) {
+    double sx = score(spec, x), sy = score(spec, y);
+    if (sx != sy)
+      return sx < sy;
+    if (x.bytes != y.bytes)
+      return x.bytes < y.bytes;
+    return x.ns < y.ns;
+  };
+  for (size_t lo = 0; lo < in.size();) {
+    double v = value(in[lo], spec.primary);
+    double k = keyP(v);
+    size_t best = lo, hi = lo + 1;
+    for (; hi < in.size(); ++hi) {
+      if (keyP(value(in[hi], spec.primary)) != k)
+        break;
+      if (better(in[hi], in[best]))
+        best = hi;
+    }
+    // Merging within a bucket loses exactness when the survivor has more
+    // of the resource than a state it replaces.
+    if (exact && hi - lo > 1 && value(in[best], spec.primary) > v)
+      exact = false;
+    if (out.empty() || score(spec, in[best]) < score(spec, out.back()))
+      out.push_back(in[best]);
+    lo = hi;
+  }
+  return exact;
+}
+
+void Solver::extendExact1D(const DpSpec &spec, size_t g,
+                           const std::vector<State> &cur,
+                           std::vector<State> &out) const {
+  out.clear();
+  const auto &choices = groups[g].choices;
+  size_t k = choices.size();
+  // Per choice: the next state of `cur` to extend, and its extension.
+  std::vector<size_t> head(k, 0);
+  std::vector<State> next(k);
+  std::vector<double> key(k);
+  std::vector<bool> done(k, false);
+  auto advance = [&](size_t c) {
+    const Choice &ch = choices[c];
+    for (size_t &i = head[c]; i < cur.size(); ++i) {
+      const State &s = cur[i];
+      State t{s.bytes + ch.bytes, s.ns + ch.ns, s.error + ch.error,
+              static_cast<int32_t>(i), static_cast<uint8_t>(c)};
+      if (admissible(spec, g, t)) {
+        next[c] = t;
+        key[c] = value(t, spec.primary);
+        ++i;
+        return;
+      }
+    }
+    done[c] = true;
+  };
+  for (size_t c = 0; c < k; ++c)
+    advance(c);
+  while (true) {
+    int pick = -1;
+    for (size_t c = 0; c < k; ++c)
+      if (!done[c] && (pick < 0 || key[c] < key[pick]))
+        pick = static_cast<int>(c);
+    if (pick < 0)
+      break;
+    const State t = next[pick];
+    double v = key[pick];
+    advance(pick);
+    if (out.empty()) {
+      out.push_back(t);
+      continue;
+    }
+    State &last = out.back();
+    double lv = value(last, spec.primary);
+    double st = score(spec, t), sl = score(spec, last);
+    bool better = st < sl ||
+                  (st == sl &&
+                   (t.bytes < last.bytes ||
+                    (t.bytes == last.bytes && t.ns < last.ns)));
+    if (v == lv) {
+      // Same resource: keep the better one; it still has less error than
+      // the state before `last` (which had more than `last`).
+      if (better)
+        last = t;
+    } else if (st < sl) {
+      out.push_back(t);
+    }
+  }
+}
+
+bool Solver::extendBucketed(const DpSpec &spec, size_t g, double qP,
+                            const std::vector<State> &cur,
+                            std::vector<State> &out) const {
+  out.clear();
+  double baseP = base(spec.primary, g);
+  size_t num = static_cast<size_t>(std::max(
+                   0.0, std::floor((top(spec.primary, g) - baseP) / qP))) +
+               2;
+  struct Slot {
+    State best;
+    double least; ///< the least resource of any state in the slot
+    bool used;
+  };
+  std::vector<Slot> slots(num, Slot{State(), 0.0, false});
+  const auto &choices = groups[g].choices;
+  for (size_t c = 0; c < choices.size(); ++c) {
+    const Choice &ch = choices[c];
+    for (size_t i = 0; i < cur.size(); ++i) {
+      const State &s = cur[i];
+      State t{s.bytes + ch.bytes, s.ns + ch.ns, s.error + ch.error,
+              static_cast<int32_t>(i), static_cast<uint8_t>(c)};
+      if (!admissible(spec, g, t))
+        continue;
+      double v = value(t, spec.primary);
+      double k = std::floor((v - baseP) / qP);
+      size_t slot = k < 0 ? 0 : std::min(static_cast<size_t>(k), num - 1);
+      Slot &sl = slots[slot];
+      if (!sl.used) {
+        sl = {t, v, true};
+        continue;
+      }
+      sl.least = std::min(sl.least, v);
+      const State &b = sl.best;
+      double st = score(spec, t), sb = score(spec, b);
+      if (st < sb ||
+          (st == sb &&
+           (t.bytes < b.bytes || (t.bytes == b.bytes && t.ns < b.ns))))
+        sl.best = t;
+    }
+  }
+  bool exact = true;
+  for (const Slot &sl : slots) {
+    if (!sl.used)
+      continue;
+    if (!out.empty() && score(spec, sl.best) >= score(spec, out.back()))
+      continue; // dominated by a state in a lower bucket
+    if (value(sl.best, spec.primary) > sl.least)
+      exact = false;
+    out.push_back(sl.best);
+  }
+  return exact;
+}
+
 DpResult Solver::run(const DpSpec &spec) const {
   DpResult r;
   std::vector<State> cur = {{fixedBytes, 0.0, 0.0, -1, 0}};
   std::vector<State> cand, next;
+  std::vector<std::vector<State>> lists;
+  // Bucket widths; 0: exact comparison.
   double qP = 0, qS = 0;
-  if (spec.secondary != Dim::None)
-    qS = range(spec.secondary) / kSecondaryBuckets;
+  int64_t cap = std::max<int64_t>(
+      spec.cap > 0                   ? spec.cap
+      : spec.frontier                ? options.maxStatesFrontier
+      : spec.secondary != Dim::None ? options.maxStates2D
+                                    : options.maxStates,
+      2);
   r.trace.resize(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) {
     const auto &choices = groups[g].choices;
-    // Extend every state by every choice, dropping those that cannot meet
-    // a budget; each choice's list stays sorted by the primary resource,
-    // and a k-way merge keeps the union sorted.
-    std::vector<std::vector<State>> lists(choices.size());
-    for (size_t c = 0; c < choices.size(); ++c) {
-      const Choice &ch = choices[c];
-      auto &list = lists[c];
-      list.reserve(cur.size());
-      for (size_t i = 0; i < cur.size(); ++i) {
-        const State &s = cur[i];
-        State t{s.bytes + ch.bytes, s.ns + ch.ns, s.error + ch.error,
-                static_cast<int32_t>(i), static_cast<uint8_t>(c)};
-        if (spec.maxBytes && t.bytes + restBytes[g + 1] > *spec.maxBytes)
-          continue;
-        // The suffix minima are summed in another order than the plan's
-        // own sums; a relative margin keeps rounding from pruning a plan
-        // that meets the budget exactly (the final check is exact).
-        if (spec.maxNs && exceeds(t.ns + restNs[g + 1], *spec.maxNs))
-          continue;
-        if (spec.maxError &&
-            exceeds(t.error + restError[g + 1], *spec.maxError))
-          continue;
-        list.push_back(t);
+    bool stepExact;
+    if (spec.secondary == Dim::None && qP > 0) {
+      stepExact = extendBucketed(spec, g, qP, cur, next);
+    } else if (spec.secondary == Dim::None) {
+      extendExact1D(spec, g, cur, next);
+      stepExact = true;
+    } else {
+      // Extend every state by every choice, dropping those that cannot
+      // meet a budget; each choice's list stays sorted by the primary
+      // resource, and a k-way merge keeps the union sorted.
+      lists.resize(choices.size());
+      for (size_t c = 0; c < choices.size(); ++c) {
+        const Choice &ch = choices[c];
+        auto &list = lists[c];
+        list.clear();
+        for (size_t i = 0; i < cur.size(); ++i) {
+          const State &s = cur[i];
+          State t{s.bytes + ch.bytes, s.ns + ch.ns, s.error + ch.error,
+                  static_cast<int32_t>(i), static_cast<uint8_t>(c)};
+          if (admissible(spec, g, t))
+            list.push_back(t);
+        }
       }
-    }
-    cand.clear();
-    std::vector<size_t> head(lists.size(), 0);
-    while (true) {
-      int pick = -1;
-      for (size_t c = 0; c < lists.size(); ++c) {
-        if (head[c] == lists[c].size())
-          continue;
-        if (pick < 0 || value(lists[c][head[c]], spec.primary) <
-                            value(lists[pick][head[pick]], spec.primary))
-          pick = static_cast<int>(c);
+      cand.clear();
+      std::vector<size_t> head(choices.size(), 0);
+      while (true) {
+        int pick = -1;
+        double least = 0;
+        for (size_t c = 0; c < choices.size(); ++c) {
+          if (head[c] == lists[c].size())
+            continue;
+          double v = value(lists[c][head[c]], spec.primary);
+          if (pick < 0 || v < least) {
+            pick = static_cast<int>(c);
+            least = v;
+          }
+        }
+        if (pick < 0)
+          break;
+        cand.push_back(lists[pick][head[pick]++]);
       }
-      if (pick < 0)
-        break;
-      cand.push_back(lists[pick][head[pick]++]);
+      stepExact = prune(spec, g, qP, qS, cand, next);
     }
-    bool stepExact = prune(spec, g, qP, qS, cand, next);
     // Too many non-dominated states: merge by buckets, coarser until the
     // count fits.
-    while (static_cast<int64_t>(next.size()) > options.maxStates) {
+    while (static_cast<int64_t>(next.size()) > cap) {
       if (qP == 0) {
         qP = std::max(range(spec.primary), 1.0) /
-             static_cast<double>(std::max<int64_t>(options.maxStates / 2, 1));
+             static_cast<double>(std::max<int64_t>(cap / 2, 1));
         if (spec.primary == Dim::Bytes)
           qP = std::max(qP, 1.0);
+        if (spec.secondary != Dim::None)
+          qS = range(spec.secondary) / kSecondaryBuckets;
       } else {
         qP *= 2;
         if (spec.secondary != Dim::None)
@@ -422,6 +671,8 @@ DpResult Solver::run(const DpSpec &spec) const {
       if (spec.secondary == Dim::Ns)
         r.slackNs += qS;
     }
+    if (getenv("QCC_SOLVER_DEBUG"))
+      fprintf(stderr, "step %zu dims %d/%d qP %g qS %g cur %zu next %zu exact %d\n", g, (int)spec.primary, (int)spec.secondary, qP, qS, cur.size(), next.size(), stepExact);
     auto &trace = r.trace[g];
     trace.reserve(next.size());
     for (State &s : next)
@@ -498,20 +749,80 @@ std::optional<PlanPoint> Solver::best(const Budgets &budgets,
   DpResult local;
   DpResult &r = out ? *out : local;
   r = run(spec);
-  std::optional<size_t> i = select(r, budgets, objective);
-  if (!i)
-    return std::nullopt;
-  PlanPoint p = reconstruct(r, *i);
+  std::optional<PlanPoint> p;
+  if (std::optional<size_t> i = select(r, budgets, objective))
+    p = reconstruct(r, *i);
+  // Two resources and merged states: the grid's buckets are coarse, so
+  // also try the Lagrangian relaxation of the latency budget and keep the
+  // better plan (the guarantee of the grid's plan still holds).
+  if (spec.secondary != Dim::None && !r.exact)
+    if (std::optional<PlanPoint> q = lagrangian(budgets, objective))
+      if (!p || rankOf(*q, objective) < rankOf(*p, objective))
+        p = std::move(q);
   // The reconstructed sums are the state's (same order); checked again so
   // that a returned plan meets the budgets whatever happened above.
-  if (!meets(p.bytes, p.ns, p.error, budgets))
+  if (p && !meets(p->bytes, p->ns, p->error, budgets))
     return std::nullopt;
   return p;
+}
+
+std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
+                                            Objective objective) const {
+  DpSpec spec;
+  spec.primary = Dim::Bytes;
+  spec.maxBytes = budgets.bytes;
+  spec.maxNs = budgets.ns;
+  spec.maxError = budgets.error;
+  spec.cap = options.maxStates2D;
+  std::optional<PlanPoint> best;
+  auto attempt = [&](double lambda) {
+    spec.lambda = lambda;
+    DpResult r = run(spec);
+    std::optional<size_t> i = select(r, budgets, objective);
+    if (!i)
+      return false;
+    PlanPoint p = reconstruct(r, *i);
+    if (!best || rankOf(p, objective) < rankOf(*best, objective))
+      best = std::move(p);
+    return true;
+  };
+  if (attempt(0))
+    return best;
+  // Error per nanosecond at which trading one for the other breaks even,
+  // roughly; search geometrically for a multiplier that meets the latency
+  // budget, then bisect towards the least such multiplier.
+  double errorRange = 0;
+  for (const Group &g : groups) {
+    double lo = std::numeric_limits<double>::infinity(), hi = 0;
+    for (const Choice &c : g.choices) {
+      lo = std::min(lo, c.error);
+      hi = std::max(hi, c.error);
+    }
+    errorRange += hi - lo;
+  }
+  double scale = std::max(errorRange, 1e-30) / std::max(range(Dim::Ns), 1e-30);
+  double lo = 0, hi = scale / 64;
+  int tries = 0;
+  while (!attempt(hi)) {
+    lo = hi;
+    hi *= 8;
+    if (++tries == 12)
+      return best;
+  }
+  for (int it = 0; it < 8; ++it) {
+    double mid = lo > 0 ? std::sqrt(lo * hi) : hi / 8;
+    if (attempt(mid))
+      hi = mid;
+    else
+      lo = mid;
+  }
+  return best;
 }
 
 std::vector<PlanPoint> Solver::frontier(Dim dim, DpResult *out) const {
   DpSpec spec;
   spec.primary = dim;
+  spec.frontier = true;
   *out = run(spec);
   const DpResult &r = *out;
   // Candidates: the surviving plans plus the plan with the least of the
@@ -633,6 +944,9 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
     result.best = std::move(*p);
     noteSlack(r);
   } else {
+    // Infeasible: exact unless states were merged, in which case no plan
+    // meets the budgets with the slack to spare.
+    noteSlack(r);
     // Which budgets fail on their own (below the least the plan can reach).
     int64_t minBytes = solver.minBytes();
     double minNs = solver.minNs(), minError = solver.minError();
@@ -711,6 +1025,9 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
                                Objective::Error};
     bool has[3] = {budgets.bytes.has_value(), budgets.ns.has_value(),
                    budgets.error.has_value()};
+    // First the plans meeting the other budgets, then, for budgets where
+    // none does, the overall extreme (unless already listed).
+    bool found[3] = {false, false, false};
     for (int k = 0; k < 3; ++k) {
       if (!has[k])
         continue;
@@ -725,34 +1042,39 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
       for (int j = 0; j < 3; ++j)
         if (j != k && has[j])
           others.push_back(budgetName(j));
-      std::optional<PlanPoint> p;
-      if (!others.empty())
-        p = solver.best(rest, objs[k]);
-      std::string label = std::string(what[k]) + " plan";
-      if (p) {
-        label += " meeting the " + others[0] +
-                 (others.size() > 1 ? " and " + others[1] : std::string()) +
-                 " budget" + (others.size() > 1 ? "s" : "");
-      } else {
-        p = solver.best(Budgets(), objs[k]);
-      }
+      if (others.empty())
+        continue;
+      std::optional<PlanPoint> p = solver.best(rest, objs[k]);
       if (!p)
         continue;
-      p->label = label;
+      found[k] = true;
+      p->label = std::string(what[k]) + " plan meeting the " + others[0] +
+                 (others.size() > 1 ? " and " + others[1] + " budgets"
+                                    : std::string(" budget"));
+      result.closest.push_back(std::move(*p));
+    }
+    for (int k = 0; k < 3; ++k) {
+      if (!has[k] || found[k])
+        continue;
+      std::optional<PlanPoint> p = solver.best(Budgets(), objs[k]);
+      if (!p)
+        continue;
       bool dup = false;
       for (const PlanPoint &q : result.closest)
         dup |= q.choice == p->choice;
-      if (!dup)
-        result.closest.push_back(std::move(*p));
+      if (dup)
+        continue;
+      p->label = std::string(what[k]) + " plan";
+      result.closest.push_back(std::move(*p));
     }
   }
 
   if (options.frontiers) {
     DpResult fr;
     result.frontierBytes = solver.frontier(Dim::Bytes, &fr);
-    noteSlack(fr);
+    result.frontiersExact = fr.exact;
     result.frontierNs = solver.frontier(Dim::Ns, &fr);
-    noteSlack(fr);
+    result.frontiersExact &= fr.exact;
   }
   return finish();
 }

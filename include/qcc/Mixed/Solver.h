@@ -92,22 +92,30 @@ struct SolveResult {
   std::vector<PlanPoint> frontierBytes;
   /// Pareto frontier error vs ns, sorted by ns ascending.
   std::vector<PlanPoint> frontierNs;
-  /// True when no states were merged: `best` is optimal and the frontiers
-  /// are exact. Otherwise `best` is at least as good as every plan that
-  /// meets the budgets with slackBytes bytes and slackNs ns to spare (for
-  /// the only-error objective: has at most slackBytes more bytes than the
-  /// optimum).
+  /// True when no states were merged: `best` is optimal. Otherwise `best`
+  /// is at least as good as every plan that meets the budgets with
+  /// slackBytes bytes and slackNs ns to spare (for the only-error
+  /// objective: has at most slackBytes more bytes than the optimum).
   bool exact = true;
   int64_t slackBytes = 0;
   double slackNs = 0;
+  /// True when the frontiers are the exact Pareto sets (before thinning);
+  /// otherwise each point is still a real plan with exact sums, and no
+  /// point dominates another.
+  bool frontiersExact = true;
   /// Wall time of solve().
   double seconds = 0;
 };
 
 /// Tuning knobs; the defaults keep 200 groups x 5 choices well under 100 ms.
 struct SolveOptions {
-  /// Non-dominated partial plans kept per step before merging starts.
+  /// Non-dominated partial plans kept per step before merging starts, with
+  /// one resource compared (a size or a latency budget, or only an error
+  /// budget), with two (size and latency budgets), and for the frontiers
+  /// (which show at most maxFrontier points anyway).
   int64_t maxStates = 1 << 14;
+  int64_t maxStates2D = 1 << 12;
+  int64_t maxStatesFrontier = 1 << 11;
   /// Most points per returned frontier (evenly thinned by index; >= 2).
   int64_t maxFrontier = 64;
   /// Whether to compute the frontiers.

@@ -214,10 +214,13 @@ TEST(Solver, MatchesBruteForce) {
       checkSums(groups, fixedBytes, r.best);
       EXPECT_TRUE(meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns},
                         b));
-      if (!b.bytes && !b.ns && b.error)
+      if (!b.bytes && !b.ns && b.error) {
         EXPECT_EQ(r.best.bytes, expect->bytes);
-      else
+      } else {
         EXPECT_EQ(r.best.error, expect->error);
+        // The dual bound is a lower bound.
+        EXPECT_LE(r.errorLowerBound, expect->error * (1 + 1e-12) + 1e-300);
+      }
     }
     // Frontiers (no budgets, not thinned): exactly the brute-force Pareto
     // sets.
@@ -482,9 +485,21 @@ TEST(Solver, TwoHundredGroupsIsFast) {
                             << (r.infeasible.empty() ? "" : r.infeasible[0]);
     checkSums(groups, 0, r.best);
     std::printf("mask %u: %.1f ms, exact %d, slack %lld B %.0f ns, error "
-                "%.4g, frontiers %zu/%zu\n",
+                "%.4g (lower bound %.4g), frontiers %zu/%zu\n",
                 mask, s * 1e3, r.exact, (long long)r.slackBytes, r.slackNs,
-                r.best.error, r.frontierBytes.size(), r.frontierNs.size());
+                r.best.error, r.errorLowerBound, r.frontierBytes.size(),
+                r.frontierNs.size());
+    if (b.bytes || b.ns) {
+      // Near-optimal: within one group's largest error of the dual bound
+      // (the LP relaxation leaves at most two groups fractional).
+      double largest = 0;
+      for (const Group &g : groups)
+        for (const Choice &c : g.choices)
+          largest = std::max(largest, c.error);
+      EXPECT_LE(r.errorLowerBound, r.best.error);
+      EXPECT_LE(r.best.error - r.errorLowerBound, 2 * largest)
+          << "mask " << mask;
+    }
     EXPECT_TRUE(
         meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns}, b));
     EXPECT_LE(r.frontierBytes.size(), 64u);

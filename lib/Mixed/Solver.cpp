@@ -242,6 +242,11 @@ public:
   /// lambda searched for the least value that meets the budget).
   std::optional<PlanPoint> lagrangian(const Budgets &budgets,
                                       Objective objective) const;
+  /// A lower bound on the error of every plan meeting the size and latency
+  /// budgets: the Lagrangian dual max over mu, lambda >= 0 of
+  /// sum_g min_c (error + mu * bytes + lambda * ns) - mu * B - lambda * T,
+  /// maximized by nested ternary search (the dual is concave).
+  double dualBound(const Budgets &budgets) const;
   /// The Pareto frontier of error against `dim`, thinned.
   std::vector<PlanPoint> frontier(Dim dim, DpResult *out) const;
 
@@ -671,8 +676,6 @@ DpResult Solver::run(const DpSpec &spec) const {
       if (spec.secondary == Dim::Ns)
         r.slackNs += qS;
     }
-    if (getenv("QCC_SOLVER_DEBUG"))
-      fprintf(stderr, "step %zu dims %d/%d qP %g qS %g cur %zu next %zu exact %d\n", g, (int)spec.primary, (int)spec.secondary, qP, qS, cur.size(), next.size(), stepExact);
     auto &trace = r.trace[g];
     trace.reserve(next.size());
     for (State &s : next)
@@ -819,6 +822,56 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
   return best;
 }
 
+double Solver::dualBound(const Budgets &budgets) const {
+  double budgetB =
+      budgets.bytes ? static_cast<double>(*budgets.bytes - fixedBytes) : 0;
+  double budgetT = budgets.ns ? *budgets.ns : 0;
+  auto dual = [&](double mu, double lambda) {
+    double sum = -mu * budgetB - lambda * budgetT;
+    for (const Group &g : groups) {
+      double m = std::numeric_limits<double>::infinity();
+      for (const Choice &c : g.choices)
+        m = std::min(m, c.error + mu * static_cast<double>(c.bytes) +
+                            lambda * c.ns);
+      sum += m;
+    }
+    return sum;
+  };
+  // Past the largest error saved per unit of a resource by any choice in
+  // any group, every group takes its cheapest choice and the dual only
+  // falls: the maximum lies below it.
+  auto limit = [&](bool bytes) {
+    double most = 0;
+    for (const Group &g : groups)
+      for (const Choice &a : g.choices)
+        for (const Choice &b : g.choices) {
+          double da = bytes ? static_cast<double>(a.bytes) : a.ns;
+          double db = bytes ? static_cast<double>(b.bytes) : b.ns;
+          if (da < db && b.error < a.error)
+            most = std::max(most, (a.error - b.error) / (db - da));
+        }
+    return most;
+  };
+  auto ternary = [](double hi, auto f) {
+    double lo = 0;
+    for (int it = 0; it < 40 && hi > lo; ++it) {
+      double m1 = lo + (hi - lo) / 3, m2 = hi - (hi - lo) / 3;
+      if (f(m1) < f(m2))
+        lo = m1;
+      else
+        hi = m2;
+    }
+    return std::max(f(0.0), f((lo + hi) / 2));
+  };
+  double muMax = budgets.bytes ? limit(true) : 0;
+  double lambdaMax = budgets.ns ? limit(false) : 0;
+  auto overLambda = [&](double mu) {
+    return ternary(lambdaMax,
+                   [&](double lambda) { return dual(mu, lambda); });
+  };
+  return std::max(0.0, ternary(muMax, overLambda));
+}
+
 std::vector<PlanPoint> Solver::frontier(Dim dim, DpResult *out) const {
   DpSpec spec;
   spec.primary = dim;
@@ -943,6 +996,10 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
     result.feasible = true;
     result.best = std::move(*p);
     noteSlack(r);
+    if (objective == Objective::Error)
+      result.errorLowerBound =
+          anyResource ? std::min(solver.dualBound(budgets), result.best.error)
+                      : result.best.error;
   } else {
     // Infeasible: exact unless states were merged, in which case no plan
     // meets the budgets with the slack to spare.

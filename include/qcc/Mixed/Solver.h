@@ -99,6 +99,11 @@ struct SolveResult {
   bool exact = true;
   int64_t slackBytes = 0;
   double slackNs = 0;
+  /// When minimizing error: no plan meeting the size and latency budgets
+  /// has less error than this (the Lagrangian dual bound; equal to
+  /// best.error when no resource budget is set). best.error minus it
+  /// bounds how far from optimal `best` can be.
+  double errorLowerBound = 0;
   /// True when the frontiers are the exact Pareto sets (before thinning);
   /// otherwise each point is still a real plan with exact sums, and no
   /// point dominates another.

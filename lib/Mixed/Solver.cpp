@@ -169,15 +169,27 @@ struct DpSpec {
   bool frontier = false;
   /// The state limit; 0: the one SolveOptions gives for this kind of run.
   int64_t cap = 0;
-  /// With one resource compared: states are ranked by error + lambda * ns
-  /// (a Lagrangian relaxation of a latency budget; budgets are still
-  /// checked exactly).
+  /// Give up (no finals, exact = false) instead of merging states.
+  bool abortWhenInexact = false;
+  /// With one resource compared: what a bucket keeps the least of. Error:
+  /// error + lambda * ns (lambda > 0: a Lagrangian relaxation of a latency
+  /// budget; budgets are still checked exactly). Bytes or Ns: that
+  /// resource (the least bytes within a latency budget, and so on).
+  Objective merge = Objective::Error;
   double lambda = 0;
 };
 
 /// What a one-resource run minimizes per bucket.
 double score(const DpSpec &spec, const State &s) {
-  return s.error + spec.lambda * s.ns;
+  switch (spec.merge) {
+  case Objective::Error:
+    return s.error + spec.lambda * s.ns;
+  case Objective::Bytes:
+    return static_cast<double>(s.bytes);
+  case Objective::Ns:
+    return s.ns;
+  }
+  return s.error;
 }
 
 /// The surviving complete plans of one run (sums only; choices are
@@ -189,6 +201,8 @@ struct DpResult {
   bool exact = true;
   int64_t slackBytes = 0;
   double slackNs = 0;
+  /// The plan came from the Lagrangian search (no slack bound).
+  bool lagrangian = false;
 };
 
 class Solver {
@@ -650,6 +664,12 @@ DpResult Solver::run(const DpSpec &spec) const {
     }
     // Too many non-dominated states: merge by buckets, coarser until the
     // count fits.
+    if (spec.abortWhenInexact &&
+        (!stepExact || static_cast<int64_t>(next.size()) > cap)) {
+      r.exact = false;
+      r.finals.clear();
+      return r;
+    }
     while (static_cast<int64_t>(next.size()) > cap) {
       if (qP == 0) {
         qP = std::max(range(spec.primary), 1.0) /
@@ -743,9 +763,21 @@ std::optional<PlanPoint> Solver::best(const Budgets &budgets,
   spec.maxError = budgets.error;
   bool useBytes = budgets.bytes || objective == Objective::Bytes;
   bool useNs = budgets.ns || objective == Objective::Ns;
-  if (useBytes) {
+  if (objective != Objective::Error && !budgets.error) {
+    // The least of one resource within a budget on the other (or none):
+    // compare states on the budgeted resource and keep the least of the
+    // objective's per bucket. One resource, so exact up to the state
+    // limit.
+    Dim other = objective == Objective::Bytes ? Dim::Ns : Dim::Bytes;
+    bool budgeted = other == Dim::Ns ? budgets.ns.has_value()
+                                     : budgets.bytes.has_value();
+    spec.primary = budgeted ? other : Dim::None;
+    spec.merge = objective;
+  } else if (useBytes) {
     spec.primary = Dim::Bytes;
     spec.secondary = useNs ? Dim::Ns : Dim::None;
+    // Two resources: exact, or the Lagrangian search below.
+    spec.abortWhenInexact = useNs;
   } else if (useNs) {
     spec.primary = Dim::Ns;
   }
@@ -755,13 +787,13 @@ std::optional<PlanPoint> Solver::best(const Budgets &budgets,
   std::optional<PlanPoint> p;
   if (std::optional<size_t> i = select(r, budgets, objective))
     p = reconstruct(r, *i);
-  // Two resources and merged states: the grid's buckets are coarse, so
-  // also try the Lagrangian relaxation of the latency budget and keep the
-  // better plan (the guarantee of the grid's plan still holds).
-  if (spec.secondary != Dim::None && !r.exact)
-    if (std::optional<PlanPoint> q = lagrangian(budgets, objective))
-      if (!p || rankOf(*q, objective) < rankOf(*p, objective))
-        p = std::move(q);
+  // Two resources and too many non-dominated states: buckets over two
+  // resources would be coarse (their slack bound vacuous), so search the
+  // Lagrangian relaxation of the latency budget instead.
+  if (spec.secondary != Dim::None && !r.exact) {
+    r.lagrangian = true;
+    p = lagrangian(budgets, objective);
+  }
   // The reconstructed sums are the state's (same order); checked again so
   // that a returned plan meets the budgets whatever happened above.
   if (p && !meets(p->bytes, p->ns, p->error, budgets))
@@ -774,23 +806,60 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
   DpSpec spec;
   spec.primary = Dim::Bytes;
   spec.maxBytes = budgets.bytes;
-  spec.maxNs = budgets.ns;
+  // Not spec.maxNs: pruning on a resource the buckets do not compare would
+  // drop the states that could meet it (their bucket's survivor is chosen
+  // on error + lambda * ns alone). The latency budget is checked at the end.
   spec.maxError = budgets.error;
   spec.cap = options.maxStates2D;
   std::optional<PlanPoint> best;
+  // Runs the program for one multiplier, keeps the best plan meeting all
+  // budgets among its survivors, and says whether the relaxation's own
+  // solution (least error + lambda * ns within the other budgets) meets
+  // the latency budget, i.e. whether lambda is large enough.
+  Budgets others = budgets;
+  others.ns.reset();
   auto attempt = [&](double lambda) {
     spec.lambda = lambda;
     DpResult r = run(spec);
-    std::optional<size_t> i = select(r, budgets, objective);
-    if (!i)
-      return false;
-    PlanPoint p = reconstruct(r, *i);
-    if (!best || rankOf(p, objective) < rankOf(*best, objective))
-      best = std::move(p);
-    return true;
+    if (std::optional<size_t> i = select(r, budgets, objective)) {
+      PlanPoint p = reconstruct(r, *i);
+      if (!best || rankOf(p, objective) < rankOf(*best, objective))
+        best = std::move(p);
+    }
+    const State *relaxed = nullptr;
+    for (const State &s : r.finals)
+      if (meets(s.bytes, s.ns, s.error, others) &&
+          (!relaxed || score(spec, s) < score(spec, *relaxed)))
+        relaxed = &s;
+    return relaxed && relaxed->ns <= *budgets.ns;
   };
   if (attempt(0))
     return best;
+  // Feasibility witnesses (one resource each, exact up to the state
+  // limit): the fastest plan within the size budget and the smallest
+  // within the latency budget, so that a plan meeting both is not missed
+  // when the multiplier search finds none.
+  auto witness = [&]() {
+    for (Objective o : {Objective::Ns, Objective::Bytes}) {
+      Budgets one = budgets;
+      one.error.reset();
+      if (o == Objective::Ns)
+        one.ns.reset();
+      else
+        one.bytes.reset();
+      DpSpec w;
+      w.primary = o == Objective::Ns ? Dim::Bytes : Dim::Ns;
+      w.maxBytes = one.bytes;
+      w.maxNs = one.ns;
+      w.merge = o;
+      DpResult r = run(w);
+      if (std::optional<size_t> i = select(r, budgets, objective)) {
+        PlanPoint p = reconstruct(r, *i);
+        if (!best || rankOf(p, objective) < rankOf(*best, objective))
+          best = std::move(p);
+      }
+    }
+  };
   // Error per nanosecond at which trading one for the other breaks even,
   // roughly; search geometrically for a multiplier that meets the latency
   // budget, then bisect towards the least such multiplier.
@@ -809,8 +878,10 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
   while (!attempt(hi)) {
     lo = hi;
     hi *= 8;
-    if (++tries == 12)
+    if (++tries == 12) {
+      witness();
       return best;
+    }
   }
   for (int it = 0; it < 8; ++it) {
     double mid = lo > 0 ? std::sqrt(lo * hi) : hi / 8;
@@ -819,6 +890,8 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
     else
       lo = mid;
   }
+  if (!best)
+    witness();
   return best;
 }
 
@@ -984,6 +1057,10 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
                                           : Objective::Error;
 
   auto noteSlack = [&](const DpResult &r) {
+    if (r.lagrangian)
+      result.method = "lagrangian";
+    else if (!r.exact)
+      result.method = "merged";
     if (!r.exact) {
       result.exact = false;
       result.slackBytes = std::max(result.slackBytes, r.slackBytes);
@@ -1051,6 +1128,8 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
       for (size_t x = 0; x < present.size(); ++x)
         for (size_t y = x + 1; y < present.size(); ++y) {
           int a = present[x], b = present[y];
+          if (present.size() == 2)
+            continue; // the pair is the whole set, reported below
           Budgets pair = only(a);
           if (b == 1)
             pair.ns = budgets.ns;
@@ -1071,9 +1150,22 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
                            : "least error is " + formatError(p->error));
           result.infeasible.push_back(msg);
         }
-      if (!foundPair)
+      if (!foundPair && present.size() == 2) {
+        int a = present[0], b = present[1];
+        std::optional<PlanPoint> p =
+            solver.best(only(a), b == 1 ? Objective::Ns : Objective::Error);
+        std::string msg = describe(a) + " and " + describe(b) +
+                          " cannot both be met";
+        if (p)
+          msg += std::string(": within the ") + budgetName(a) +
+                 " budget the " +
+                 (b == 1 ? "fastest plan takes " + formatNs(p->ns)
+                         : "least error is " + formatError(p->error));
+        result.infeasible.push_back(msg);
+      } else if (!foundPair) {
         result.infeasible.push_back(
             "the size, latency and error budgets cannot all be met at once");
+      }
     }
     // Closest plans: per budget, the least of its quantity meeting the
     // other budgets (or, if they cannot be met either, overall).

@@ -99,6 +99,12 @@ struct SolveResult {
   bool exact = true;
   int64_t slackBytes = 0;
   double slackNs = 0;
+  /// How `best` was found: "exact" (optimal), "merged" (states merged in
+  /// buckets; the slack bound above holds) or "lagrangian" (size and
+  /// latency budgets with too many non-dominated partial plans: the best
+  /// plan found by Lagrangian relaxation of the latency budget; no slack
+  /// bound, slackBytes = slackNs = 0, see errorLowerBound for its gap).
+  std::string method = "exact";
   /// When minimizing error: no plan meeting the size and latency budgets
   /// has less error than this (the Lagrangian dual bound; equal to
   /// best.error when no resource budget is set). best.error minus it

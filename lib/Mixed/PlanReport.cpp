@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <set>
 
@@ -1075,24 +1076,36 @@ static std::string paretoSvg(const PlanReport &r, bool byBytes) {
             mse ? "output SQNR (dB), higher is better"
                 : "output KL (log), higher is better");
 
-  // Budgets.
+  // Budgets, labelled where error-vs-cost plots are empty: top left of the
+  // cost line, left end of the error line.
+  struct Box {
+    double x0, y0, x1, y1;
+  };
+  std::vector<Box> taken;
   if (budgetX && std::isfinite(*budgetX)) {
     double x = px(*budgetX);
     s += strf("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
               "class=\"budget\"/>",
               x, T, x, T + ph);
+    const char *text = byBytes ? "size budget" : "latency budget";
+    double w = 6.3 * std::strlen(text);
+    bool right = x + 3 + w <= L + pw;
+    double y = T + exactBand + 14;
     s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"blabel\" "
-              "text-anchor=\"end\">%s budget</text>",
-              x - 3, T + ph - 6, byBytes ? "size" : "latency");
+              "text-anchor=\"%s\">%s</text>",
+              right ? x + 3 : x - 3, y, right ? "start" : "end", text);
+    taken.push_back({right ? x + 3 : x - 3 - w, y - 10, right ? x + 3 + w : x - 3,
+                     y + 2});
   }
   if (r.budgetError && *r.budgetError > 0) {
     double y = py(*r.budgetError);
     s += strf("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
               "class=\"budget\"/>",
               L, y, L + pw, y);
-    s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"blabel\" "
-              "text-anchor=\"end\">error budget</text>",
-              L + pw - 3, y - 4);
+    s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"blabel\">error "
+              "budget</text>",
+              L + 4, y - 4);
+    taken.push_back({L + 4, y - 14, L + 4 + 6.3 * 12, y - 2});
   }
 
   // The frontier staircase: what the best plan of each cost achieves.
@@ -1109,20 +1122,30 @@ static std::string paretoSvg(const PlanReport &r, bool byBytes) {
     s += "<path d=\"" + d + "\" class=\"stairs\"/>";
   }
 
-  // Points: frontier first, then closest, references and the chosen plan
-  // on top.
-  int refIndex = 0;
-  for (PlotPoint::Kind kind : {PlotPoint::Frontier, PlotPoint::Closest,
-                               PlotPoint::Reference, PlotPoint::Chosen}) {
+  // Markers: frontier first, then closest, references and the chosen plan
+  // on top. Every marker is an obstacle for the labels placed after.
+  auto starPath = [](double x, double y) {
+    std::string d;
+    for (int k = 0; k < 10; ++k) {
+      double a = -M_PI / 2 + k * M_PI / 5, rad = k % 2 ? 4.0 : 9.5;
+      d += strf("%s%.1f %.1f", k ? " L" : "M", x + rad * std::cos(a),
+                y + rad * std::sin(a));
+    }
+    return d + " Z";
+  };
+  const PlotPoint::Kind order[] = {PlotPoint::Frontier, PlotPoint::Closest,
+                                   PlotPoint::Reference, PlotPoint::Chosen};
+  for (PlotPoint::Kind kind : order) {
     for (const PlotPoint &p : pts) {
       if (p.kind != kind)
         continue;
       double x = px(p.x), y = py(p.error);
       std::string tip = "<title>" + esc(p.tip) + "</title>";
+      double half = 4;
       switch (kind) {
       case PlotPoint::Frontier:
-        s += strf("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" class=\"fp\">",
-                  x, y) +
+        s += strf("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" class=\"fp\">", x,
+                  y) +
              tip + "</circle>";
         break;
       case PlotPoint::Closest:
@@ -1131,36 +1154,118 @@ static std::string paretoSvg(const PlanReport &r, bool byBytes) {
                   x - 4, y - 4) +
              tip + "</rect>";
         break;
-      case PlotPoint::Reference: {
+      case PlotPoint::Reference:
         s += strf("<path d=\"M%.1f %.1f l5 5 l-5 5 l-5 -5 z\" class=\"ref\">",
                   x, y - 5) +
              tip + "</path>";
-        // Alternate label sides so neighbouring references stay legible.
-        bool left = x > L + pw * 0.75 || (refIndex % 2 && x > L + 80);
-        double ly = y + (refIndex % 2 ? 14 : -8);
-        s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"rlabel\" "
-                  "text-anchor=\"%s\">",
-                  left ? x - 8 : x + 8, ly, left ? "end" : "start") +
-             esc(p.label) + "</text>";
-        ++refIndex;
+        half = 5;
+        break;
+      case PlotPoint::Chosen:
+        s += "<path d=\"" + starPath(x, y) + "\" class=\"chosen\">" + tip +
+             "</path>";
+        half = 9;
         break;
       }
-      case PlotPoint::Chosen: {
-        std::string star;
-        for (int k = 0; k < 10; ++k) {
-          double a = -M_PI / 2 + k * M_PI / 5, rad = k % 2 ? 4.0 : 9.5;
-          star += strf("%s%.1f %.1f", k ? " L" : "M", x + rad * std::cos(a),
-                       y + rad * std::sin(a));
-        }
-        s += "<path d=\"" + star + " Z\" class=\"chosen\">" + tip + "</path>";
-        bool left = x > L + pw * 0.7;
-        s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"clabel\" "
-                  "text-anchor=\"%s\">chosen</text>",
-                  left ? x - 12 : x + 12, y + 4, left ? "end" : "start");
-        break;
-      }
-      }
+      taken.push_back({x - half, y - half, x + half, y + half});
     }
+  }
+
+  // Labels, the chosen plan's first: the first of eight positions around
+  // the marker that stays inside the plot and overlaps no marker or label
+  // (else the one that overlaps least).
+  auto overlap = [&](const Box &b) {
+    double area = 0;
+    for (const Box &t : taken) {
+      double w = std::min(b.x1, t.x1) - std::max(b.x0, t.x0);
+      double h = std::min(b.y1, t.y1) - std::max(b.y0, t.y0);
+      if (w > 0 && h > 0)
+        area += w * h;
+    }
+    return area;
+  };
+  for (PlotPoint::Kind kind :
+       {PlotPoint::Chosen, PlotPoint::Reference, PlotPoint::Closest}) {
+    for (const PlotPoint &p : pts) {
+      if (p.kind != kind || p.label.empty())
+        continue;
+      double x = px(p.x), y = py(p.error);
+      bool chosen = kind == PlotPoint::Chosen;
+      double gap = chosen ? 12 : 8;
+      double w = (chosen ? 7.4 : 6.3) * p.label.size(), h = chosen ? 13 : 11;
+      struct Spot {
+        double dx, dy;
+        int anchor; // 0 start, 1 middle, 2 end
+      };
+      const Spot spots[] = {{gap, 4, 0},       {-gap, 4, 2},
+                            {gap - 3, -8, 0},  {gap - 3, 16, 0},
+                            {3 - gap, -8, 2},  {3 - gap, 16, 2},
+                            {0, -gap - 2, 1},  {0, gap + 12, 1}};
+      double bestScore = std::numeric_limits<double>::infinity();
+      Box best{};
+      Spot bestSpot = spots[0];
+      for (const Spot &sp : spots) {
+        double tx = x + sp.dx, ty = y + sp.dy;
+        double x0 = sp.anchor == 0 ? tx : sp.anchor == 1 ? tx - w / 2 : tx - w;
+        Box b{x0, ty - h + 2, x0 + w, ty + 2};
+        double score = overlap(b);
+        // Outside the plot area counts as a large overlap.
+        if (b.x0 < L || b.x1 > L + pw || b.y0 < T || b.y1 > T + ph)
+          score += 1e6;
+        if (score < bestScore)
+          bestScore = score, best = b, bestSpot = sp;
+        if (score == 0)
+          break;
+      }
+      taken.push_back(best);
+      static const char *anchors[] = {"start", "middle", "end"};
+      s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"%s\" "
+                "text-anchor=\"%s\">",
+                x + bestSpot.dx, y + bestSpot.dy,
+                chosen ? "clabel" : kind == PlotPoint::Closest ? "xlabel"
+                                                               : "rlabel",
+                anchors[bestSpot.anchor]) +
+           esc(p.label) + "</text>";
+    }
+  }
+
+  // Legend, right-aligned on the title line.
+  struct Key {
+    const char *text;
+    PlotPoint::Kind kind;
+    bool shown;
+  };
+  bool anyClosest = llvm::any_of(
+      pts, [](const PlotPoint &p) { return p.kind == PlotPoint::Closest; });
+  Key keys[] = {{"frontier", PlotPoint::Frontier, !front.empty()},
+                {"reference", PlotPoint::Reference, !r.references.empty()},
+                {"chosen", PlotPoint::Chosen, r.feasible},
+                {"closest", PlotPoint::Closest, anyClosest}};
+  double kx = W - R;
+  for (int k = 3; k >= 0; --k) {
+    if (!keys[k].shown)
+      continue;
+    kx -= 6.3 * std::strlen(keys[k].text) + 26;
+    double mx = kx + 7, my = 14;
+    switch (keys[k].kind) {
+    case PlotPoint::Frontier:
+      s += strf("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" class=\"fp\"/>", mx,
+                my);
+      break;
+    case PlotPoint::Reference:
+      s += strf("<path d=\"M%.1f %.1f l5 5 l-5 5 l-5 -5 z\" class=\"ref\"/>",
+                mx, my - 5);
+      break;
+    case PlotPoint::Chosen:
+      s += "<path d=\"" + starPath(mx, my) + "\" class=\"chosen\"/>";
+      break;
+    case PlotPoint::Closest:
+      s += strf("<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" "
+                "class=\"cl\"/>",
+                mx - 4, my - 4);
+      break;
+    }
+    s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"tick\">%s</text>", mx + 12,
+              my + 4, keys[k].text);
   }
 
   s += "</svg>";
@@ -1318,58 +1423,76 @@ static std::string sensitivitySvg(const PlanReport &r) {
   return s;
 }
 
-/// A stacked bar of the chosen plan's layers per precision, with bytes.
+/// Two stacked bars: the chosen plan's layers per precision and its layer
+/// weight bytes per precision, with a legend.
 static std::string countsSvg(const PlanReport &r) {
   std::map<Precision, int> counts = planCounts(r);
-  std::map<Precision, int64_t> bytes;
+  std::map<Precision, double> bytes;
   for (size_t i = 0; i < r.chosen.size() && i < r.layers.size(); ++i) {
     Precision p = r.chosen[i];
     bool known = i < r.bytes.size() && r.bytes[i].count(p);
     bytes[p] += known ? r.bytes[i].at(p) : layerBytes(r.layers[i].shape, p, 32);
   }
-  int total = 0;
-  for (auto &[p, n] : counts)
-    total += n;
-  const double W = 640, barH = 22;
-  std::string s =
-      strf("<svg width=\"%.0f\" "
-           "height=\"60\" viewBox=\"0 0 %.0f 60\" role=\"img\">",
-           W, W);
-  s += "<title>Layers per precision</title>";
-  double x = 0;
+  const double W = 760, labelW = 110, barW = W - labelW, barH = 20;
+  std::string s; // the body; the header needs the legend's height
+
+  auto bar = [&](double y, const char *label, auto valueOf, auto textOf) {
+    double total = 0;
+    for (Precision p : reportOrder())
+      total += valueOf(p);
+    s += strf("<text x=\"0\" y=\"%.1f\" class=\"axis\">%s</text>", y + 14,
+              label);
+    double x = labelW;
+    for (Precision p : reportOrder()) {
+      double v = valueOf(p);
+      if (!(v > 0) || !(total > 0))
+        continue;
+      double w = barW * v / total;
+      std::string text = textOf(p);
+      s += strf("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+                "fill=\"%s\">",
+                x, y, w, barH, colorOf(p)) +
+           "<title>" + candidateName(p).str() + ": " + text + "</title></rect>";
+      if (w > 6.5 * text.size() + 8)
+        s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"ctext\" "
+                  "text-anchor=\"middle\">",
+                  x + w / 2, y + 14) +
+             text + "</text>";
+      x += w;
+    }
+  };
+  bar(
+      0, "layers",
+      [&](Precision p) { return counts.count(p) ? double(counts[p]) : 0.0; },
+      [&](Precision p) { return strf("%d", counts[p]); });
+  bar(
+      26, "weight bytes",
+      [&](Precision p) { return bytes.count(p) ? bytes[p] : 0.0; },
+      [&](Precision p) { return formatBytes(int64_t(bytes[p])); });
+  // The legend, wrapped to the width.
+  double x = 0, y = 62;
   for (Precision p : reportOrder()) {
-    auto it = counts.find(p);
-    if (it == counts.end() || !it->second || !total)
+    if (!counts.count(p) || !counts[p])
       continue;
-    double w = W * it->second / total;
-    s += strf("<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%.0f\" "
-              "fill=\"%s\">",
-              x, w, barH, colorOf(p)) +
-         "<title>" + candidateName(p).str() +
-         strf(": %d layers, ", it->second) + formatBytes(bytes[p]) +
-         "</title></rect>";
-    if (w > 34)
-      s += strf("<text x=\"%.1f\" y=\"15\" class=\"ctext\" "
-                "text-anchor=\"middle\">%d</text>",
-                x + w / 2, it->second);
+    std::string t = candidateName(p).str() + strf(": %d layers, ", counts[p]) +
+                    formatBytes(int64_t(bytes[p]));
+    double w = 16 + 6.2 * t.size() + 18;
+    if (x > 0 && x + w > W)
+      x = 0, y += 18;
+    s += strf("<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
+              "fill=\"%s\"/>",
+              x, y, colorOf(p));
+    s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"tick\">", x + 16,
+              y + 11) +
+         t + "</text>";
     x += w;
   }
-  x = 0;
-  for (Precision p : reportOrder()) {
-    auto it = counts.find(p);
-    if (it == counts.end() || !it->second)
-      continue;
-    s += strf("<rect x=\"%.1f\" y=\"36\" width=\"12\" height=\"12\" "
-              "fill=\"%s\"/>",
-              x, colorOf(p));
-    std::string t = candidateName(p).str() +
-                    strf(" %d (", it->second) + formatBytes(bytes[p]) + ")";
-    s += strf("<text x=\"%.1f\" y=\"47\" class=\"tick\">", x + 16) + t +
-         "</text>";
-    x += 16 + 7.0 * t.size() + 14;
-  }
-  s += "</svg>";
-  return s;
+  double H = y + 20;
+  return strf("<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f "
+              "%.0f\" role=\"img\">",
+              W, H, W, H) +
+         "<title>Layers and weight bytes per precision</title>" + s +
+         "</svg>";
 }
 
 static const char *kCss = R"css(
@@ -1394,7 +1517,7 @@ svg text{font-family:system-ui,sans-serif}
 .stairs{fill:none;stroke:#4e79a7;stroke-width:1.5;opacity:.7}
 .fp{fill:#4e79a7}.ref{fill:#555}.cl{fill:none;stroke:#c62828;stroke-width:1.5}
 .chosen{fill:#d62728;stroke:#fff;stroke-width:1}
-.rlabel{font-size:11px;fill:#333}.clabel{font-size:12px;font-weight:700;fill:#d62728}
+.rlabel{font-size:11px;fill:#333}.xlabel{font-size:11px;fill:#c62828}.clabel{font-size:12px;font-weight:700;fill:#d62728}
 .budget{stroke:#c62828;stroke-dasharray:5 4}.blabel{font-size:11px;fill:#c62828}
 .band{fill:#f6f6f6}.lname{font-size:12px;fill:#222}
 .bar{opacity:.4}.bar.on{opacity:1;stroke:#000;stroke-width:1.2}

@@ -56,8 +56,8 @@ LayerShape convShape(int64_t cin, int64_t cout, int64_t k, int64_t hw,
 double toyNs(const LayerShape &s, Precision p) {
   double macsPerCycle = p == Precision::w8a8 ? 32 : 16;
   double actBytes = p == Precision::w8a8 ? 1 : 4;
-  double bytes = layerBytes(s, p, 32) +
-                 actBytes * (s.inputElems + s.outputElems);
+  double bytes =
+      layerBytes(s, p, 32) + actBytes * (s.inputElems + s.outputElems);
   double cycles = std::max(double(s.macs) / macsPerCycle, bytes / 8);
   if (p == Precision::w4f || p == Precision::f16 || p == Precision::bf16)
     cycles += s.weightElems / 8.0; // widen the weights once per call
@@ -146,9 +146,9 @@ PlanReport syntheticReport(bool feasible = true) {
   shapes.push_back(convShape(3, 32, 3, 112, 1));
   names.push_back("stem/conv");
   int64_t c = 32, hw = 112;
-  const int64_t widths[] = {64,  128, 128, 256, 256, 512, 512, 512, 512, 512,
-                            512, 1024, 1024, 1024, 1024, 1024, 1024, 1024,
-                            1024};
+  const int64_t widths[] = {64,   128,  128,  256,  256,  512,  512,
+                            512,  512,  512,  512,  1024, 1024, 1024,
+                            1024, 1024, 1024, 1024, 1024};
   for (int b = 0; b < 19; ++b) {
     if (b == 1 || b == 3 || b == 5 || b == 11)
       hw /= 2;
@@ -187,8 +187,8 @@ PlanReport syntheticReport(bool feasible = true) {
   // calibrated input range; blocks 9..11's pointwise layers feed one
   // residual Add.
   r.layers[0].allowed = {Precision::f32};
-  for (Precision p : {Precision::f16, Precision::bf16, Precision::w8a8,
-                      Precision::w4f})
+  for (Precision p :
+       {Precision::f16, Precision::bf16, Precision::w8a8, Precision::w4f})
     r.layers[0].excluded[p] = "-keep-float";
   r.layers[5].allowed = {Precision::f32, Precision::f16, Precision::bf16,
                          Precision::w4f};
@@ -221,10 +221,10 @@ PlanReport syntheticReport(bool feasible = true) {
       r.bytes[i][p] = layerBytes(l.shape, p, 32);
       r.ns[i][p] = toyNs(l.shape, p);
       double ai = double(l.shape.macs) / layerBytes(l.shape, p, 32);
-      r.costWhy[i][p] =
-          (ai > 20 ? "compute-bound: " : "memory-bound: ") +
-          std::to_string(l.shape.macs / 1000) + "k MACs, " +
-          std::to_string(layerBytes(l.shape, p, 32)) + " B of weights";
+      r.costWhy[i][p] = (ai > 20 ? "compute-bound: " : "memory-bound: ") +
+                        std::to_string(l.shape.macs / 1000) + "k MACs, " +
+                        std::to_string(layerBytes(l.shape, p, 32)) +
+                        " B of weights";
     }
   }
   // Tie groups share the candidates: the intersection.
@@ -235,11 +235,11 @@ PlanReport syntheticReport(bool feasible = true) {
   auto uniform = [&](Precision p) {
     std::vector<Precision> plan(n);
     for (size_t i = 0; i < n; ++i)
-      plan[i] = std::find(r.layers[i].allowed.begin(),
-                          r.layers[i].allowed.end(),
-                          p) != r.layers[i].allowed.end()
-                    ? p
-                    : Precision::f32;
+      plan[i] =
+          std::find(r.layers[i].allowed.begin(), r.layers[i].allowed.end(),
+                    p) != r.layers[i].allowed.end()
+              ? p
+              : Precision::f32;
     return evaluate(r, plan, fixedBytes);
   };
   Point fp32 = uniform(Precision::f32), int8 = uniform(Precision::w8a8),
@@ -411,19 +411,18 @@ TEST(PlanReport, WhyTexts) {
   // 10 log10(1e-3 / 9.01e-4) = 0.45 dB; int4w: 2.9e-3 / 1e-3 = 4.62 dB.
   int64_t f16 = layerBytes(r.layers[0].shape, Precision::f16, 32);
   int64_t i8 = layerBytes(r.layers[0].shape, Precision::w8a8, 32);
-  EXPECT_EQ(r.why[0],
-            "int8: vs fp16 saves " + formatBytes(f16 - i8) +
-                " (-" + std::to_string(int(std::lround(100.0 * (f16 - i8) / f16))) +
-                "%), 1.60x faster, and costs 0.45 dB; int4w would further "
-                "save " +
-                formatBytes(i8 - layerBytes(r.layers[0].shape, Precision::w4f,
-                                            32)) +
-                " (-" +
-                std::to_string(int(std::lround(
-                    100.0 *
-                    (i8 - layerBytes(r.layers[0].shape, Precision::w4f, 32)) /
-                    i8))) +
-                "%), 1.60x slower, but cost 4.62 dB more");
+  EXPECT_EQ(
+      r.why[0],
+      "int8: vs fp16 saves " + formatBytes(f16 - i8) + " (-" +
+          std::to_string(int(std::lround(100.0 * (f16 - i8) / f16))) +
+          "%), 1.60x faster, and costs 0.45 dB; int4w would further "
+          "save " +
+          formatBytes(i8 - layerBytes(r.layers[0].shape, Precision::w4f, 32)) +
+          " (-" +
+          std::to_string(int(std::lround(
+              100.0 * (i8 - layerBytes(r.layers[0].shape, Precision::w4f, 32)) /
+              i8))) +
+          "%), 1.60x slower, but cost 4.62 dB more");
   // Layer 1: the most sensitive; fp16 (the next cheaper) would cost
   // 10 log10((1e-3 + 1e-5) / 1e-3) = 0.04 dB.
   EXPECT_TRUE(llvm::StringRef(r.why[1]).starts_with(
@@ -452,8 +451,8 @@ TEST(PlanReport, WhyTiesExclusionsAndLatency) {
   EXPECT_EQ(r.why[0], "kept float: -keep-float");
   // Every layer got a text naming its precision first.
   for (size_t i = 1; i < r.layers.size(); ++i)
-    EXPECT_TRUE(llvm::StringRef(r.why[i]).starts_with(
-        candidateName(r.chosen[i])))
+    EXPECT_TRUE(
+        llvm::StringRef(r.why[i]).starts_with(candidateName(r.chosen[i])))
         << i << ": " << r.why[i];
 
   // With only a latency budget, "cheaper" means faster: int4w is not
@@ -514,8 +513,7 @@ TEST(PlanReport, JsonKeysAndValues) {
   EXPECT_EQ(*l0->getInteger("id"), 0);
   EXPECT_EQ(l0->getString("chosen"), "int8");
   EXPECT_EQ(l0->getString("why"), r.why[0]);
-  const llvm::json::Object *c8 =
-      l0->getObject("candidates")->getObject("int8");
+  const llvm::json::Object *c8 = l0->getObject("candidates")->getObject("int8");
   ASSERT_TRUE(c8);
   EXPECT_EQ(*c8->getInteger("bytes"),
             layerBytes(r.layers[0].shape, Precision::w8a8, 32));
@@ -530,8 +528,7 @@ TEST(PlanReport, JsonKeysAndValues) {
   const llvm::json::Object *l2 = (*layers)[2].getAsObject();
   EXPECT_EQ(l2->getObject("excluded")->getString("int8"), "-keep-float");
   EXPECT_FALSE(l2->getObject("candidates")->get("int8"));
-  const llvm::json::Object *ref =
-      (*o.getArray("references"))[0].getAsObject();
+  const llvm::json::Object *ref = (*o.getArray("references"))[0].getAsObject();
   EXPECT_EQ(ref->getString("label"), "all fp32");
 
   // The text is valid JSON that parses back, also with invalid UTF-8 in a
@@ -553,8 +550,8 @@ TEST(PlanReport, HtmlSelfContainedAndEscaped) {
   EXPECT_EQ(countOf(html, "<svg "), 4u);
   EXPECT_EQ(countOf(html, "<svg "), countOf(html, "</svg>"));
   // Nothing is fetched: no scripts, links, URLs, external fonts or images.
-  for (const char *bad : {"http:", "https:", "<script", "<link", "src=",
-                          "url(", "@import", "@font-face", "<img", "<iframe"})
+  for (const char *bad : {"http:", "https:", "<script", "<link", "src=", "url(",
+                          "@import", "@font-face", "<img", "<iframe"})
     EXPECT_EQ(html.find(bad), std::string::npos) << bad;
   // The nasty name appears only escaped.
   EXPECT_EQ(html.find("odd<"), std::string::npos);
@@ -616,8 +613,7 @@ TEST(PlanReport, SummaryFitsOneScreen) {
       EXPECT_NE(text.find(formatError("mse", r.plan.error) + " predicted"),
                 std::string::npos)
           << text;
-      EXPECT_NE(text.find(formatError("mse", *r.simulatedError) +
-                          " simulated"),
+      EXPECT_NE(text.find(formatError("mse", *r.simulatedError) + " simulated"),
                 std::string::npos);
       EXPECT_NE(text.find("Pareto frontier, error vs size (90 plans, 8 shown)"),
                 std::string::npos)
@@ -636,7 +632,8 @@ TEST(PlanReport, SummaryMarksChosenOnFrontier) {
   llvm::raw_string_ostream os(text);
   printPlanSummary(os, r);
   // The chosen plan is a frontier plan here: its row is starred.
-  EXPECT_NE(text.find("  * " + std::string(12 - formatBytes(r.plan.bytes).size(), ' ') +
+  EXPECT_NE(text.find("  * " +
+                      std::string(12 - formatBytes(r.plan.bytes).size(), ' ') +
                       formatBytes(r.plan.bytes)),
             std::string::npos)
       << text;

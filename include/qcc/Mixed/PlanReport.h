@@ -41,11 +41,11 @@ struct PlanReport {
   std::string metric; ///< "mse" (shown as SQNR dB) or "kl"
   int64_t samples = 0;
   double sensitivitySeconds = 0, solveSeconds = 0;
-  std::string costTable; ///< cost table name + one-line description
+  std::string costTable;     ///< cost table name + one-line description
   std::vector<Layer> layers; ///< (op pointers unused)
-  std::vector<std::map<Precision, double>> error;  ///< sensitivity
-  std::vector<std::map<Precision, double>> ns;     ///< estimated time
-  std::vector<std::map<Precision, int64_t>> bytes; ///< stored bytes
+  std::vector<std::map<Precision, double>> error;        ///< sensitivity
+  std::vector<std::map<Precision, double>> ns;           ///< estimated time
+  std::vector<std::map<Precision, int64_t>> bytes;       ///< stored bytes
   std::vector<std::map<Precision, std::string>> costWhy; ///< explainCost
   std::vector<Precision> chosen;
   /// Why each layer got its precision; entries left empty are filled by
@@ -56,8 +56,8 @@ struct PlanReport {
   std::optional<double> budgetNs, budgetError;
   std::string budgetText; ///< the user's flags as given
   bool feasible = true;
-  std::vector<std::string> infeasible; ///< one message per violated budget
-  ReportPoint plan;                    ///< the chosen plan, predicted
+  std::vector<std::string> infeasible;  ///< one message per violated budget
+  ReportPoint plan;                     ///< the chosen plan, predicted
   std::optional<double> simulatedError; ///< the chosen plan, measured
   /// Uniform and baseline plans ("all fp32", "all int8", "all int4w",
   /// "naive", ...).

@@ -431,7 +431,21 @@ TEST(PlanReport, WhyTexts) {
   EXPECT_NE(r.why[1].find("but cost 0.04 dB"), std::string::npos) << r.why[1];
   EXPECT_EQ(r.why[2], "kept float: -keep-float");
 
+  // A float layer with only int8 as the alternative: ranked 2nd; int8
+  // would take E = 1e-3 to 1.1e-3: 0.41 dB.
+  r.layers[0].allowed = {Precision::f32, Precision::w8a8};
+  r.chosen[0] = Precision::f32;
+  r.why.clear();
+  explainChoices(r);
+  int64_t f32 = layerBytes(r.layers[0].shape, Precision::f32, 32);
+  EXPECT_EQ(r.why[0],
+            "fp32: the 2nd most sensitive layer of 2; int8 would save " +
+                formatBytes(f32 - i8) + " (-" +
+                std::to_string(int(std::lround(100.0 * (f32 - i8) / f32))) +
+                "%), 1.60x faster, but cost 0.41 dB");
+
   // Given texts are kept.
+  r = smallReport();
   r.why = {"from plan.json", "", ""};
   explainChoices(r);
   EXPECT_EQ(r.why[0], "from plan.json");

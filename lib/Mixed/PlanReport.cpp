@@ -411,7 +411,7 @@ struct Explainer {
       // The most accurate option (usually fp32): a sensitive layer.
       if (int rank = sensitivityRank[i])
         s += (rank == 1 ? " the most sensitive layer"
-                        : " " + ordinal(rank) + " most sensitive layer") +
+                        : " the " + ordinal(rank) + " most sensitive layer") +
              strf(" of %d", int(llvm::count_if(sensitivityRank,
                                                [](int k) { return k > 0; })));
       else

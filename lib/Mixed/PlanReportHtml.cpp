@@ -942,8 +942,13 @@ std::string planReportHtml(const PlanReport &r) {
          "</td>";
     s += "<td>" + (i < r.chosen.size() ? chip(r.chosen[i]) : std::string("-")) +
          "</td>";
-    s += "<td class=\"why\">" + (i < r.why.size() ? esc(r.why[i]) : "") +
-         "</td>";
+    s += "<td class=\"why\">" + (i < r.why.size() ? esc(r.why[i]) : "");
+    // The cost model's reason for the chosen candidate's cost.
+    if (i < r.chosen.size() && i < r.costWhy.size() &&
+        r.costWhy[i].count(r.chosen[i]))
+      s += "<br/><span class=\"muted\">cost: " +
+           esc(r.costWhy[i].at(r.chosen[i])) + "</span>";
+    s += "</td>";
     for (Precision p : cands) {
       if (!llvm::is_contained(l.allowed, p)) {
         auto ex = l.excluded.find(p);

@@ -616,10 +616,15 @@ TEST(PlanReport, SummaryFitsOneScreen) {
       r.references.push_back(r.references[k]);
     while (r.frontierBytes.size() < 90)
       r.frontierBytes.push_back(r.frontierBytes.back());
+    // Long names with multi-byte characters are cut at a character.
+    r.model = "/very/long/path/to/models/" + std::string(60, 'm') + ".onnx";
+    r.layers[1].name = std::string(30, 'x') + "\xc3\xa9\xc3\xa9\xc3\xa9/conv";
     std::string text;
     llvm::raw_string_ostream os(text);
     printPlanSummary(os, r);
     EXPECT_LE(countLines(text), 40u) << text;
+    EXPECT_TRUE(llvm::json::isUTF8(text)) << text;
+    EXPECT_EQ(text.find("/very/long"), std::string::npos);
     for (llvm::StringRef line : llvm::split(text, '\n'))
       EXPECT_LE(line.size(), 120u) << line.str();
     EXPECT_NE(text.find("budgets: " + r.budgetText), std::string::npos);

@@ -18,6 +18,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <cmath>
@@ -202,6 +203,7 @@ struct Explainer {
       if (it != r.bytes[i].end())
         return it->second;
     }
+    // Not in the report: qcc's default int4 group size.
     return layerBytes(r.layers[i].shape, p, 32);
   }
   double nsOf(size_t i, Precision p) const {
@@ -347,8 +349,8 @@ struct Explainer {
     return strf("%d%s", n, suffix);
   }
 
-  /// Excluded candidates other than those excluded by the tie, "int8 (no
-  /// calibration range for the input)".
+  /// The excluded candidates grouped by reason: "int8, int4w: -keep-float;
+  /// fp16: the target has no f16 conversion".
   std::string exclusions(const Layer &l) const {
     std::map<std::string, std::vector<std::string>> byReason;
     for (auto &[p, why] : l.excluded)
@@ -579,11 +581,20 @@ json::Object planReportJson(const PlanReport &r) {
 // Terminal summary
 //===----------------------------------------------------------------------===//
 
-/// `s` cut to `width` characters (with "..."), padded on the right.
+/// `s` cut to `width` characters (ending in "...").
+static std::string clip(StringRef s, size_t width) {
+  if (s.size() <= width)
+    return s.str();
+  // Cut at a UTF-8 character boundary.
+  size_t n = width > 3 ? width - 3 : 0;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+    --n;
+  return s.take_front(n).str() + "...";
+}
+
+/// `s` cut to `width` characters (ending in "..."), padded to `width`.
 static std::string cell(StringRef s, size_t width, bool right = false) {
-  std::string t = s.str();
-  if (t.size() > width)
-    t = t.substr(0, width > 3 ? width - 3 : 0) + "...";
+  std::string t = clip(s, width);
   if (t.size() < width) {
     std::string pad(width - t.size(), ' ');
     t = right ? pad + t : t + pad;
@@ -659,13 +670,16 @@ void printPlanSummary(raw_ostream &out, const PlanReport &r) {
 
 static void printSummaryLines(raw_ostream &os, const PlanReport &r) {
   const std::string &m = r.metric;
-  os << "qcc: -quant=mixed plan for " << (r.model.empty() ? "model" : r.model)
-     << " on " << r.target << " (" << (isMse(m) ? "SQNR" : "KL") << ", "
-     << r.samples << " samples; sensitivity "
-     << strf("%.1f s", r.sensitivitySeconds) << ", solve "
-     << strf("%.3f s", r.solveSeconds) << ")\n";
+  StringRef model = sys::path::filename(r.model);
+  os << "qcc: -quant=mixed plan for "
+     << (model.empty() ? std::string("the model") : clip(model, 50)) << " on "
+     << clip(r.target, 20) << ", " << r.layers.size() << " layers\n";
+  std::string facts = strf("  %s on %lld samples (%.1f s), solve %.3f s",
+                           isMse(m) ? "SQNR" : "KL", (long long)r.samples,
+                           r.sensitivitySeconds, r.solveSeconds);
   if (!r.costTable.empty())
-    os << "  cost model: " << cell(r.costTable, 100) << "\n";
+    facts += "; cost model " + r.costTable;
+  os << clip(facts, 118) << "\n";
 
   // Budgets as given and as resolved.
   std::vector<std::string> resolved;

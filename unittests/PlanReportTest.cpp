@@ -375,6 +375,16 @@ PlanReport smallReport() {
   return r;
 }
 
+/// Whether an SVG coordinate or size came out as nan or inf.
+bool hasBadNumber(const std::string &html) {
+  for (const char *bad :
+       {"=\"nan", "=\"-nan", "=\"inf", "=\"-inf", "Mnan", "Lnan", "Hnan",
+        "Vnan", "Minf", "Linf", "Hinf", "Vinf", "M-", "nan)", "inf)"})
+    if (html.find(bad) != std::string::npos)
+      return true;
+  return false;
+}
+
 size_t countLines(const std::string &s) {
   return std::count(s.begin(), s.end(), '\n');
 }
@@ -563,6 +573,7 @@ TEST(PlanReport, HtmlSelfContainedAndEscaped) {
   // The counts bar, two Pareto plots and the sensitivity chart.
   EXPECT_EQ(countOf(html, "<svg "), 4u);
   EXPECT_EQ(countOf(html, "<svg "), countOf(html, "</svg>"));
+  EXPECT_FALSE(hasBadNumber(html));
   // Nothing is fetched: no scripts, links, URLs, external fonts or images.
   for (const char *bad : {"http:", "https:", "<script", "<link", "src=", "url(",
                           "@import", "@font-face", "<img", "<iframe"})
@@ -645,6 +656,51 @@ TEST(PlanReport, SummaryFitsOneScreen) {
   }
 }
 
+TEST(PlanReport, DegenerateReports) {
+  // Nothing at all: every view still works.
+  PlanReport empty;
+  explainChoices(empty);
+  std::string html = planReportHtml(empty);
+  EXPECT_EQ(countOf(html, "<svg "), 4u);
+  EXPECT_FALSE(hasBadNumber(html));
+  empty.feasible = false;
+  html = planReportHtml(empty);
+  EXPECT_EQ(countOf(html, "no plans to plot"), 2u);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printPlanSummary(os, empty);
+  EXPECT_LE(countLines(text), 40u);
+  EXPECT_TRUE(planReportJson(empty).getArray("layers")->empty());
+
+  // Missing and non-finite numbers: "n/a", JSON null, no crash; all plans
+  // exact (a float-only model).
+  PlanReport r = smallReport();
+  r.error[0][Precision::w8a8] = NAN;
+  r.ns[0].erase(Precision::f16);
+  r.error.resize(1);
+  r.plan.error = 0;
+  r.references = {r.plan};
+  r.references[0].label = "all fp32";
+  r.frontierBytes = {r.plan};
+  r.why.clear();
+  explainChoices(r);
+  EXPECT_FALSE(r.why[0].empty());
+  html = planReportHtml(r);
+  EXPECT_NE(html.find("n/a"), std::string::npos);
+  EXPECT_FALSE(hasBadNumber(html));
+  llvm::json::Object o = planReportJson(r);
+  const llvm::json::Object *c8 = (*o.getArray("layers"))[0]
+                                     .getAsObject()
+                                     ->getObject("candidates")
+                                     ->getObject("int8");
+  EXPECT_EQ(c8->get("error")->kind(), llvm::json::Value::Null);
+  EXPECT_EQ(o.getObject("plan")->get("sqnr_db")->kind(),
+            llvm::json::Value::Null);
+  text.clear();
+  printPlanSummary(os, r);
+  EXPECT_NE(text.find("chosen: exact predicted"), std::string::npos) << text;
+}
+
 TEST(PlanReport, SummaryMarksChosenOnFrontier) {
   PlanReport r = syntheticReport();
   std::string text;
@@ -677,6 +733,12 @@ TEST(PlanReport, Sample) {
   };
   write("plan.html", planReportHtml(r));
   write("infeasible.html", planReportHtml(bad));
+  // The same numbers read as KL (a softmax output).
+  PlanReport kl = r;
+  kl.metric = "kl";
+  kl.why.clear();
+  explainChoices(kl);
+  write("kl.html", planReportHtml(kl));
   std::string json, summary, badSummary;
   llvm::raw_string_ostream js(json), ss(summary), bs(badSummary);
   js << llvm::formatv("{0:2}", llvm::json::Value(planReportJson(r)));

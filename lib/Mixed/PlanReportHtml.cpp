@@ -301,7 +301,7 @@ static std::string paretoSvg(const PlanReport &r, bool byBytes) {
             "class=\"axis\" text-anchor=\"middle\">%s</text>",
             T + ph / 2,
             mse ? "output SQNR (dB), higher is better"
-                : "output KL (log), higher is better");
+                : "output KL (log scale), smaller is up");
 
   // Budgets, labelled where error-vs-cost plots are empty: top left of the
   // cost line, left end of the error line.

@@ -11,7 +11,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 d = sys.argv[1]
-for page in ("plan.html", "infeasible.html"):
+for page in ("plan.html", "infeasible.html", "kl.html"):
     text = open(f"{d}/{page}", encoding="utf-8").read()
     assert text.startswith("<!DOCTYPE html>\n"), page
     root = ET.fromstring(text[len("<!DOCTYPE html>\n"):])

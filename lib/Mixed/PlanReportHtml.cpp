@@ -12,6 +12,7 @@
 #include "PlanReportImpl.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 
 #include <algorithm>
@@ -810,6 +811,24 @@ std::string planReportHtml(const PlanReport &r) {
             "%.1f s &#183; solve %.3f s",
             isMse(m) ? "mse (shown as output SQNR)" : "KL",
             (long long)r.samples, r.sensitivitySeconds, r.solveSeconds);
+  s += "<br/>budgets <code>" +
+       esc(r.budgetText.empty() ? "(default)" : r.budgetText) + "</code>";
+  std::vector<std::string> limits;
+  if (r.budgetBytes)
+    limits.push_back("size &#8804; " + formatBytes(*r.budgetBytes));
+  if (r.budgetNs)
+    limits.push_back("time &#8804; " + esc(formatNs(*r.budgetNs)));
+  if (r.budgetError)
+    limits.push_back("error &#8804; " + esc(formatError(m, *r.budgetError)));
+  if (!limits.empty())
+    s += ": " + join(limits, ", ");
+  if (r.feasible) {
+    s += " &#183; chosen plan <b>" + esc(formatError(m, r.plan.error)) +
+         "</b> predicted";
+    if (r.simulatedError)
+      s += ", <b>" + esc(formatError(m, *r.simulatedError)) + "</b> simulated";
+    s += ", " + formatBytes(r.plan.bytes) + ", " + esc(formatNs(r.plan.ns));
+  }
   s += "</p>\n";
 
   if (!r.feasible) {

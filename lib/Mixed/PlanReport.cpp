@@ -581,8 +581,7 @@ json::Object planReportJson(const PlanReport &r) {
 // Terminal summary
 //===----------------------------------------------------------------------===//
 
-/// `s` cut to `width` characters (ending in "...").
-static std::string clip(StringRef s, size_t width) {
+std::string clip(StringRef s, size_t width) {
   if (s.size() <= width)
     return s.str();
   // Cut at a UTF-8 character boundary.

@@ -543,8 +543,8 @@ static std::string sensitivitySvg(const PlanReport &r) {
     return std::clamp(f, 0.0, 1.0) * chartW;
   };
 
-  // Rows.
-  std::string rows;
+  // Rows: shading bands, then (after the grid) labels and bars.
+  std::string bands, rows;
   double y = top;
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const Layer &l = r.layers[i];
@@ -554,17 +554,23 @@ static std::string sensitivitySvg(const PlanReport &r) {
         bars.push_back(p);
     double h = std::max<double>(16, bars.size() * (barH + barGap) + rowPad);
     if (i % 2)
-      rows += strf("<rect x=\"0\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" "
-                   "class=\"band\"/>",
-                   y, W, h);
+      bands += strf("<rect x=\"0\" y=\"%.1f\" width=\"%.0f\" "
+                    "height=\"%.1f\" class=\"band\"/>",
+                    y, W, h);
     std::string name =
-        l.name.empty() ? strf("layer %lld", (long long)l.id) : l.name;
-    if (name.size() > 34)
-      name = name.substr(0, 31) + "...";
+        clip(l.name.empty() ? strf("layer %lld", (long long)l.id) : l.name, 34);
     rows += strf("<text x=\"4\" y=\"%.1f\" class=\"lname\">", y + h / 2 + 4) +
             "<title>" + esc(l.name) + "</title>" +
             strf("%lld ", (long long)l.id) + esc(name) +
             " <tspan class=\"muted\">" + esc(l.opType) + "</tspan></text>";
+    if (bars.empty()) {
+      std::string why = "no quantized candidate";
+      if (!l.excluded.empty())
+        why += ": " + l.excluded.begin()->second;
+      rows += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"tick muted\">",
+                   labelW + 4, y + h / 2 + 4) +
+              esc(why) + "</text>";
+    }
     Precision c = i < r.chosen.size() ? r.chosen[i] : Precision::f32;
     double by = y + (h - bars.size() * (barH + barGap)) / 2;
     for (Precision p : bars) {
@@ -628,8 +634,8 @@ static std::string sensitivitySvg(const PlanReport &r) {
   s += strf("<text x=\"%.1f\" y=\"15\" class=\"tick\">chosen, %s "
             "alone</text>",
             labelW + chartW + 12, mse ? "SQNR" : "KL");
-  s += rows;
-  // Decade grid and labels, top and bottom.
+  // Decade grid under the bars, labels top and bottom.
+  s += bands;
   for (double d = dlo; d <= dhi + 1e-9; d += 1) {
     double x = labelW + (d - dlo) / (dhi - dlo) * chartW;
     s += strf("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -641,6 +647,7 @@ static std::string sensitivitySvg(const PlanReport &r) {
                 "text-anchor=\"middle\">%s</text>",
                 x, ty, label.c_str());
   }
+  s += rows;
   s += strf("<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" "
             "text-anchor=\"middle\">%s of the output with only this layer "
             "quantized (log scale; longer bar = more error)</text>",

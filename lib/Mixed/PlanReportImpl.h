@@ -34,6 +34,10 @@ std::map<Precision, int> planCounts(const PlanReport &r);
 /// The reference whose label names `what` ("fp32", "int8"), or null.
 const ReportPoint *findReference(const PlanReport &r, llvm::StringRef what);
 
+/// `s` cut to `width` bytes (ending in "...") at a UTF-8 character
+/// boundary.
+std::string clip(llvm::StringRef s, size_t width);
+
 /// Whether two points are the same plan (equal bytes, time and error).
 bool samePoint(const ReportPoint &a, const ReportPoint &b);
 

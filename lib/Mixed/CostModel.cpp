@@ -36,95 +36,140 @@ namespace qcc::mixed {
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// Builds one table; the fields are listed in CostTable's order.
-CostTable table(StringRef name, StringRef description, double ghz,
-                double f32, double f16, double int8, double int8Widened,
-                double int8Isa, double bytes, double f32Eff, double int8Eff,
-                double convert, double widen, double unpack, double pack,
-                double overheadNs, bool hasF16, double softF16,
-                StringRef int8Kernel, StringRef int8IsaName) {
-  CostTable t;
-  t.name = name.str();
-  t.description = description.str();
-  t.ghz = ghz;
-  t.f32MacsPerCycle = f32;
-  t.f16MacsPerCycle = f16;
-  t.int8MacsPerCycle = int8;
-  t.int8WidenedMacsPerCycle = int8Widened;
-  t.int8IsaMacsPerCycle = int8Isa;
-  t.bytesPerCycle = bytes;
-  t.f32Efficiency = f32Eff;
-  t.int8Efficiency = int8Eff;
-  t.convertCyclesPerElem = convert;
-  t.widenCyclesPerWeight = widen;
-  t.unpackCyclesPerWeight = unpack;
-  t.packCyclesPerWeight = pack;
-  t.layerOverheadNs = overheadNs;
-  t.hasF16Conversion = hasF16;
-  t.softF16CyclesPerWeight = softF16;
-  t.int8Kernel = int8Kernel.str();
-  t.int8Isa = int8IsaName.str();
-  return t;
-}
-
 std::vector<CostTable> buildTables() {
-  std::vector<CostTable> t;
-  // x86: measured on the development host (AMD EPYC Zen 5 at 3.8 GHz, one
-  // core) with bench/cost-layers.py for generic, avx2, avx512 and
-  // avx512-vnni; amx is the avx512 measurement with Sapphire Rapids' peak
-  // numbers (datasheet). Columns: GHz, f32, f16, int8 (qcc), int8 widened,
-  // int8 (ISA best), B/cycle, f32 eff., int8 eff., convert, widen, unpack,
-  // pack (cycles per element), overhead ns.
-  t.push_back(table(
-      "generic",
-      "x86-64 baseline (SSE2, no FMA, no F16C): mulps + addps, pmaddwd xmm; "
-      "measured on this host",
-      3.8, 8, 0, 16, 2, 0, 6.0, 0.75, 0.6, 1.0, 0.5, 0.8, 0.3, 200,
-      /*hasF16=*/false, 12, "pmaddwd xmm + paddd", ""));
-  t.push_back(table(
-      "avx2",
-      "x86-64-v3 (AVX2 + FMA): 2 ymm FMA pipes, vpmaddwd ymm + vpaddd; "
-      "measured on this host",
-      3.8, 16, 0, 32, 8, 0, 6.5, 0.75, 0.62, 0.65, 0.35, 0.5, 0.2, 200, true,
-      0, "vpmaddwd ymm + vpaddd", ""));
-  t.push_back(table(
-      "avx512",
-      "x86-64-v4 (AVX-512 F/BW/DQ/VL): 2 zmm FMA pipes, vpmaddwd zmm + "
-      "vpaddd; measured on this host",
-      3.8, 32, 0, 64, 16, 0, 7.5, 0.72, 0.55, 0.28, 0.4, 0.4, 0.14, 200, true,
-      0, "vpmaddwd zmm + vpaddd", ""));
-  t.push_back(table(
-      "avx512-vnni",
-      "x86-64-v4 + AVX-512 VNNI: vpdpwssd zmm (fused pair multiply-add); "
-      "measured on this host",
-      3.8, 32, 0, 64, 16, 128, 7.5, 0.72, 0.70, 0.28, 0.4, 0.4, 0.14, 200,
-      true, 0, "vpdpwssd zmm", "vpdpbusd zmm"));
-  t.push_back(table(
-      "amx",
-      "Sapphire Rapids (AVX-512 VNNI/FP16, AMX): qcc's int8 kernel is "
-      "vpmaddwd zmm + vpaddd (LLVM's tuning), AMX tiles unused; datasheet "
-      "peaks, avx512 efficiencies",
-      3.0, 32, 64, 64, 16, 1024, 6.0, 0.72, 0.55, 0.28, 0.4, 0.4, 0.14, 200,
-      true, 0, "vpmaddwd zmm + vpaddd", "AMX tdpbusd"));
-  // AArch64: datasheet (a Cortex-A76 / Neoverse-N1 class core at 2.5 GHz:
-  // two 128-bit FMA pipes, SMLAL on one pipe, ~15 GB/s per core); pass
-  // costs scaled from avx2 by vector width. qcc's int8 kernel is smlal on
-  // every NEON level: sdot / smmla are listed as what the ISA offers.
-  auto neon = [&](StringRef name, StringRef what, double f16,
-                  double isa, StringRef isaName) {
-    t.push_back(table(name,
-                      ("AArch64 NEON" + what +
-                       ": 2 x 128-bit fmla, int8 as smlal (16-bit pairs); "
-                       "datasheet (Cortex-A76 / Neoverse-N1 class)")
-                          .str(),
-                      2.5, 8, f16, 4, 2, isa, 6.0, 0.7, 0.7, 1.3, 0.7, 1.0,
-                      0.4, 300, true, 0, "smlal .4s", isaName));
-  };
-  neon("aarch64", "", 0, 0, "");
-  neon("neon", "", 0, 0, "");
-  neon("neon-dotprod", " + dotprod", 16, 32, "sdot");
-  neon("neon-i8mm", " + dotprod + i8mm", 16, 64, "smmla");
-  return t;
+  std::vector<CostTable> tables;
+
+  // x86, measured on the development host (an AMD EPYC Zen 5 core at 3.8
+  // GHz) with bench/cost-layers.py: peak rates are the ISA's, the
+  // efficiencies, sustained rates, bandwidth and pass costs are fitted to
+  // the single-layer times (docs/MixedPrecision.md lists them).
+  CostTable avx2;
+  avx2.name = "avx2";
+  avx2.description = "x86-64-v3 (AVX2 + FMA): 2 ymm FMA pipes, int8 as "
+                     "vpmaddwd ymm + vpaddd; measured on a Zen 5 core";
+  avx2.ghz = 3.8;
+  avx2.f32MacsPerCycle = 16;
+  avx2.f32Efficiency = 0.75;
+  avx2.f32DepthwiseMacsPerCycle = 6.7;
+  avx2.int8MacsPerCycle = 32;
+  avx2.int8Efficiency = 0.62;
+  avx2.int8WidenedMacsPerCycle = 6;
+  avx2.bytesPerCycle = 6.5;
+  avx2.convertCyclesPerElem = 0.65;
+  avx2.widenCyclesPerWeight = 0.35;
+  avx2.unpackCyclesPerWeight = 0.5;
+  avx2.packCyclesPerWeight = 0.2;
+  avx2.layerOverheadNs = 200;
+  avx2.int8Kernel = "vpmaddwd ymm + vpaddd";
+
+  CostTable generic = avx2;
+  generic.name = "generic";
+  generic.description = "x86-64 baseline (SSE2: no FMA, F16C or SSE4.1 "
+                        "rounding): int8 as pmaddwd xmm; measured on a Zen 5 "
+                        "core";
+  generic.f32MacsPerCycle = 8;
+  generic.f32Efficiency = 0.6;
+  generic.f32DepthwiseMacsPerCycle = 5;
+  generic.int8MacsPerCycle = 16;
+  generic.int8Efficiency = 0.58;
+  generic.int8WidenedMacsPerCycle = 1.8;
+  generic.bytesPerCycle = 4;
+  generic.convertCyclesPerElem = 10.5;
+  generic.widenCyclesPerWeight = 0.6;
+  generic.unpackCyclesPerWeight = 1.5;
+  generic.packCyclesPerWeight = 0.6;
+  generic.hasF16Conversion = false;
+  generic.softF16CyclesPerWeight = 2;
+  generic.int8Kernel = "pmaddwd xmm + paddd";
+
+  CostTable avx512 = avx2;
+  avx512.name = "avx512";
+  avx512.description = "x86-64-v4 (AVX-512 F/BW/DQ/VL): 2 zmm FMA pipes, "
+                       "int8 as vpmaddwd zmm + vpaddd; measured on a Zen 5 "
+                       "core";
+  avx512.f32MacsPerCycle = 32;
+  avx512.f32Efficiency = 0.72;
+  avx512.f32DepthwiseMacsPerCycle = 8.5;
+  avx512.int8MacsPerCycle = 64;
+  avx512.int8Efficiency = 0.55;
+  avx512.int8WidenedMacsPerCycle = 6.5;
+  avx512.bytesPerCycle = 7.5;
+  avx512.convertCyclesPerElem = 0.28;
+  avx512.widenCyclesPerWeight = 0.4;
+  avx512.unpackCyclesPerWeight = 0.4;
+  avx512.packCyclesPerWeight = 0.14;
+  avx512.int8Kernel = "vpmaddwd zmm + vpaddd";
+
+  CostTable vnni = avx512;
+  vnni.name = "avx512-vnni";
+  vnni.description = "x86-64-v4 + AVX-512 VNNI: int8 as vpdpwssd zmm (the "
+                     "pair multiply-add fused with the accumulation); "
+                     "measured on a Zen 5 core";
+  vnni.int8Efficiency = 0.70;
+  vnni.int8Kernel = "vpdpwssd zmm";
+  vnni.int8IsaMacsPerCycle = 128;
+  vnni.int8Isa = "vpdpbusd zmm";
+
+  // Sapphire Rapids: datasheet peaks and clock, the avx512 efficiencies
+  // (LLVM's tuning for it keeps vpmaddwd + vpaddd, see
+  // test/qcc/int8-conv-isa-targets.test).
+  CostTable amx = avx512;
+  amx.name = "amx";
+  amx.description = "Sapphire Rapids (AVX-512 VNNI/FP16 + AMX): int8 as "
+                    "vpmaddwd zmm + vpaddd, AMX tiles unused; datasheet "
+                    "peaks with the avx512 efficiencies";
+  amx.ghz = 3.0;
+  amx.f16MacsPerCycle = 64;
+  amx.bytesPerCycle = 6;
+  amx.int8IsaMacsPerCycle = 1024;
+  amx.int8Isa = "AMX tdpbusd";
+
+  // AArch64: datasheet numbers of a Cortex-A76 / Neoverse-N1 class core at
+  // 2.5 GHz (two 128-bit FMA pipes; SMLAL, which qcc's int8 kernel
+  // becomes, on one pipe; ~15 GB/s per core); efficiencies as measured on
+  // x86, pass costs scaled from avx2 by vector width. qcc's int8 kernel is
+  // smlal on every NEON level: sdot / smmla are what the ISA offers.
+  CostTable neon;
+  neon.name = "neon";
+  neon.description = "AArch64 NEON (Armv8.0): 2 x 128-bit fmla, int8 as "
+                     "smlal; datasheet (Cortex-A76 / Neoverse-N1 class)";
+  neon.ghz = 2.5;
+  neon.f32MacsPerCycle = 8;
+  neon.f32Efficiency = 0.75;
+  neon.f32DepthwiseMacsPerCycle = 3.3;
+  neon.int8MacsPerCycle = 4;
+  neon.int8Efficiency = 0.75;
+  neon.int8WidenedMacsPerCycle = 2;
+  neon.bytesPerCycle = 6;
+  neon.convertCyclesPerElem = 1.3;
+  neon.widenCyclesPerWeight = 0.7;
+  neon.unpackCyclesPerWeight = 1.0;
+  neon.packCyclesPerWeight = 0.4;
+  neon.layerOverheadNs = 300;
+  neon.int8Kernel = "smlal .4s";
+
+  CostTable aarch64 = neon;
+  aarch64.name = "aarch64";
+  CostTable dot = neon;
+  dot.name = "neon-dotprod";
+  dot.description = "AArch64 NEON + dotprod (Armv8.2): int8 still as smlal "
+                    "(sdot unused); datasheet (Cortex-A76 / Neoverse-N1 "
+                    "class)";
+  dot.f16MacsPerCycle = 16;
+  dot.int8IsaMacsPerCycle = 32;
+  dot.int8Isa = "sdot";
+  CostTable i8mm = dot;
+  i8mm.name = "neon-i8mm";
+  i8mm.description = "AArch64 NEON + dotprod + i8mm (Armv8.6): int8 still "
+                     "as smlal (smmla unused); datasheet (Neoverse-N2 / V1 "
+                     "class)";
+  i8mm.int8IsaMacsPerCycle = 64;
+  i8mm.int8Isa = "smmla";
+
+  for (CostTable *t : {&generic, &avx2, &avx512, &vnni, &amx, &aarch64, &neon,
+                       &dot, &i8mm})
+    tables.push_back(*t);
+  return tables;
 }
 } // namespace
 
@@ -209,8 +254,10 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
   double w = (double)s.weightElems;
   if (isInt8Compute(p)) {
     r.widened = usesWidenedInt8(s);
-    r.macRate = (r.widened ? t.int8WidenedMacsPerCycle : t.int8MacsPerCycle) *
-                t.int8Efficiency;
+    r.macRate = r.widened ? t.int8WidenedMacsPerCycle
+                          : t.int8MacsPerCycle * t.int8Efficiency;
+  } else if (usesWidenedInt8(s)) {
+    r.macRate = t.f32DepthwiseMacsPerCycle;
   } else {
     r.macRate = t.f32MacsPerCycle * t.f32Efficiency;
   }
@@ -230,9 +277,10 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
                                                    : 0;
     if (s.isMatMul) {
       // Converted in registers by the matmul kernel: only the narrow
-      // weights are streamed (without hardware f16 conversion, each weight
-      // costs the integer expansion once per call).
-      passCycles = soft * w;
+      // weights are streamed (without hardware f16 conversion, the integer
+      // expansion runs once per weight and register tile of 4 rows).
+      double rows = s.outChannels ? (double)s.outputElems / s.outChannels : 1;
+      passCycles = soft * w * std::ceil(rows / 4);
       r.pass = soft ? "software f16 conversion" : "";
     } else {
       weightBytes += 4 * w;

@@ -44,17 +44,20 @@ struct CostTable {
   /// kernel uses (the 16-bit pair multiply-add: pmaddwd, vpmaddwd,
   /// vpdpwssd; smlal on AArch64).
   double int8MacsPerCycle = 0;
-  /// The same for int8 layers qcc lowers in the widened i32 form
-  /// (depthwise convolutions): i32 multiply + add.
+  /// Sustained MAC/cycle of int8 layers qcc lowers in the widened i32 form
+  /// (depthwise convolutions: i32 multiply + add, no pair instruction).
   double int8WidenedMacsPerCycle = 0;
+  /// Sustained MAC/cycle of a float depthwise convolution (few products
+  /// per output, far from the FMA peak).
+  double f32DepthwiseMacsPerCycle = 0;
   /// The best 8-bit instruction of the ISA (vpdpbusd, sdot, smmla, AMX
   /// tiles), for the explanation only: qcc's kernels do not use it yet.
   double int8IsaMacsPerCycle = 0;
   /// Sustained bytes per cycle one core streams (weights and activations
   /// that are not in registers).
   double bytesPerCycle = 0;
-  /// Fraction of the f32 / int8 peak qcc's convolution and matmul kernels
-  /// sustain on compute-bound layers.
+  /// Fraction of the f32 / int8 peak qcc's dense convolution and matmul
+  /// kernels sustain on compute-bound layers.
   double f32Efficiency = 1;
   double int8Efficiency = 1;
   /// Cycles per element of the run-time passes (one vectorized elementwise
@@ -66,7 +69,8 @@ struct CostTable {
   /// Fixed cost of one layer call (loop setup, scratch, small tails).
   double layerOverheadNs = 0;
   /// The target converts f16 in hardware (F16C, AArch64); without it each
-  /// f16 weight costs `softF16CyclesPerWeight` more to widen.
+  /// f16 weight costs `softF16CyclesPerWeight` more to widen (per 4-row
+  /// register tile in a matmul, which converts in registers).
   bool hasF16Conversion = true;
   double softF16CyclesPerWeight = 0;
   /// Instruction names for explanations: qcc's int8 kernel, the ISA's best.

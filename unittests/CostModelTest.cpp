@@ -31,6 +31,7 @@ LayerShape conv(int64_t cin, int64_t cout, int64_t k, int64_t h, int64_t w,
   s.inputElems = cin * h * w;
   s.outputElems = cout * oh * ow;
   s.macs = s.outputElems * s.reduction;
+  s.outWidth = ow;
   return s;
 }
 
@@ -45,6 +46,7 @@ LayerShape matmul(int64_t rows, int64_t k, int64_t n) {
   s.inputElems = rows * k;
   s.outputElems = rows * n;
   s.macs = rows * k * n;
+  s.outWidth = n;
   return s;
 }
 
@@ -108,8 +110,16 @@ TEST(CostModel, ComputeVsMemoryBound) {
   EXPECT_NE(explainCost(t, fc, Precision::f32, 32).find("memory-bound"),
             std::string::npos);
   // The f32 time of the conv follows the MACs: 116 MMAC at 16 MAC/cycle x
-  // 0.75 x 3.8 GHz = 2.54 ms (measured 2.46 ms on the development host).
-  EXPECT_NEAR(layerNs(t, conv3x3, Precision::f32, 32) / 1e6, 2.54, 0.05);
+  // 0.77 x 3.8 GHz = 2.47 ms (measured 2.46 ms on the development host).
+  EXPECT_NEAR(layerNs(t, conv3x3, Precision::f32, 32) / 1e6, 2.47, 0.03);
+  // Rows narrower than a whole number of vectors waste lanes: 7 of 16 on
+  // avx512 for ResNet-18's last stage (measured 2.85 ms vs 1.29 ms at 56).
+  const CostTable &z = tableOf("avx512");
+  LayerShape conv7 = conv(512, 512, 3, 7, 7);
+  EXPECT_EQ(conv7.macs, conv3x3.macs);
+  EXPECT_NEAR(layerNs(z, conv7, Precision::f32, 32) /
+                  layerNs(z, conv3x3, Precision::f32, 32),
+              (56.0 / 64) / (7.0 / 16), 0.05);
   // The classifier head's time follows its bytes: 2 MB / (6.5 x 3.8 B/ns).
   double fcBytes = 4.0 * (512 * 1000 + 1000 + 512 + 1000);
   EXPECT_NEAR(layerNs(t, fc, Precision::f32, 32),
@@ -186,9 +196,11 @@ TEST(CostModel, DepthwiseInt8IsWidened) {
   // Grouped (not depthwise) convs keep the pair kernel.
   EXPECT_FALSE(usesWidenedInt8(conv(64, 64, 3, 28, 28, 1, 4)));
   // The widened i32 form gives int8 no speed-up over float on depthwise
-  // layers on any target, unlike dense ones on x86.
-  for (const CostTable &t : costTables())
-    EXPECT_LT(speedup(t, depthwise, Precision::w8a8), 1.1) << t.name;
+  // layers (measured on the x86 tables), unlike dense ones.
+  for (const char *name : {"generic", "avx2", "avx512", "avx512-vnni",
+                           "neon", "neon-dotprod", "neon-i8mm"})
+    EXPECT_LT(speedup(tableOf(name), depthwise, Precision::w8a8), 1.0)
+        << name;
   for (const char *name : {"generic", "avx2", "avx512", "avx512-vnni", "amx"})
     EXPECT_GT(speedup(tableOf(name), conv3x3, Precision::w8a8), 1.3) << name;
   EXPECT_NE(explainCost(tableOf("avx2"), depthwise, Precision::w8a8, 32)
@@ -265,34 +277,41 @@ TEST(CostModel, PlanBoundaries) {
   }
   const Precision F = Precision::f32, Q = Precision::w8a8;
   double f = layerNs(t, conv3x3, F, 32), q = layerNs(t, conv3x3, Q, 32);
-  double c = convertNs(t, conv3x3.inputElems); // = output elems too
+  // Input and output have the same element count here: one conversion
+  // pass `c`, one requantizing epilogue `r` per int8 result kept in int8.
+  double c = convertNs(t, conv3x3.inputElems);
+  double r = conv3x3.outputElems * t.requantCyclesPerElem / t.ghz;
+  ASSERT_GT(r, 0);
   auto plan = [&](std::vector<Precision> p) {
     return planNs(t, layers, p, 32);
   };
   EXPECT_DOUBLE_EQ(plan({F, F, F}), 3 * f);
-  // All int8: one conversion at the input; int8 flows between the layers.
-  EXPECT_DOUBLE_EQ(plan({Q, Q, Q}), 3 * q + c);
+  // All int8: one conversion at the input; int8 flows between the layers,
+  // requantized by conv0 and conv1.
+  EXPECT_DOUBLE_EQ(plan({Q, Q, Q}), 3 * q + c + 2 * r);
   // An int8 layer between float ones converts its input; its float output
   // needs nothing (the epilogue dequantizes).
   EXPECT_DOUBLE_EQ(plan({F, Q, F}), 2 * f + q + c);
-  // Float after int8: conv0 emits int8 only for an int8 reader.
+  // conv0 emits int8 only for an int8 reader.
   EXPECT_DOUBLE_EQ(plan({Q, F, Q}), f + 2 * q + 2 * c);
-  // The sum of separable costs is an upper bound of the plan's cost.
-  for (auto p : {std::vector<Precision>{Q, Q, Q}, {F, Q, Q}, {Q, F, Q}}) {
+  EXPECT_DOUBLE_EQ(plan({Q, Q, F}), f + 2 * q + c + r);
+  // The separable cost charges every int8 layer its input conversion, and
+  // matches the plan wherever no int8 result is kept.
+  for (auto p : {std::vector<Precision>{F, Q, F}, {Q, F, Q}, {F, F, Q}}) {
     double sep = 0;
     for (int i = 0; i < 3; ++i)
       sep += separableNs(t, layers[i], p[i], 32);
-    EXPECT_LE(plan(p), sep + 1e-6);
+    EXPECT_DOUBLE_EQ(plan(p), sep);
   }
   // A layer whose activation the integer epilogue cannot apply emits float,
   // so its int8 consumer converts again.
   layers[0].intEpilogue = false;
-  EXPECT_DOUBLE_EQ(plan({Q, Q, Q}), 3 * q + 2 * c);
+  EXPECT_DOUBLE_EQ(plan({Q, Q, Q}), 3 * q + 2 * c + r);
   layers[0].intEpilogue = true;
   // An int8 result also read by a float op (not only layers) is converted
   // back once for it.
   layers[0].onlyLayerConsumers = false;
-  EXPECT_DOUBLE_EQ(plan({Q, Q, F}), 2 * q + f + c + c);
+  EXPECT_DOUBLE_EQ(plan({Q, Q, F}), 2 * q + f + c + r + c);
   layers[0].onlyLayerConsumers = true;
   // Two int8 layers reading one float result share its conversion.
   layers[2].producers = {0};

@@ -48,17 +48,19 @@ std::vector<CostTable> buildTables() {
   avx2.description = "x86-64-v3 (AVX2 + FMA): 2 ymm FMA pipes, int8 as "
                      "vpmaddwd ymm + vpaddd; measured on a Zen 5 core";
   avx2.ghz = 3.8;
+  avx2.vectorLanes = 8;
   avx2.f32MacsPerCycle = 16;
-  avx2.f32Efficiency = 0.75;
-  avx2.f32DepthwiseMacsPerCycle = 6.7;
+  avx2.f32Efficiency = 0.77;
+  avx2.f32DepthwiseMacsPerCycle = 7.2;
   avx2.int8MacsPerCycle = 32;
-  avx2.int8Efficiency = 0.62;
-  avx2.int8WidenedMacsPerCycle = 6;
+  avx2.int8Efficiency = 0.65;
+  avx2.int8WidenedMacsPerCycle = 6.5;
   avx2.bytesPerCycle = 6.5;
   avx2.convertCyclesPerElem = 0.65;
   avx2.widenCyclesPerWeight = 0.35;
   avx2.unpackCyclesPerWeight = 0.5;
   avx2.packCyclesPerWeight = 0.2;
+  avx2.requantCyclesPerElem = 1.27;
   avx2.layerOverheadNs = 200;
   avx2.int8Kernel = "vpmaddwd ymm + vpaddd";
 
@@ -67,6 +69,7 @@ std::vector<CostTable> buildTables() {
   generic.description = "x86-64 baseline (SSE2: no FMA, F16C or SSE4.1 "
                         "rounding): int8 as pmaddwd xmm; measured on a Zen 5 "
                         "core";
+  generic.vectorLanes = 4;
   generic.f32MacsPerCycle = 8;
   generic.f32Efficiency = 0.6;
   generic.f32DepthwiseMacsPerCycle = 5;
@@ -78,6 +81,7 @@ std::vector<CostTable> buildTables() {
   generic.widenCyclesPerWeight = 0.6;
   generic.unpackCyclesPerWeight = 1.5;
   generic.packCyclesPerWeight = 0.6;
+  generic.requantCyclesPerElem = 2.5;
   generic.hasF16Conversion = false;
   generic.softF16CyclesPerWeight = 2;
   generic.int8Kernel = "pmaddwd xmm + paddd";
@@ -87,17 +91,19 @@ std::vector<CostTable> buildTables() {
   avx512.description = "x86-64-v4 (AVX-512 F/BW/DQ/VL): 2 zmm FMA pipes, "
                        "int8 as vpmaddwd zmm + vpaddd; measured on a Zen 5 "
                        "core";
+  avx512.vectorLanes = 16;
   avx512.f32MacsPerCycle = 32;
-  avx512.f32Efficiency = 0.72;
-  avx512.f32DepthwiseMacsPerCycle = 8.5;
+  avx512.f32Efficiency = 0.8;
+  avx512.f32DepthwiseMacsPerCycle = 11;
   avx512.int8MacsPerCycle = 64;
-  avx512.int8Efficiency = 0.55;
-  avx512.int8WidenedMacsPerCycle = 6.5;
+  avx512.int8Efficiency = 0.63;
+  avx512.int8WidenedMacsPerCycle = 9;
   avx512.bytesPerCycle = 7.5;
   avx512.convertCyclesPerElem = 0.28;
   avx512.widenCyclesPerWeight = 0.4;
   avx512.unpackCyclesPerWeight = 0.4;
   avx512.packCyclesPerWeight = 0.14;
+  avx512.requantCyclesPerElem = 0.52;
   avx512.int8Kernel = "vpmaddwd zmm + vpaddd";
 
   CostTable vnni = avx512;
@@ -105,7 +111,7 @@ std::vector<CostTable> buildTables() {
   vnni.description = "x86-64-v4 + AVX-512 VNNI: int8 as vpdpwssd zmm (the "
                      "pair multiply-add fused with the accumulation); "
                      "measured on a Zen 5 core";
-  vnni.int8Efficiency = 0.70;
+  vnni.int8Efficiency = 0.75;
   vnni.int8Kernel = "vpdpwssd zmm";
   vnni.int8IsaMacsPerCycle = 128;
   vnni.int8Isa = "vpdpbusd zmm";
@@ -134,6 +140,7 @@ std::vector<CostTable> buildTables() {
   neon.description = "AArch64 NEON (Armv8.0): 2 x 128-bit fmla, int8 as "
                      "smlal; datasheet (Cortex-A76 / Neoverse-N1 class)";
   neon.ghz = 2.5;
+  neon.vectorLanes = 4;
   neon.f32MacsPerCycle = 8;
   neon.f32Efficiency = 0.75;
   neon.f32DepthwiseMacsPerCycle = 3.3;
@@ -145,6 +152,7 @@ std::vector<CostTable> buildTables() {
   neon.widenCyclesPerWeight = 0.7;
   neon.unpackCyclesPerWeight = 1.0;
   neon.packCyclesPerWeight = 0.4;
+  neon.requantCyclesPerElem = 1.0;
   neon.layerOverheadNs = 300;
   neon.int8Kernel = "smlal .4s";
 
@@ -229,7 +237,8 @@ bool usesWidenedInt8(const LayerShape &s) {
 namespace {
 /// The terms of one layer's estimate, in nanoseconds.
 struct Terms {
-  double macRate = 0;    ///< sustained MAC/cycle
+  double macRate = 0;    ///< sustained MAC/cycle with full vectors
+  double laneUse = 1;    ///< fraction of the vector lanes doing work
   double computeNs = 0;
   double bytes = 0;      ///< bytes the kernel streams
   double memoryNs = 0;
@@ -261,7 +270,14 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
   } else {
     r.macRate = t.f32MacsPerCycle * t.f32Efficiency;
   }
-  r.computeNs = (double)s.macs / std::max(r.macRate * ghz, 1e-9);
+  // Rows are vectorized along the innermost output dimension; a partial
+  // last vector wastes its remaining lanes (7-wide rows in 16 lanes).
+  if (s.outWidth > 0 && t.vectorLanes > 1) {
+    int64_t lanes = t.vectorLanes;
+    r.laneUse = (double)s.outWidth / (double)((s.outWidth + lanes - 1) /
+                                              lanes * lanes);
+  }
+  r.computeNs = (double)s.macs / std::max(r.macRate * r.laneUse * ghz, 1e-9);
 
   // Stored weights (+ bias, scales) as the object keeps them; a weight pass
   // that writes f32 scratch makes the kernel read f32 weights as well.
@@ -379,6 +395,10 @@ double planNs(const CostTable &t, ArrayRef<Layer> layers,
       else if (!prod || quantizedProducers.insert(*prod).second)
         ns += convertNs(t, l.shape.inputElems);
     }
+    // The integer epilogue of an int8 result requantizes each element.
+    if (emitsInt8[i])
+      ns += (double)l.shape.outputElems * t.requantCyclesPerElem /
+            std::max(t.ghz, 1e-3);
     // An int8 result read by anything float is converted back once.
     if (emitsInt8[i] &&
         (!l.onlyLayerConsumers ||
@@ -438,7 +458,7 @@ std::string explainCost(const CostTable &t, const LayerShape &s, Precision p,
   bool int8 = isInt8Compute(p);
   if (r.computeNs >= r.memoryNs) {
     os << "compute-bound: " << fmtCount((double)s.macs, "MAC") << " at "
-       << fmtRate(r.macRate) << " MAC/cycle (";
+       << fmtRate(r.macRate * r.laneUse) << " MAC/cycle (";
     if (int8 && r.widened)
       os << "depthwise: widened i32 form";
     else if (int8)

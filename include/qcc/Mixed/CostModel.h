@@ -34,6 +34,9 @@ struct CostTable {
   std::string name;        ///< the -target name ("avx2", ...)
   std::string description; ///< one line: the core it models, the source
   double ghz = 1;          ///< sustained clock of one core
+  /// f32 (= i32) lanes of the vectors qcc's kernels use: rows narrower
+  /// than a whole number of vectors waste the rest (LayerShape::outWidth).
+  int64_t vectorLanes = 1;
   /// Peak f32 multiply-accumulates per cycle (FMA pipes x lanes).
   double f32MacsPerCycle = 0;
   /// Peak native f16 multiply-accumulates per cycle (0: none). qcc's fp16
@@ -57,7 +60,7 @@ struct CostTable {
   /// that are not in registers).
   double bytesPerCycle = 0;
   /// Fraction of the f32 / int8 peak qcc's dense convolution and matmul
-  /// kernels sustain on compute-bound layers.
+  /// kernels sustain on compute-bound layers with full vectors.
   double f32Efficiency = 1;
   double int8Efficiency = 1;
   /// Cycles per element of the run-time passes (one vectorized elementwise
@@ -66,6 +69,11 @@ struct CostTable {
   double widenCyclesPerWeight = 0;  ///< f16 / bf16 conv weights -> f32
   double unpackCyclesPerWeight = 0; ///< int4 weights -> f32 (any layer)
   double packCyclesPerWeight = 0;   ///< int8 weights -> 16-bit pairs
+  /// Cycles per element of the fixed-point requantization of an int8
+  /// layer whose result stays int8 (i64 multiply and shift; AVX2 emulates
+  /// the 64-bit arithmetic shift). planNs charges it where a plan keeps a
+  /// result in int8.
+  double requantCyclesPerElem = 0;
   /// Fixed cost of one layer call (loop setup, scratch, small tails).
   double layerOverheadNs = 0;
   /// The target converts f16 in hardware (F16C, AArch64); without it each

@@ -177,10 +177,12 @@ std::vector<Layer> collectLayers(ModuleOp module, const LayerOptions &options,
     s.outputElems = rt.getNumElements();
     if (isMatMul) {
       s.outChannels = wt.getDimSize(1);
+      s.outWidth = s.outChannels;
       s.reduction = wt.getDimSize(0);
     } else {
       auto conv = cast<Conv2DOp>(op);
       s.outChannels = wt.getDimSize(0);
+      s.outWidth = rt.getDimSize(rt.getRank() - 1);
       s.reduction = wt.getDimSize(1) * wt.getDimSize(2) * wt.getDimSize(3);
       s.groups = conv.getGroup();
     }

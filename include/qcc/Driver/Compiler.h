@@ -48,6 +48,9 @@ struct CompileOptions {
   int64_t int4Group = 32;
   /// int8: activation storage, "auto", "u8" or "s8".
   std::string int8Activations = "auto";
+  /// -plan=FILE.json: a mixed-precision plan to apply (one precision per
+  /// layer, docs/MixedPrecision.md "Applying a plan"); empty: none.
+  std::string planPath;
 };
 
 struct CompileArtifacts {

@@ -15,6 +15,8 @@
 #include "qcc/Driver/MixedPrecision.h"
 #include "qcc/Driver/QuantReport.h"
 #include "qcc/Frontend/Onnx/Importer.h"
+#include "qcc/Mixed/Mixed.h"
+#include "qcc/Mixed/PlanFile.h"
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Target/ObjectEmitter.h"
 #include "qcc/Target/TargetInfo.h"
@@ -150,6 +152,12 @@ struct CompilerCLOptions {
       cl::desc("-quant=mixed: calibration samples each sensitivity probe "
                "runs (default 32)"),
       cl::init(32), cl::cat(category)};
+  cl::opt<std::string> plan{
+      "plan",
+      cl::desc("Apply a mixed-precision plan: a JSON file giving layers "
+               "(ONNX node names) fp32, fp16, bf16, int8 or int4w "
+               "(docs/MixedPrecision.md); needs -calib"),
+      cl::value_desc("file.json"), cl::cat(category)};
   cl::opt<bool> text{"x-onnx-text",
                      cl::desc("Read the model as ONNX textual syntax"),
                      cl::cat(category)};
@@ -371,6 +379,13 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
   if (cl.int8Activations.getNumOccurrences() && o.quant != QuantMode::Int8 &&
       o.quant != QuantMode::Mixed)
     return fail("-int8-activations needs -quant=int8 or -quant=mixed");
+  o.planPath = cl.plan;
+  if (!o.planPath.empty() && o.quant != QuantMode::None)
+    return fail("-plan cannot be combined with -quant=" + cl.quant +
+                " (the plan gives each layer its precision)");
+  if (cl.int8Activations.getNumOccurrences() && o.quant != QuantMode::Int8 &&
+      o.planPath.empty())
+    return fail("-int8-activations needs -quant=int8 or -plan");
   o.int8Activations = cl.int8Activations;
   for (const std::string &s : cl.inputShape) {
     SmallVector<StringRef> specs;
@@ -393,6 +408,13 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
                 "samples: pass -calib=DIR|FILE.npz|FILE.npy|FILE.pb with "
                 "representative inputs (docs/Calibration.md), or "
                 "-calib=random to accept ranges from random data");
+  if (!o.planPath.empty() && o.calibPath.empty())
+    return fail("-plan needs calibration samples for its int8 layers' "
+                "activation ranges: pass -calib=DIR|FILE.npz|FILE.npy|FILE.pb "
+                "(docs/Calibration.md), or -calib=random");
+  if (!o.planPath.empty() && o.emit == EmitKind::Import)
+    return fail("-plan has no effect with --emit=import (plans apply after "
+                "the graph pipeline; use --emit=mlir to see the result)");
   bool known = false;
   for (auto &t : knownTargets())
     known |= t.first == o.target;
@@ -595,6 +617,22 @@ static LogicalResult runPipeline(ModuleOp module,
   return pm.run(module);
 }
 
+/// Applies a mixed-precision plan (docs/MixedPrecision.md): stamps
+/// `qcc.plan` on each layer op and runs the quantization pipeline in mode
+/// "mixed" (qcc-quantize and qcc-quantize-weights with follow-plan).
+/// `module` has calibrated ranges; `layers` come from collectLayers on it;
+/// `plan[i]` is layer i's precision.
+static LogicalResult applyPlan(ModuleOp module, ArrayRef<mixed::Layer> layers,
+                               ArrayRef<Precision> plan,
+                               const QuantizationOptions &options) {
+  mixed::stampPlan(layers, plan);
+  QuantizationOptions qo = options;
+  qo.mode = "mixed";
+  return runPipeline(module, [&](OpPassManager &pm) {
+    buildQuantizationPipeline(pm, qo);
+  });
+}
+
 LogicalResult compileModel(const CompileOptions &options,
                            CompileArtifacts &artifacts) {
   DialectRegistry registry;
@@ -648,8 +686,10 @@ LogicalResult compileModel(const CompileOptions &options,
   // Quantization (docs/Quantization.md): after the graph passes (BatchNorm
   // folded, activations fused) so that ranges and weights are final.
   QuantTotals quantTotals;
-  bool wantsReport =
-      options.quant != QuantMode::None || !options.reportPath.empty();
+  bool hasPlan = !options.planPath.empty();
+  bool quantizes = options.quant != QuantMode::None || hasPlan;
+  StringRef quantName = hasPlan ? "mixed" : quantModeName(options.quant);
+  bool wantsReport = quantizes || !options.reportPath.empty();
   if (wantsReport)
     quantTotals.constantBytesBefore = constantBytes(*module);
   // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
@@ -684,7 +724,33 @@ LogicalResult compileModel(const CompileOptions &options,
     if (failed(runPipeline(*module, [&](OpPassManager &pm) {
           buildQuantizationPipeline(pm, qo);
         })))
+  if (quantizes) {
+    QuantizationOptions qo;
+    qo.mode = quantModeName(options.quant);
+    qo.int4GroupSize = options.int4Group;
+    // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
+    // s8 on AArch64 (sdot/smmla multiply signed bytes with no zero point).
+    qo.activationType = options.int8Activations;
+    if (qo.activationType == "auto")
+      qo.activationType =
+          llvm::Triple(spec->triple).isAArch64() ? "s8" : "u8";
+    if (hasPlan) {
+      // Every candidate: the plan file, not the target, decides.
+      mixed::LayerOptions lo;
+      lo.candidates.assign(mixed::allCandidates().begin(),
+                           mixed::allCandidates().end());
+      std::vector<mixed::Layer> layers = mixed::collectLayers(*module, lo);
+      std::vector<Precision> plan;
+      std::string error;
+      if (failed(mixed::readPlanFile(options.planPath, layers, plan, error)))
+        return emitError(fileLoc) << error;
+      if (failed(applyPlan(*module, layers, plan, qo)))
+        return failure();
+    } else if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+                 buildQuantizationPipeline(pm, qo);
+               }))) {
       return failure();
+    }
   }
   if (wantsReport) {
     quantTotals.constantBytesAfter = constantBytes(*module);
@@ -713,6 +779,12 @@ LogicalResult compileModel(const CompileOptions &options,
     if (options.quant != QuantMode::None)
       printQuantSummary(llvm::errs(), quantModeName(options.quant),
                         quantTotals, objectBytes);
+    artifacts.report = buildQuantReport(*module, options.inputPath,
+                                        spec->name, quantName, quantTotals);
+  }
+  auto printSummary = [&](int64_t objectBytes) {
+    if (quantizes)
+      printQuantSummary(llvm::errs(), quantName, quantTotals, objectBytes);
   };
 
   if (options.emit == EmitKind::Mlir) {

@@ -10,6 +10,7 @@
 
 #include "qcc/Mixed/Mixed.h"
 
+#include "Qcc/ConstantData.h"
 #include "Qcc/QccOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -198,13 +199,12 @@ std::vector<Layer> collectLayers(ModuleOp module, const LayerOptions &options,
         keepUsed[k] = true;
       }
     }
-    std::vector<double> values;
-    bool finite = true;
-    for (APFloat v : wAttr.getValues<APFloat>())
-      if (!v.isFinite()) {
-        finite = false;
-        break;
-      }
+    // getElementsAsDouble reads dense_resource blobs too (ElementsAttr's
+    // getValues<APFloat> does not iterate them).
+    std::optional<std::vector<double>> values = getElementsAsDouble(wAttr);
+    bool finite = values && llvm::all_of(*values, [](double v) {
+                    return std::isfinite(v);
+                  });
     l.allowed.push_back(Precision::f32);
     for (Precision p : allCandidates()) {
       if (p == Precision::f32)

@@ -17,9 +17,17 @@
 // that cannot be quantized exactly stays float with a `qcc.quant_skipped`
 // attribute saying why (the report prints it).
 //
+// With `follow-plan` (mixed precision) the candidates are only the layers a
+// plan made int8 (`qcc.plan = #qcc.precision<w8a8>`); the output rule above
+// then reads "another planned int8 layer". A planned layer that cannot be
+// quantized is an error: the plan promised a precision the layer cannot
+// take.
+//
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Transforms/Passes.h"
+
+#include "qcc/Mixed/Mixed.h"
 
 #include "Qcc/ConstantData.h"
 #include "Qcc/ConstantEval.h"
@@ -136,13 +144,25 @@ public:
     // Decide first, rewrite after: whether a layer's output is quantized
     // depends on whether its consumers are quantized layers.
     SmallVector<Candidate> layers;
+    bool planFailed = false;
     fn.walk([&](Operation *op) {
       if (!llvm::isa<Conv2DOp, MatMulOp>(op))
         return;
+      if (followPlan && !isPlannedInt8(op))
+        return;
       auto c = match(op);
-      if (succeeded(c))
+      if (succeeded(c)) {
         layers.push_back(*c);
+      } else if (followPlan) {
+        auto why = op->getAttrOfType<StringAttr>("qcc.quant_skipped");
+        op->emitError() << "qcc-quantize: the plan makes this layer int8, "
+                           "but it cannot be quantized: "
+                        << (why ? why.getValue() : StringRef("unknown"));
+        planFailed = true;
+      }
     });
+    if (planFailed)
+      return signalPassFailure();
     llvm::SmallPtrSet<Operation *, 32> chosen;
     for (Candidate &c : layers)
       chosen.insert(c.op);
@@ -153,6 +173,12 @@ public:
   }
 
 private:
+  /// Whether a mixed-precision plan made `op` an int8 (w8a8) layer.
+  static bool isPlannedInt8(Operation *op) {
+    auto plan = op->getAttrOfType<PrecisionAttr>(mixed::kPlanAttr);
+    return plan && plan.getValue() == Precision::w8a8;
+  }
+
   /// Marks `op` as left in float and says why.
   static LogicalResult skip(Operation *op, StringRef why) {
     op->setAttr("qcc.quant_skipped", StringAttr::get(op->getContext(), why));

@@ -58,6 +58,9 @@ struct CompileOptions {
   std::optional<mixed::ErrorBudget> maxError;
   std::vector<std::string> keepFloat;
   int64_t sensitivitySamples = 32;
+  /// -plan=FILE.json: a mixed-precision plan to apply (one precision per
+  /// layer, docs/MixedPrecision.md "Applying a plan"); empty: none.
+  std::string planPath;
 };
 
 struct CompileArtifacts {

@@ -12,6 +12,7 @@
 
 #include "Qcc/QccDialect.h"
 #include "Qcc/QccOps.h"
+#include "qcc/Calibration/Sensitivity.h"
 #include "qcc/Driver/QuantReport.h"
 #include "qcc/Frontend/Onnx/Importer.h"
 #include "qcc/Pipelines/Pipelines.h"
@@ -33,6 +34,9 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -138,6 +142,12 @@ struct CompilerCLOptions {
   cl::opt<uint64_t> calibSeed{"calib-seed",
                               cl::desc("Seed of -calib=random (default 0)"),
                               cl::init(0), cl::cat(category)};
+  // Developer option: per-layer sensitivities (docs/MixedPrecision.md).
+  cl::opt<std::string> dumpSensitivity{
+      "dump-sensitivity",
+      cl::desc("Measure per-layer precision sensitivity on the -calib "
+               "samples and write it to FILE.json"),
+      cl::value_desc("FILE.json"), cl::Hidden, cl::cat(category)};
 };
 
 llvm::ManagedStatic<CompilerCLOptions> clOptions;
@@ -200,6 +210,9 @@ readCalibrationOptions(CompilerCLOptions &flags, CompileOptions &o,
                 " (expected a positive count, or 0 for all)");
   o.calibMaxSamples = flags.calibMaxSamples;
   o.calibSeed = flags.calibSeed;
+  o.dumpSensitivityPath = flags.dumpSensitivity;
+  if (!o.dumpSensitivityPath.empty() && o.calibPath.empty())
+    return fail("-dump-sensitivity needs -calib=PATH|random");
   if (o.calibPath.empty()) {
     for (const cl::Option *opt :
          std::initializer_list<const cl::Option *>{
@@ -487,6 +500,53 @@ static LogicalResult runPipeline(ModuleOp module,
   return pm.run(module);
 }
 
+/// -dump-sensitivity: collects the layers (all candidates), measures their
+/// sensitivity on the calibration samples and writes
+/// {metric, samples, probes, seconds, layers: [{id, name, op, errors}]}.
+static LogicalResult dumpSensitivity(ModuleOp module,
+                                     const CompileOptions &options,
+                                     const TargetSpec &spec) {
+  mixed::LayerOptions layerOptions;
+  layerOptions.candidates.assign(mixed::allCandidates().begin(),
+                                 mixed::allCandidates().end());
+  std::vector<mixed::Layer> layers = mixed::collectLayers(module, layerOptions);
+  SensitivityOptions so;
+  so.source = options.calibPath;
+  so.maxSamples = options.calibMaxSamples;
+  so.seed = options.calibSeed;
+  so.int4Group = options.int4Group;
+  so.asU8 = options.int8Activations == "auto"
+                ? !llvm::Triple(spec.triple).isAArch64()
+                : options.int8Activations == "u8";
+  so.progress = llvm::sys::Process::StandardErrIsDisplayed();
+  auto engine = SensitivityEngine::create(module, layers, so);
+  if (failed(engine))
+    return failure();
+  auto result = (*engine)->measure();
+  if (failed(result))
+    return failure();
+  llvm::json::Array jsonLayers;
+  for (const mixed::Layer &l : layers) {
+    llvm::json::Object errors;
+    for (auto &[p, e] : result->error[l.id])
+      errors[mixed::candidateName(p)] = e;
+    jsonLayers.push_back(llvm::json::Object{{"id", l.id},
+                                            {"name", l.name},
+                                            {"op", l.opType},
+                                            {"errors", std::move(errors)}});
+  }
+  llvm::json::Object root{{"metric", result->metric},
+                          {"samples", result->samples},
+                          {"probes", result->probes},
+                          {"compile_seconds", (*engine)->compileSeconds()},
+                          {"seconds", result->seconds},
+                          {"layers", std::move(jsonLayers)}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  return writeOutputAtomically(options.dumpSensitivityPath, text);
+}
+
 LogicalResult compileModel(const CompileOptions &options,
                            CompileArtifacts &artifacts) {
   DialectRegistry registry;
@@ -534,6 +594,9 @@ LogicalResult compileModel(const CompileOptions &options,
         options.calibPath, options.calibMethod, options.calibPercentile,
         options.calibMaxSamples, options.calibSeed};
     if (failed(calibrateModule(*module, calibration)))
+      return failure();
+    if (!options.dumpSensitivityPath.empty() &&
+        failed(dumpSensitivity(*module, options, *spec)))
       return failure();
   }
 

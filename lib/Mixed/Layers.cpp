@@ -10,6 +10,7 @@
 
 #include "qcc/Mixed/Mixed.h"
 
+#include "Qcc/ConstantData.h"
 #include "Qcc/QccOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -196,13 +197,12 @@ std::vector<Layer> collectLayers(ModuleOp module, const LayerOptions &options,
         keepUsed[k] = true;
       }
     }
-    std::vector<double> values;
-    bool finite = true;
-    for (APFloat v : wAttr.getValues<APFloat>())
-      if (!v.isFinite()) {
-        finite = false;
-        break;
-      }
+    // (dense_resource weights have no APFloat iteration: read them through
+    // getElementsAsDouble.)
+    std::optional<std::vector<double>> values = getElementsAsDouble(wAttr);
+    bool finite = values && llvm::all_of(*values, [](double v) {
+      return std::isfinite(v);
+    });
     l.allowed.push_back(Precision::f32);
     for (Precision p : allCandidates()) {
       if (p == Precision::f32)

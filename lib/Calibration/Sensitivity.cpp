@@ -56,8 +56,8 @@ namespace qm = quant_math;
 /// Symbol prefix of the JIT-compiled probe model.
 static constexpr const char *kPrefix = "qcc_sens";
 
-/// KL terms use max(q, kKlFloor) so that a probability the quantized model
-/// rounds to zero gives a large, finite divergence.
+/// KL terms use kKlFloor for a probability the quantized model rounds to
+/// zero, so that it gives a large, finite divergence.
 static constexpr double kKlFloor = 1e-12;
 
 namespace {
@@ -567,7 +567,8 @@ double SensitivityEngine::Impl::runError(const Worker &w, int64_t run) const {
           double p = y[base + j * out.inner];
           if (!(p > 0))
             continue;
-          double pq = std::max<double>(q[base + j * out.inner], kKlFloor);
+          double qv = q[base + j * out.inner];
+          double pq = qv > 0 ? qv : kKlFloor;
           sum += p * (std::log(p) - std::log(pq));
         }
       }

@@ -502,7 +502,9 @@ static LogicalResult runPipeline(ModuleOp module,
 
 /// -dump-sensitivity: collects the layers (all candidates), measures their
 /// sensitivity on the calibration samples and writes
-/// {metric, samples, probes, seconds, layers: [{id, name, op, errors}]}.
+/// {metric, samples, probes, compile_seconds, seconds, uniform: {candidate:
+/// error of the plan with every layer at it}, layers: [{id, name, op,
+/// errors: {candidate: error}}]}.
 static LogicalResult dumpSensitivity(ModuleOp module,
                                      const CompileOptions &options,
                                      const TargetSpec &spec) {
@@ -535,7 +537,20 @@ static LogicalResult dumpSensitivity(ModuleOp module,
                                             {"op", l.opType},
                                             {"errors", std::move(errors)}});
   }
+  // Uniform plans (each layer at the precision where it is allowed, else
+  // fp32), simulated whole.
+  llvm::json::Object uniform;
+  for (Precision p : mixed::allCandidates()) {
+    std::vector<Precision> plan;
+    for (const mixed::Layer &l : layers)
+      plan.push_back(llvm::is_contained(l.allowed, p) ? p : Precision::f32);
+    auto error = (*engine)->evaluate(plan);
+    if (failed(error))
+      return failure();
+    uniform[mixed::candidateName(p)] = *error;
+  }
   llvm::json::Object root{{"metric", result->metric},
+                          {"uniform", std::move(uniform)},
                           {"samples", result->samples},
                           {"probes", result->probes},
                           {"compile_seconds", (*engine)->compileSeconds()},

@@ -568,8 +568,12 @@ double SensitivityEngine::Impl::runError(const Worker &w, int64_t run) const {
           if (!(p > 0))
             continue;
           double qv = q[base + j * out.inner];
-          double pq = qv > 0 ? qv : kKlFloor;
-          sum += p * (std::log(p) - std::log(pq));
+          // p log(p/q) - p + q: the same sum as KL for normalized rows, but
+          // each term is >= 0 and second order in q - p, so the f32
+          // rounding of the outputs (rows summing to 1 +- 1e-7) does not
+          // swamp the small divergences of nearly exact candidates.
+          double r = (qv > 0 ? qv : kKlFloor) / p;
+          sum += p * (r - 1 - std::log(r));
         }
       }
   }

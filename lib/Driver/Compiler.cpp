@@ -13,6 +13,7 @@
 #include "Qcc/QccDialect.h"
 #include "Qcc/QccOps.h"
 #include "qcc/Driver/MixedPrecision.h"
+#include "qcc/Calibration/Sensitivity.h"
 #include "qcc/Driver/QuantReport.h"
 #include "qcc/Frontend/Onnx/Importer.h"
 #include "qcc/Mixed/Mixed.h"
@@ -38,6 +39,9 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -183,6 +187,12 @@ struct CompilerCLOptions {
   cl::opt<uint64_t> calibSeed{"calib-seed",
                               cl::desc("Seed of -calib=random (default 0)"),
                               cl::init(0), cl::cat(category)};
+  // Developer option: per-layer sensitivities (docs/MixedPrecision.md).
+  cl::opt<std::string> dumpSensitivity{
+      "dump-sensitivity",
+      cl::desc("Measure per-layer precision sensitivity on the -calib "
+               "samples and write it to FILE.json"),
+      cl::value_desc("FILE.json"), cl::Hidden, cl::cat(category)};
 };
 
 llvm::ManagedStatic<CompilerCLOptions> clOptions;
@@ -302,6 +312,9 @@ readCalibrationOptions(CompilerCLOptions &flags, CompileOptions &o,
                 " (expected a positive count, or 0 for all)");
   o.calibMaxSamples = flags.calibMaxSamples;
   o.calibSeed = flags.calibSeed;
+  o.dumpSensitivityPath = flags.dumpSensitivity;
+  if (!o.dumpSensitivityPath.empty() && o.calibPath.empty())
+    return fail("-dump-sensitivity needs -calib=PATH|random");
   if (o.calibPath.empty()) {
     for (const cl::Option *opt :
          std::initializer_list<const cl::Option *>{
@@ -631,6 +644,66 @@ static LogicalResult applyPlan(ModuleOp module, ArrayRef<mixed::Layer> layers,
   return runPipeline(module, [&](OpPassManager &pm) {
     buildQuantizationPipeline(pm, qo);
   });
+/// -dump-sensitivity: collects the layers (all candidates), measures their
+/// sensitivity on the calibration samples and writes
+/// {metric, samples, probes, compile_seconds, seconds, uniform: {candidate:
+/// error of the plan with every layer at it}, layers: [{id, name, op,
+/// errors: {candidate: error}}]}.
+static LogicalResult dumpSensitivity(ModuleOp module,
+                                     const CompileOptions &options,
+                                     const TargetSpec &spec) {
+  mixed::LayerOptions layerOptions;
+  layerOptions.candidates.assign(mixed::allCandidates().begin(),
+                                 mixed::allCandidates().end());
+  std::vector<mixed::Layer> layers = mixed::collectLayers(module, layerOptions);
+  SensitivityOptions so;
+  so.source = options.calibPath;
+  so.maxSamples = options.calibMaxSamples;
+  so.seed = options.calibSeed;
+  so.int4Group = options.int4Group;
+  so.asU8 = options.int8Activations == "auto"
+                ? !llvm::Triple(spec.triple).isAArch64()
+                : options.int8Activations == "u8";
+  so.progress = llvm::sys::Process::StandardErrIsDisplayed();
+  auto engine = SensitivityEngine::create(module, layers, so);
+  if (failed(engine))
+    return failure();
+  auto result = (*engine)->measure();
+  if (failed(result))
+    return failure();
+  llvm::json::Array jsonLayers;
+  for (const mixed::Layer &l : layers) {
+    llvm::json::Object errors;
+    for (auto &[p, e] : result->error[l.id])
+      errors[mixed::candidateName(p)] = e;
+    jsonLayers.push_back(llvm::json::Object{{"id", l.id},
+                                            {"name", l.name},
+                                            {"op", l.opType},
+                                            {"errors", std::move(errors)}});
+  }
+  // Uniform plans (each layer at the precision where it is allowed, else
+  // fp32), simulated whole.
+  llvm::json::Object uniform;
+  for (Precision p : mixed::allCandidates()) {
+    std::vector<Precision> plan;
+    for (const mixed::Layer &l : layers)
+      plan.push_back(llvm::is_contained(l.allowed, p) ? p : Precision::f32);
+    auto error = (*engine)->evaluate(plan);
+    if (failed(error))
+      return failure();
+    uniform[mixed::candidateName(p)] = *error;
+  }
+  llvm::json::Object root{{"metric", result->metric},
+                          {"uniform", std::move(uniform)},
+                          {"samples", result->samples},
+                          {"probes", result->probes},
+                          {"compile_seconds", (*engine)->compileSeconds()},
+                          {"seconds", result->seconds},
+                          {"layers", std::move(jsonLayers)}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  return writeOutputAtomically(options.dumpSensitivityPath, text);
 }
 
 LogicalResult compileModel(const CompileOptions &options,
@@ -680,6 +753,9 @@ LogicalResult compileModel(const CompileOptions &options,
         options.calibPath, options.calibMethod, options.calibPercentile,
         options.calibMaxSamples, options.calibSeed};
     if (failed(calibrateModule(*module, calibration)))
+      return failure();
+    if (!options.dumpSensitivityPath.empty() &&
+        failed(dumpSensitivity(*module, options, *spec)))
       return failure();
   }
 

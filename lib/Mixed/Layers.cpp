@@ -205,6 +205,12 @@ std::vector<Layer> collectLayers(ModuleOp module, const LayerOptions &options,
     bool finite = values && llvm::all_of(*values, [](double v) {
                     return std::isfinite(v);
                   });
+    // (dense_resource weights have no APFloat iteration: read them through
+    // getElementsAsDouble.)
+    std::optional<std::vector<double>> values = getElementsAsDouble(wAttr);
+    bool finite = values && llvm::all_of(*values, [](double v) {
+      return std::isfinite(v);
+    });
     l.allowed.push_back(Precision::f32);
     for (Precision p : allCandidates()) {
       if (p == Precision::f32)

@@ -31,6 +31,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Transforms/Passes.h"
+#include "qcc/Transforms/QuantMath.h"
 
 #include "qcc/Mixed/Mixed.h"
 
@@ -56,54 +57,8 @@ namespace {
 /// The weight formats of the pass's `mode` option.
 enum class WeightFormat { F16, BF16, Int4 };
 
-/// Rounds `v` to the nearest value of `semantics` (ties to even), saturating
-/// finite values at the largest finite value instead of overflowing to
-/// infinity (infinities and NaNs stay what they are).
-double roundTo(double v, const llvm::fltSemantics &semantics) {
-  llvm::APFloat largest = llvm::APFloat::getLargest(semantics);
-  bool ignored;
-  largest.convert(llvm::APFloat::IEEEdouble(),
-                  llvm::APFloat::rmNearestTiesToEven, &ignored);
-  double max = largest.convertToDouble();
-  if (std::isfinite(v))
-    v = std::clamp(v, -max, max);
-  llvm::APFloat f(v);
-  f.convert(semantics, llvm::APFloat::rmNearestTiesToEven, &ignored);
-  f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
-            &ignored);
-  return f.convertToDouble();
-}
-
-/// Quantizes one group `w` to int4 values `q` and returns its f16 scale
-/// (0 for an all-zero group or one whose scale underflows f16).
-double quantizeGroup(ArrayRef<double> w, MutableArrayRef<int8_t> q) {
-  double absmax = 0;
-  for (double v : w)
-    absmax = std::max(absmax, std::fabs(v));
-  std::fill(q.begin(), q.end(), 0);
-  if (absmax == 0)
-    return 0;
-  double bestScale = 0, bestError = 0;
-  SmallVector<int8_t, 128> trial(w.size());
-  for (int i = 0; i < 16; ++i) {
-    double s = roundTo(absmax / (7.0 + 0.25 * i), llvm::APFloat::IEEEhalf());
-    if (s == 0)
-      continue;
-    double error = 0;
-    for (size_t j = 0; j < w.size(); ++j) {
-      double r = std::clamp(std::round(w[j] / s), -8.0, 7.0);
-      trial[j] = static_cast<int8_t>(r);
-      double d = r * s - w[j];
-      error += d * d;
-    }
-    if (bestScale == 0 || error < bestError) {
-      bestScale = s;
-      bestError = error;
-      std::copy(trial.begin(), trial.end(), q.begin());
-    }
-  }
-  return bestScale;
-}
+using quant_math::quantizeInt4Group;
+using quant_math::roundToFormat;
 
 struct QccQuantizeWeightsPass
     : impl::QccQuantizeWeightsPassBase<QccQuantizeWeightsPass> {
@@ -243,7 +198,7 @@ struct QccQuantizeWeightsPass
       const llvm::fltSemantics &sem =
           half ? llvm::APFloat::IEEEhalf() : llvm::APFloat::BFloat();
       for (double &v : *values)
-        v = roundTo(v, sem);
+        v = roundToFormat(v, sem);
       Type elem = half ? Type(Float16Type::get(ctx)) : BFloat16Type::get(ctx);
       auto type = wType.clone(elem);
       replacement = ConstantOp::create(
@@ -273,8 +228,7 @@ struct QccQuantizeWeightsPass
     int64_t k = rows == 0 ? 0 : wType.getNumElements() / rows;
     // Short rows (a depthwise 3x3 filter) use one group of K rounded up to
     // even instead of padding to the full group size.
-    int64_t g = std::min<int64_t>(groupSize, (k + 1) / 2 * 2);
-    g = std::max<int64_t>(g, 2);
+    int64_t g = quant_math::int4GroupLength(k, groupSize);
     int64_t groups = (k + g - 1) / g, half = g / 2;
     int64_t packedLen = groups * half;
     // Element (c, i) of the [rows, K] view; a [K, N] matmul weight (last
@@ -298,7 +252,7 @@ struct QccQuantizeWeightsPass
           int64_t i = gi * g + t;
           w[t] = i < k ? at(c, i) : 0.0;
         }
-        scales[scaleIndex(c, gi)] = quantizeGroup(w, q);
+        scales[scaleIndex(c, gi)] = quantizeInt4Group(w, q);
         for (int64_t j = 0; j < half; ++j) {
           uint8_t byte =
               static_cast<uint8_t>((q[j] & 0xF) | ((q[j + half] & 0xF) << 4));

@@ -47,6 +47,8 @@ struct CompileOptions {
   double calibPercentile = kDefaultCalibPercentile;
   int64_t calibMaxSamples = 0; ///< 0: all samples
   uint64_t calibSeed = 0;
+  /// -dump-sensitivity=FILE.json (developer option); empty: none.
+  std::string dumpSensitivityPath;
   /// int4w: reduction elements per scale group.
   int64_t int4Group = 32;
   /// int8: activation storage, "auto", "u8" or "s8".

@@ -240,7 +240,7 @@ static LogicalResult readMixedOptions(CompilerCLOptions &cl, CompileOptions &o,
   for (cl::Option *opt :
        std::initializer_list<cl::Option *>{
            &cl.quantCandidates, &cl.sizeBudget, &cl.latencyBudget,
-           &cl.maxError, &cl.keepFloat, &cl.sensitivitySamples})
+           &cl.maxError, std::addressof(cl.keepFloat), &cl.sensitivitySamples})
     if (opt->getNumOccurrences() && !mixed)
       return fail("-" + opt->ArgStr + " needs -quant=mixed");
   if (!mixed)
@@ -389,16 +389,13 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
       cl.int8Activations != "s8")
     return fail("invalid -int8-activations '" + cl.int8Activations +
                 "' (expected auto, u8 or s8)");
-  if (cl.int8Activations.getNumOccurrences() && o.quant != QuantMode::Int8 &&
-      o.quant != QuantMode::Mixed)
-    return fail("-int8-activations needs -quant=int8 or -quant=mixed");
   o.planPath = cl.plan;
   if (!o.planPath.empty() && o.quant != QuantMode::None)
     return fail("-plan cannot be combined with -quant=" + cl.quant +
                 " (the plan gives each layer its precision)");
   if (cl.int8Activations.getNumOccurrences() && o.quant != QuantMode::Int8 &&
-      o.planPath.empty())
-    return fail("-int8-activations needs -quant=int8 or -plan");
+      o.quant != QuantMode::Mixed && o.planPath.empty())
+    return fail("-int8-activations needs -quant=int8, -quant=mixed or -plan");
   o.int8Activations = cl.int8Activations;
   for (const std::string &s : cl.inputShape) {
     SmallVector<StringRef> specs;
@@ -644,6 +641,8 @@ static LogicalResult applyPlan(ModuleOp module, ArrayRef<mixed::Layer> layers,
   return runPipeline(module, [&](OpPassManager &pm) {
     buildQuantizationPipeline(pm, qo);
   });
+}
+
 /// -dump-sensitivity: collects the layers (all candidates), measures their
 /// sensitivity on the calibration samples and writes
 /// {metric, samples, probes, compile_seconds, seconds, uniform: {candidate:
@@ -791,25 +790,11 @@ LogicalResult compileModel(const CompileOptions &options,
     if (failed(planMixedPrecision(*module, mo, *spec, fileLoc, planReport)))
       return failure();
   }
-  if (options.quant != QuantMode::None) {
-    QuantizationOptions qo;
-    qo.mode = quantModeName(options.quant);
-    qo.int4GroupSize = options.int4Group;
-    qo.activationType = activationType;
-    qo.followPlan = mixed;
-    if (failed(runPipeline(*module, [&](OpPassManager &pm) {
-          buildQuantizationPipeline(pm, qo);
-        })))
   if (quantizes) {
     QuantizationOptions qo;
     qo.mode = quantModeName(options.quant);
     qo.int4GroupSize = options.int4Group;
-    // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
-    // s8 on AArch64 (sdot/smmla multiply signed bytes with no zero point).
-    qo.activationType = options.int8Activations;
-    if (qo.activationType == "auto")
-      qo.activationType =
-          llvm::Triple(spec->triple).isAArch64() ? "s8" : "u8";
+    qo.activationType = activationType;
     if (hasPlan) {
       // Every candidate: the plan file, not the target, decides.
       mixed::LayerOptions lo;
@@ -823,6 +808,8 @@ LogicalResult compileModel(const CompileOptions &options,
       if (failed(applyPlan(*module, layers, plan, qo)))
         return failure();
     } else if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+                 // -quant=mixed: the planner stamped `qcc.plan` on every
+                 // layer; mode "mixed" follows it.
                  buildQuantizationPipeline(pm, qo);
                }))) {
       return failure();
@@ -830,9 +817,8 @@ LogicalResult compileModel(const CompileOptions &options,
   }
   if (wantsReport) {
     quantTotals.constantBytesAfter = constantBytes(*module);
-    artifacts.report =
-        buildQuantReport(*module, options.inputPath, spec->name,
-                         quantModeName(options.quant), quantTotals);
+    artifacts.report = buildQuantReport(*module, options.inputPath,
+                                        spec->name, quantName, quantTotals);
     if (mixed && StringRef(options.reportPath).ends_with_insensitive(".html")) {
       artifacts.report = mixed::planReportHtml(planReport);
     } else if (mixed) {
@@ -852,13 +838,6 @@ LogicalResult compileModel(const CompileOptions &options,
   auto printSummary = [&](int64_t objectBytes) {
     if (mixed)
       mixed::printPlanSummary(llvm::errs(), planReport);
-    if (options.quant != QuantMode::None)
-      printQuantSummary(llvm::errs(), quantModeName(options.quant),
-                        quantTotals, objectBytes);
-    artifacts.report = buildQuantReport(*module, options.inputPath,
-                                        spec->name, quantName, quantTotals);
-  }
-  auto printSummary = [&](int64_t objectBytes) {
     if (quantizes)
       printQuantSummary(llvm::errs(), quantName, quantTotals, objectBytes);
   };

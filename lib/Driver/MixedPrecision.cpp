@@ -45,36 +45,6 @@ struct Totals {
 };
 } // namespace
 
-/// "1.23 MB" for messages.
-static std::string formatBytes(double bytes) {
-  char buf[32];
-  if (bytes >= 1e6)
-    snprintf(buf, sizeof(buf), "%.2f MB", bytes / 1e6);
-  else if (bytes >= 1e3)
-    snprintf(buf, sizeof(buf), "%.1f KB", bytes / 1e3);
-  else
-    snprintf(buf, sizeof(buf), "%.0f B", bytes);
-  return buf;
-}
-
-static std::string formatNs(double ns) {
-  char buf[32];
-  if (ns >= 1e6)
-    snprintf(buf, sizeof(buf), "%.2f ms", ns / 1e6);
-  else
-    snprintf(buf, sizeof(buf), "%.1f us", ns / 1e3);
-  return buf;
-}
-
-static std::string formatError(double error, StringRef metric) {
-  char buf[48];
-  if (metric == "kl")
-    snprintf(buf, sizeof(buf), "KL %.3g", error);
-  else
-    snprintf(buf, sizeof(buf), "%.1f dB", noiseToDb(error));
-  return buf;
-}
-
 LogicalResult planMixedPrecision(ModuleOp module, const MixedOptions &options,
                                  const TargetSpec &spec, Location loc,
                                  PlanReport &report) {
@@ -281,7 +251,7 @@ LogicalResult planMixedPrecision(ModuleOp module, const MixedOptions &options,
                               << report.budgetText << "): "
                               << llvm::join(solved.infeasible, "; ");
     for (const ReportPoint &p : report.closest)
-      diag.attachNote(loc) << "closest plan: " << formatError(p.error, metric)
+      diag.attachNote(loc) << "closest plan: " << formatError(metric, p.error)
                            << ", " << formatBytes(p.bytes) << ", "
                            << formatNs(p.ns) << " (estimated)";
     return failure();

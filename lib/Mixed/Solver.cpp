@@ -16,26 +16,29 @@
 // every state by every choice and then prunes:
 //
 //   1. Feasibility: a state whose sum plus the smallest possible remainder
-//      (suffix minima per resource) exceeds a budget can never meet it.
+//      (suffix minima) exceeds a budget can never meet it.
 //   2. Dominance: a state is dropped when another state has no more of each
-//      active resource and no more error. The active resources are those
-//      with a budget plus the one being minimized (at most two: bytes and
-//      ns). States are kept sorted by the primary resource; a sweep over
-//      them with a prefix-minimum (Fenwick) tree over the secondary
-//      resource finds the dominated ones in O(S log S).
+//      compared resource and no more error. The compared resources are the
+//      budgeted ones plus the one being minimized.
 //
-// Without merging, the surviving states are exactly the Pareto-optimal
-// partial plans, so the best complete state is optimal. The number of
-// Pareto-optimal states can grow quickly with the number of groups; when it
-// passes SolveOptions::maxStates the program starts comparing resources in
-// buckets of width q (the primary resource exactly until then; the
-// secondary one is always bucketed, 2^16 buckets over its range) and
-// treats a state as dominated by one in the same or a lower bucket with no
-// more error. Each such step can move the surviving plan by less than q in
-// that resource, so the result is at least as good as every plan meeting
-// the budgets with the summed widths (slackBytes, slackNs) to spare; steps
-// where every dropped state was dominated exactly add nothing. Budgets are
-// always checked on exact sums, so a returned plan always meets them.
+// One resource: states form a Pareto list (sorted by the resource, error
+// strictly decreasing) and a step is a k-way merge of the choices' shifted
+// lists, O(states x choices), exact. Past SolveOptions::maxStates the run
+// compares the resource in buckets of width q; a step that merged a state
+// it did not dominate exactly can move the surviving plan by less than q,
+// so the result is at least as good as any plan meeting the budgets with
+// the summed widths (slackBytes / slackNs) to spare.
+//
+// Two resources (size and latency budgets): states sorted by bytes, a sweep
+// with a prefix-minimum Fenwick tree over latency ranks finds the dominated
+// ones, exact. Past maxStates2D buckets over two resources would bound
+// nothing useful, so the solver searches the Lagrangian relaxation of the
+// latency budget instead (one-resource runs ranking states by
+// error + lambda * ns) and reports the Lagrangian dual lower bound on the
+// error, which certifies every method's plan.
+//
+// Budgets are always checked on exact sums, so a returned plan always meets
+// them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -62,7 +65,6 @@ enum class Dim { None, Bytes, Ns };
 enum class Objective { Error, Bytes, Ns };
 
 /// Buckets over the secondary resource's range.
-constexpr double kSecondaryBuckets = 65536;
 
 std::string formatBytes(int64_t bytes) {
   std::string s;
@@ -135,29 +137,26 @@ struct State {
   uint8_t choice;
 };
 
-/// A prefix-minimum tree over secondary buckets: the least error (and the
-/// state holding it) among the states inserted at a bucket <= k.
+/// A prefix-minimum (Fenwick) tree: the least error among the states
+/// inserted at a rank <= k.
 class PrefixMin {
 public:
   void reset(size_t n) {
-    tree.assign(n + 1, {std::numeric_limits<double>::infinity(), -1});
+    tree.assign(n + 1, std::numeric_limits<double>::infinity());
   }
-  void insert(size_t k, double error, int32_t state) {
+  void insert(size_t k, double error) {
     for (size_t i = k + 1; i < tree.size(); i += i & (~i + 1))
-      if (error < tree[i].first)
-        tree[i] = {error, state};
+      tree[i] = std::min(tree[i], error);
   }
-  std::pair<double, int32_t> query(size_t k) const {
-    std::pair<double, int32_t> best = {std::numeric_limits<double>::infinity(),
-                                       -1};
+  double query(size_t k) const {
+    double best = std::numeric_limits<double>::infinity();
     for (size_t i = k + 1; i > 0; i -= i & (~i + 1))
-      if (tree[i].first < best.first)
-        best = tree[i];
+      best = std::min(best, tree[i]);
     return best;
   }
 
 private:
-  std::vector<std::pair<double, int32_t>> tree;
+  std::vector<double> tree;
 };
 
 /// One run of the dynamic program.
@@ -169,8 +168,6 @@ struct DpSpec {
   bool frontier = false;
   /// The state limit; 0: the one SolveOptions gives for this kind of run.
   int64_t cap = 0;
-  /// Give up (no finals, exact = false) instead of merging states.
-  bool abortWhenInexact = false;
   /// With one resource compared: what a bucket keeps the least of. Error:
   /// error + lambda * ns (lambda > 0: a Lagrangian relaxation of a latency
   /// budget; budgets are still checked exactly). Bytes or Ns: that
@@ -293,10 +290,13 @@ private:
            : d == Dim::Ns ? restNs[0] - restNs[g + 1]
                           : 0.0;
   }
-  /// Prunes `in` (sorted by the primary resource) into `out` (same order).
-  /// Returns false when a dropped state was not exactly dominated.
-  bool prune(const DpSpec &spec, size_t g, double qP, double qS,
-             const std::vector<State> &in, std::vector<State> &out) const;
+  /// Keeps, per bucket of width qP (0: per exact value) of the resource
+  /// `in` is sorted by, the best state, if it beats every earlier bucket.
+  /// Returns false when a state was replaced by one with more resource.
+  /// Drops the dominated states of `in` (sorted by the primary resource)
+  /// comparing both resources exactly; `out` keeps the primary order.
+  void prune2D(const DpSpec &spec, const std::vector<State> &in,
+               std::vector<State> &out) const;
   bool prune1D(const DpSpec &spec, size_t g, double qP,
                const std::vector<State> &in, std::vector<State> &out) const;
   /// Extends `cur` by group g's choices straight into primary buckets of
@@ -343,111 +343,60 @@ private:
   std::vector<double> restNs, restError, maxRestNs;
 };
 
-bool Solver::prune(const DpSpec &spec, size_t g, double qP, double qS,
-                   const std::vector<State> &in,
-                   std::vector<State> &out) const {
+void Solver::prune2D(const DpSpec &spec, const std::vector<State> &in,
+                     std::vector<State> &out) const {
   out.clear();
-  if (spec.secondary == Dim::None)
-    return prune1D(spec, g, qP, in, out);
-  bool exact = true;
-  double baseP = base(spec.primary, g), baseS = base(spec.secondary, g);
-  size_t numS = 1;
-  if (spec.secondary != Dim::None && qS > 0)
-    numS = static_cast<size_t>(std::max(
-               0.0, std::floor((maxRestNs[0] - maxRestNs[g + 1] - baseS) /
-                               qS))) +
-           2;
-  auto keyP = [&](const State &s) -> double {
-    double v = value(s, spec.primary);
-    return qP > 0 ? std::floor((v - baseP) / qP) : v;
-  };
-  // Exact secondary comparison (qS == 0): rank among the distinct values.
+  // Secondary values compared by rank among the distinct ones.
   std::vector<double> distinct;
-  if (qS <= 0) {
-    distinct.reserve(in.size());
-    for (const State &s : in)
-      distinct.push_back(value(s, spec.secondary));
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()),
-                   distinct.end());
-    numS = std::max<size_t>(distinct.size(), 1);
-  }
-  auto keyS = [&](const State &s) -> size_t {
-    if (qS <= 0)
-      return static_cast<size_t>(
-          std::lower_bound(distinct.begin(), distinct.end(),
-                           value(s, spec.secondary)) -
-          distinct.begin());
-    double k = std::floor((value(s, spec.secondary) - baseS) / qS);
-    return k < 0 ? 0 : std::min(static_cast<size_t>(k), numS - 1);
+  distinct.reserve(in.size());
+  for (const State &s : in)
+    distinct.push_back(value(s, spec.secondary));
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()),
+                 distinct.end());
+  auto rank = [&](const State &s) {
+    return static_cast<size_t>(std::lower_bound(distinct.begin(),
+                                                distinct.end(),
+                                                value(s, spec.secondary)) -
+                               distinct.begin());
   };
   PrefixMin tree;
-  tree.reset(numS);
-  std::vector<size_t> order;
-  std::vector<size_t> keys;
-  std::vector<State> kept;
+  tree.reset(std::max<size_t>(distinct.size(), 1));
+  std::vector<size_t> order, ranks(in.size());
+  for (size_t i = 0; i < in.size(); ++i)
+    ranks[i] = rank(in[i]);
   for (size_t lo = 0; lo < in.size();) {
-    // One primary bucket: [lo, hi).
-    double k = keyP(in[lo]);
+    // One primary value: [lo, hi).
+    double v = value(in[lo], spec.primary);
     size_t hi = lo + 1;
-    while (hi < in.size() && keyP(in[hi]) == k)
+    while (hi < in.size() && value(in[hi], spec.primary) == v)
       ++hi;
     order.resize(hi - lo);
     std::iota(order.begin(), order.end(), lo);
-    keys.resize(in.size());
-    for (size_t i = lo; i < hi; ++i)
-      keys[i] = keyS(in[i]);
-    // Within the bucket: by secondary bucket, then error, then the exact
-    // resources (so that of equal-error states the cheapest survives).
+    // By secondary rank, then error, then the exact resources (so that of
+    // equal states the cheapest survives).
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
       const State &x = in[a], &y = in[b];
-      if (keys[a] != keys[b])
-        return keys[a] < keys[b];
-      if (x.error != y.error)
-        return x.error < y.error;
-      if (x.bytes != y.bytes)
-        return x.bytes < y.bytes;
-      if (x.ns != y.ns)
-        return x.ns < y.ns;
-      return a < b;
+      return std::make_tuple(ranks[a], x.error, x.bytes, x.ns, a) <
+             std::make_tuple(ranks[b], y.error, y.bytes, y.ns, b);
     });
-    // Survivors of this bucket, in the order they were accepted (so that
-    // runArg indexes them); appended to `out` in primary order afterwards.
-    kept.clear();
+    // A state survives if it has less error than every state with no more
+    // of either resource: those of earlier primary values (in the tree)
+    // and those of this value accepted before it (sorted by rank, so all
+    // have no more of the secondary).
+    size_t first = out.size();
     double runMin = std::numeric_limits<double>::infinity();
-    size_t runArg = 0;
     for (size_t i : order) {
       const State &s = in[i];
-      auto [treeMin, treeArg] = tree.query(keys[i]);
-      const State *killer = nullptr;
-      if (runMin <= s.error && runMin <= treeMin)
-        killer = &kept[runArg];
-      else if (treeMin <= s.error)
-        killer = &out[treeArg];
-      if (killer) {
-        if (exact && (value(*killer, spec.primary) > value(s, spec.primary) ||
-                      value(*killer, spec.secondary) >
-                          value(s, spec.secondary)))
-          exact = false;
+      if (runMin <= s.error || tree.query(ranks[i]) <= s.error)
         continue;
-      }
       runMin = s.error;
-      runArg = kept.size();
-      kept.push_back(s);
-    }
-    if (qP > 0 && kept.size() > 1)
-      std::stable_sort(kept.begin(), kept.end(),
-                       [&](const State &x, const State &y) {
-                         return value(x, spec.primary) <
-                                value(y, spec.primary);
-                       });
-    for (const State &s : kept) {
-      tree.insert(keyS(s), s.error, static_cast<int32_t>(out.size()));
       out.push_back(s);
     }
+    for (size_t i = first; i < out.size(); ++i)
+      tree.insert(rank(out[i]), out[i].error);
     lo = hi;
   }
-  return exact;
 }
 
 bool Solver::prune1D(const DpSpec &spec, size_t g, double qP,
@@ -456,6 +405,7 @@ bool Solver::prune1D(const DpSpec &spec, size_t g, double qP,
   // One resource: `in` is sorted by it, so buckets are runs. Keep each
   // run's best state (least error, then bytes, then ns) if it has less
   // error than every state kept before it.
+  out.clear();
   bool exact = true;
   double baseP = base(spec.primary, g);
   auto keyP = [&](double v) {
@@ -608,8 +558,8 @@ DpResult Solver::run(const DpSpec &spec) const {
   std::vector<State> cur = {{fixedBytes, 0.0, 0.0, -1, 0}};
   std::vector<State> cand, next;
   std::vector<std::vector<State>> lists;
-  // Bucket widths; 0: exact comparison.
-  double qP = 0, qS = 0;
+  // Bucket width over the (one) resource; 0: exact comparison.
+  double qP = 0;
   int64_t cap = std::max<int64_t>(
       spec.cap > 0                   ? spec.cap
       : spec.frontier                ? options.maxStatesFrontier
@@ -660,31 +610,27 @@ DpResult Solver::run(const DpSpec &spec) const {
           break;
         cand.push_back(lists[pick][head[pick]++]);
       }
-      stepExact = prune(spec, g, qP, qS, cand, next);
+      prune2D(spec, cand, next);
+      stepExact = true;
+      // Past the limit with two resources, buckets would be too coarse to
+      // bound anything: give up (best() searches the Lagrangian instead).
+      if (static_cast<int64_t>(next.size()) > cap) {
+        r.exact = false;
+        r.finals.clear();
+        return r;
+      }
     }
     // Too many non-dominated states: merge by buckets, coarser until the
     // count fits.
-    if (spec.abortWhenInexact &&
-        (!stepExact || static_cast<int64_t>(next.size()) > cap)) {
-      r.exact = false;
-      r.finals.clear();
-      return r;
-    }
     while (static_cast<int64_t>(next.size()) > cap) {
-      if (qP == 0) {
-        qP = std::max(range(spec.primary), 1.0) /
-             static_cast<double>(std::max<int64_t>(cap / 2, 1));
-        if (spec.primary == Dim::Bytes)
-          qP = std::max(qP, 1.0);
-        if (spec.secondary != Dim::None)
-          qS = range(spec.secondary) / kSecondaryBuckets;
-      } else {
-        qP *= 2;
-        if (spec.secondary != Dim::None)
-          qS *= 2;
-      }
+      qP = qP == 0 ? std::max(range(spec.primary), 1.0) /
+                         static_cast<double>(std::max<int64_t>(cap / 2, 1))
+                   : 2 * qP;
+      if (spec.primary == Dim::Bytes)
+        qP = std::max(qP, 1.0);
       cand.swap(next);
-      prune(spec, g, qP, qS, cand, next);
+      next.clear();
+      prune1D(spec, g, qP, cand, next);
       stepExact = false;
     }
     if (!stepExact) {
@@ -693,8 +639,6 @@ DpResult Solver::run(const DpSpec &spec) const {
         r.slackBytes += static_cast<int64_t>(std::ceil(qP));
       else if (spec.primary == Dim::Ns)
         r.slackNs += qP;
-      if (spec.secondary == Dim::Ns)
-        r.slackNs += qS;
     }
     auto &trace = r.trace[g];
     trace.reserve(next.size());
@@ -776,8 +720,6 @@ std::optional<PlanPoint> Solver::best(const Budgets &budgets,
   } else if (useBytes) {
     spec.primary = Dim::Bytes;
     spec.secondary = useNs ? Dim::Ns : Dim::None;
-    // Two resources: exact, or the Lagrangian search below.
-    spec.abortWhenInexact = useNs;
   } else if (useNs) {
     spec.primary = Dim::Ns;
   }

@@ -212,8 +212,8 @@ TEST(Solver, MatchesBruteForce) {
       }
       EXPECT_TRUE(r.infeasible.empty());
       checkSums(groups, fixedBytes, r.best);
-      EXPECT_TRUE(meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns},
-                        b));
+      EXPECT_TRUE(
+          meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns}, b));
       if (!b.bytes && !b.ns && b.error) {
         EXPECT_EQ(r.best.bytes, expect->bytes);
       } else {
@@ -266,8 +266,8 @@ TEST(Solver, MergedStatesKeepTheGuarantee) {
         auto expect = bruteBest(plans, b);
         if (r.feasible) {
           checkSums(groups, 0, r.best);
-          EXPECT_TRUE(meets(
-              {r.best.choice, r.best.error, r.best.bytes, r.best.ns}, b));
+          EXPECT_TRUE(
+              meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns}, b));
           ASSERT_TRUE(expect);
           EXPECT_LE(r.errorLowerBound, expect->error * (1 + 1e-12));
           EXPECT_LE(expect->error, r.best.error);
@@ -285,8 +285,8 @@ TEST(Solver, MergedStatesKeepTheGuarantee) {
         continue;
       }
       checkSums(groups, 0, r.best);
-      EXPECT_TRUE(meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns},
-                        b));
+      EXPECT_TRUE(
+          meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns}, b));
       if (mask == 4) {
         // Only an error budget: at most slackBytes more than the optimum.
         auto expect = bruteBest(plans, b);
@@ -311,8 +311,10 @@ TEST(Solver, MergedStatesKeepTheGuarantee) {
 
 TEST(Solver, SizeBudgetBelowSmallestPlan) {
   std::vector<Group> groups(2);
-  groups[0].choices = {{Precision::f32, 0, 4000, 10}, {Precision::w8a8, 1, 1000, 5}};
-  groups[1].choices = {{Precision::f32, 0, 8000, 20}, {Precision::w4f, 2, 1000, 30}};
+  groups[0].choices = {{Precision::f32, 0, 4000, 10},
+                       {Precision::w8a8, 1, 1000, 5}};
+  groups[1].choices = {{Precision::f32, 0, 8000, 20},
+                       {Precision::w4f, 2, 1000, 30}};
   Budgets b;
   b.bytes = 2000;
   SolveResult r = solve(groups, b, 100);
@@ -362,7 +364,8 @@ TEST(Solver, BudgetsFeasibleAloneButNotTogether) {
 
 TEST(Solver, ErrorBudgetAloneMessage) {
   std::vector<Group> groups(1);
-  groups[0].choices = {{Precision::w8a8, 0.5, 10, 1}, {Precision::w4f, 1, 5, 1}};
+  groups[0].choices = {{Precision::w8a8, 0.5, 10, 1},
+                       {Precision::w4f, 1, 5, 1}};
   Budgets b;
   b.error = 0.25;
   SolveResult r = solve(groups, b, 0);
@@ -482,8 +485,36 @@ TEST(Solver, TwoHundredGroupsIsFast) {
   sizeOnly.bytes = minB + (maxB - minB) * 3 / 10;
   SolveResult ref = solve(groups, sizeOnly, 0);
   ASSERT_TRUE(ref.feasible);
-  for (unsigned mask = 0; mask < 8; ++mask) {
+  // Every combination, then one the budgets cannot meet together (each
+  // alone can: 1% of the size range, 10% of the latency range).
+  for (unsigned mask = 0; mask < 9; ++mask) {
     Budgets b;
+    if (mask == 8) {
+      b.bytes = minB + (maxB - minB) / 100;
+      b.ns = minT + (maxT - minT) * 0.1;
+      std::clock_t start = std::clock();
+      SolveResult r = solve(groups, b, 0);
+      double s = double(std::clock() - start) / CLOCKS_PER_SEC;
+      EXPECT_LT(s, 0.5);
+      EXPECT_FALSE(r.feasible);
+      ASSERT_EQ(r.infeasible.size(), 1u);
+      EXPECT_NE(r.infeasible[0].find("cannot both be met: within the size "
+                                     "budget the fastest plan takes"),
+                std::string::npos)
+          << r.infeasible[0];
+      // The fastest plan within the size budget and the smallest within
+      // the latency budget.
+      ASSERT_EQ(r.closest.size(), 2u);
+      EXPECT_EQ(r.closest[0].label, "smallest plan meeting the latency budget");
+      EXPECT_LE(r.closest[0].ns, *b.ns);
+      EXPECT_GT(r.closest[0].bytes, *b.bytes);
+      EXPECT_EQ(r.closest[1].label, "fastest plan meeting the size budget");
+      EXPECT_LE(r.closest[1].bytes, *b.bytes);
+      EXPECT_GT(r.closest[1].ns, *b.ns);
+      std::printf("infeasible: %.1f ms: %s\n", s * 1e3,
+                  r.infeasible[0].c_str());
+      continue;
+    }
     if (mask & 1)
       b.bytes = minB + (maxB - minB) * 3 / 10;
     if (mask & 2)

@@ -285,10 +285,10 @@ private:
   }
   /// The least value of `d` a state after step g can have (bucket origin).
   double base(Dim d, size_t g) const {
-    return d == Dim::Bytes
-               ? static_cast<double>(fixedBytes + restBytes[0] - restBytes[g + 1])
-           : d == Dim::Ns ? restNs[0] - restNs[g + 1]
-                          : 0.0;
+    return d == Dim::Bytes ? static_cast<double>(fixedBytes + restBytes[0] -
+                                                 restBytes[g + 1])
+           : d == Dim::Ns  ? restNs[0] - restNs[g + 1]
+                           : 0.0;
   }
   /// Keeps, per bucket of width qP (0: per exact value) of the resource
   /// `in` is sorted by, the best state, if it beats every earlier bucket.
@@ -352,8 +352,7 @@ void Solver::prune2D(const DpSpec &spec, const std::vector<State> &in,
   for (const State &s : in)
     distinct.push_back(value(s, spec.secondary));
   std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()),
-                 distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   auto rank = [&](const State &s) {
     return static_cast<size_t>(std::lower_bound(distinct.begin(),
                                                 distinct.end(),
@@ -485,10 +484,9 @@ void Solver::extendExact1D(const DpSpec &spec, size_t g,
     State &last = out.back();
     double lv = value(last, spec.primary);
     double st = score(spec, t), sl = score(spec, last);
-    bool better = st < sl ||
-                  (st == sl &&
-                   (t.bytes < last.bytes ||
-                    (t.bytes == last.bytes && t.ns < last.ns)));
+    bool better =
+        st < sl || (st == sl && (t.bytes < last.bytes ||
+                                 (t.bytes == last.bytes && t.ns < last.ns)));
     if (v == lv) {
       // Same resource: keep the better one; it still has less error than
       // the state before `last` (which had more than `last`).
@@ -534,9 +532,8 @@ bool Solver::extendBucketed(const DpSpec &spec, size_t g, double qP,
       sl.least = std::min(sl.least, v);
       const State &b = sl.best;
       double st = score(spec, t), sb = score(spec, b);
-      if (st < sb ||
-          (st == sb &&
-           (t.bytes < b.bytes || (t.bytes == b.bytes && t.ns < b.ns))))
+      if (st < sb || (st == sb && (t.bytes < b.bytes ||
+                                   (t.bytes == b.bytes && t.ns < b.ns))))
         sl.best = t;
     }
   }
@@ -560,12 +557,12 @@ DpResult Solver::run(const DpSpec &spec) const {
   std::vector<std::vector<State>> lists;
   // Bucket width over the (one) resource; 0: exact comparison.
   double qP = 0;
-  int64_t cap = std::max<int64_t>(
-      spec.cap > 0                   ? spec.cap
-      : spec.frontier                ? options.maxStatesFrontier
-      : spec.secondary != Dim::None ? options.maxStates2D
-                                    : options.maxStates,
-      2);
+  int64_t cap =
+      std::max<int64_t>(spec.cap > 0    ? spec.cap
+                        : spec.frontier ? options.maxStatesFrontier
+                        : spec.secondary != Dim::None ? options.maxStates2D
+                                                      : options.maxStates,
+                        2);
   r.trace.resize(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) {
     const auto &choices = groups[g].choices;
@@ -673,8 +670,7 @@ PlanPoint Solver::reconstruct(const DpResult &r, size_t final) const {
   return p;
 }
 
-std::optional<size_t> Solver::select(const DpResult &r,
-                                     const Budgets &budgets,
+std::optional<size_t> Solver::select(const DpResult &r, const Budgets &budgets,
                                      Objective objective) const {
   auto rank = [&](const State &s) {
     switch (objective) {
@@ -698,9 +694,8 @@ std::optional<size_t> Solver::select(const DpResult &r,
   return best;
 }
 
-std::optional<PlanPoint> Solver::best(const Budgets &budgets,
-                                      Objective objective,
-                                      DpResult *out) const {
+std::optional<PlanPoint>
+Solver::best(const Budgets &budgets, Objective objective, DpResult *out) const {
   DpSpec spec;
   spec.maxBytes = budgets.bytes;
   spec.maxNs = budgets.ns;
@@ -713,8 +708,8 @@ std::optional<PlanPoint> Solver::best(const Budgets &budgets,
     // objective's per bucket. One resource, so exact up to the state
     // limit.
     Dim other = objective == Objective::Bytes ? Dim::Ns : Dim::Bytes;
-    bool budgeted = other == Dim::Ns ? budgets.ns.has_value()
-                                     : budgets.bytes.has_value();
+    bool budgeted =
+        other == Dim::Ns ? budgets.ns.has_value() : budgets.bytes.has_value();
     spec.primary = budgeted ? other : Dim::None;
     spec.merge = objective;
   } else if (useBytes) {
@@ -780,28 +775,28 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
   // Feasibility witnesses (one resource each, exact up to the state
   // limit): the fastest plan within the size budget and the smallest
   // within the latency budget, so that a plan meeting both is not missed
-  // when the multiplier search finds none.
-  auto witness = [&]() {
-    for (Objective o : {Objective::Ns, Objective::Bytes}) {
-      Budgets one = budgets;
-      one.error.reset();
-      if (o == Objective::Ns)
-        one.ns.reset();
-      else
-        one.bytes.reset();
-      DpSpec w;
-      w.primary = o == Objective::Ns ? Dim::Bytes : Dim::Ns;
-      w.maxBytes = one.bytes;
-      w.maxNs = one.ns;
-      w.merge = o;
-      DpResult r = run(w);
-      if (std::optional<size_t> i = select(r, budgets, objective)) {
-        PlanPoint p = reconstruct(r, *i);
-        if (!best || rankOf(p, objective) < rankOf(*best, objective))
-          best = std::move(p);
-      }
+  // when the multiplier search finds none. If the first run is exact and
+  // nothing in it meets the latency budget, no plan meets both budgets.
+  for (Objective o : {Objective::Ns, Objective::Bytes}) {
+    DpSpec w;
+    w.primary = o == Objective::Ns ? Dim::Bytes : Dim::Ns;
+    if (o == Objective::Ns)
+      w.maxBytes = budgets.bytes;
+    else
+      w.maxNs = budgets.ns;
+    w.merge = o;
+    DpResult r = run(w);
+    if (std::optional<size_t> i = select(r, budgets, objective)) {
+      PlanPoint p = reconstruct(r, *i);
+      if (!best || rankOf(p, objective) < rankOf(*best, objective))
+        best = std::move(p);
     }
-  };
+    if (o == Objective::Ns && r.exact &&
+        std::none_of(r.finals.begin(), r.finals.end(), [&](const State &s) {
+          return s.bytes <= *budgets.bytes && s.ns <= *budgets.ns;
+        }))
+      return std::nullopt;
+  }
   // Error per nanosecond at which trading one for the other breaks even,
   // roughly; search geometrically for a multiplier that meets the latency
   // budget, then bisect towards the least such multiplier.
@@ -820,10 +815,8 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
   while (!attempt(hi)) {
     lo = hi;
     hi *= 8;
-    if (++tries == 12) {
-      witness();
+    if (++tries == 12)
       return best;
-    }
   }
   for (int it = 0; it < 8; ++it) {
     double mid = lo > 0 ? std::sqrt(lo * hi) : hi / 8;
@@ -832,8 +825,6 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
     else
       lo = mid;
   }
-  if (!best)
-    witness();
   return best;
 }
 
@@ -881,8 +872,7 @@ double Solver::dualBound(const Budgets &budgets) const {
   double muMax = budgets.bytes ? limit(true) : 0;
   double lambdaMax = budgets.ns ? limit(false) : 0;
   auto overLambda = [&](double mu) {
-    return ternary(lambdaMax,
-                   [&](double lambda) { return dual(mu, lambda); });
+    return ternary(lambdaMax, [&](double lambda) { return dual(mu, lambda); });
   };
   return std::max(0.0, ternary(muMax, overLambda));
 }
@@ -967,9 +957,9 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
   auto start = std::chrono::steady_clock::now();
   SolveResult result;
   auto finish = [&]() {
-    result.seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     return result;
   };
 
@@ -994,9 +984,9 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
 
   Solver solver(groups, fixedBytes, options);
   bool anyResource = budgets.bytes || budgets.ns;
-  Objective objective = anyResource       ? Objective::Error
-                        : budgets.error   ? Objective::Bytes
-                                          : Objective::Error;
+  Objective objective = anyResource     ? Objective::Error
+                        : budgets.error ? Objective::Bytes
+                                        : Objective::Error;
 
   auto noteSlack = [&](const DpResult &r) {
     if (r.lagrangian)
@@ -1039,10 +1029,10 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
                                   " is below the fastest plan (" +
                                   formatNs(minNs) + ")");
     if (alone[2])
-      result.infeasible.push_back(
-          "error budget " + formatError(*budgets.error) +
-          " is below the most accurate plan's error (" + formatError(minError) +
-          ")");
+      result.infeasible.push_back("error budget " +
+                                  formatError(*budgets.error) +
+                                  " is below the most accurate plan's error (" +
+                                  formatError(minError) + ")");
     if (!alone[0] && !alone[1] && !alone[2]) {
       // Each budget is reachable alone; name the pairs that are not.
       auto only = [&](int k) {
@@ -1062,9 +1052,9 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
       };
       std::vector<int> present;
       for (int k = 0; k < 3; ++k)
-        if (k == 0 ? budgets.bytes.has_value()
-                   : k == 1 ? budgets.ns.has_value()
-                            : budgets.error.has_value())
+        if (k == 0   ? budgets.bytes.has_value()
+            : k == 1 ? budgets.ns.has_value()
+                     : budgets.error.has_value())
           present.push_back(k);
       bool foundPair = false;
       for (size_t x = 0; x < present.size(); ++x)
@@ -1083,8 +1073,8 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
           // The least of b's quantity that budget a allows.
           std::optional<PlanPoint> p =
               solver.best(only(a), b == 1 ? Objective::Ns : Objective::Error);
-          std::string msg = describe(a) + " and " + describe(b) +
-                            " cannot both be met";
+          std::string msg =
+              describe(a) + " and " + describe(b) + " cannot both be met";
           if (p)
             msg += std::string(": within the ") + budgetName(a) +
                    " budget the " +
@@ -1096,11 +1086,10 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
         int a = present[0], b = present[1];
         std::optional<PlanPoint> p =
             solver.best(only(a), b == 1 ? Objective::Ns : Objective::Error);
-        std::string msg = describe(a) + " and " + describe(b) +
-                          " cannot both be met";
+        std::string msg =
+            describe(a) + " and " + describe(b) + " cannot both be met";
         if (p)
-          msg += std::string(": within the ") + budgetName(a) +
-                 " budget the " +
+          msg += std::string(": within the ") + budgetName(a) + " budget the " +
                  (b == 1 ? "fastest plan takes " + formatNs(p->ns)
                          : "least error is " + formatError(p->error));
         result.infeasible.push_back(msg);

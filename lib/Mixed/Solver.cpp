@@ -64,8 +64,6 @@ enum class Dim { None, Bytes, Ns };
 /// What the final selection minimizes first.
 enum class Objective { Error, Bytes, Ns };
 
-/// Buckets over the secondary resource's range.
-
 std::string formatBytes(int64_t bytes) {
   std::string s;
   raw_string_ostream os(s);
@@ -290,13 +288,13 @@ private:
            : d == Dim::Ns  ? restNs[0] - restNs[g + 1]
                            : 0.0;
   }
-  /// Keeps, per bucket of width qP (0: per exact value) of the resource
-  /// `in` is sorted by, the best state, if it beats every earlier bucket.
-  /// Returns false when a state was replaced by one with more resource.
   /// Drops the dominated states of `in` (sorted by the primary resource)
   /// comparing both resources exactly; `out` keeps the primary order.
   void prune2D(const DpSpec &spec, const std::vector<State> &in,
                std::vector<State> &out) const;
+  /// Keeps, per bucket of width qP (0: per exact value) of the resource
+  /// `in` is sorted by, the best state, if it beats every earlier bucket.
+  /// Returns false when a state was replaced by one with more resource.
   bool prune1D(const DpSpec &spec, size_t g, double qP,
                const std::vector<State> &in, std::vector<State> &out) const;
   /// Extends `cur` by group g's choices straight into primary buckets of

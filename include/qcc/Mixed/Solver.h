@@ -15,11 +15,14 @@
 //     budget" into the all-int8 plan's size first).
 //
 // The solver is a dynamic program over partial plans that keeps exact sums
-// and prunes dominated states (solver.cpp explains it). It is exact while the
-// set of non-dominated partial plans stays below SolveOptions::maxStates; past
-// that it merges states whose resources differ by less than a bucket width
-// and reports the bound that this merging can lose (SolveResult::slackBytes,
-// slackNs). A returned plan always meets every budget on its exact sums.
+// and prunes dominated states (Solver.cpp explains it). It is exact while
+// the set of non-dominated partial plans stays below the state limits; past
+// them it merges states in buckets (one resource budget: the result carries
+// the slack this can lose) or, with both a size and a latency budget,
+// searches the Lagrangian relaxation of the latency budget. Every
+// error-minimizing result carries a lower bound on the optimal error, so
+// its distance from optimal is known whatever the method. A returned plan
+// always meets every budget on its exact sums.
 //
 //===----------------------------------------------------------------------===//
 

@@ -450,6 +450,26 @@ TEST(Solver, MalformedInput) {
                              "non-finite error, size or time");
 }
 
+TEST(Solver, MalformedBudgets) {
+  std::vector<Group> groups(1);
+  groups[0].choices = {{Precision::f32, 0, 4, 1}};
+  Budgets b;
+  b.ns = std::nan("");
+  SolveResult r = solve(groups, b, 0);
+  EXPECT_FALSE(r.feasible);
+  ASSERT_EQ(r.infeasible.size(), 1u);
+  EXPECT_EQ(r.infeasible[0],
+            "budgets and fixed bytes must be non-negative finite numbers");
+  b = Budgets();
+  b.error = -1;
+  EXPECT_FALSE(solve(groups, b, 0).feasible);
+  b = Budgets();
+  b.bytes = -1;
+  EXPECT_FALSE(solve(groups, b, 0).feasible);
+  EXPECT_FALSE(solve(groups, Budgets(), -5).feasible);
+  EXPECT_TRUE(solve(groups, Budgets(), 0).feasible);
+}
+
 TEST(Solver, NoGroups) {
   Budgets b;
   b.bytes = 10;

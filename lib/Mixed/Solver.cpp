@@ -980,6 +980,15 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
       }
   }
 
+  if ((budgets.ns && !(*budgets.ns >= 0 && std::isfinite(*budgets.ns))) ||
+      (budgets.error &&
+       !(*budgets.error >= 0 && std::isfinite(*budgets.error))) ||
+      (budgets.bytes && *budgets.bytes < 0) || fixedBytes < 0) {
+    result.infeasible.push_back(
+        "budgets and fixed bytes must be non-negative finite numbers");
+    return finish();
+  }
+
   Solver solver(groups, fixedBytes, options);
   bool anyResource = budgets.bytes || budgets.ns;
   Objective objective = anyResource     ? Objective::Error

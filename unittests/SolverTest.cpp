@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <limits>
 #include <random>
 #include <tuple>
 
@@ -459,14 +460,19 @@ TEST(Solver, MalformedBudgets) {
   EXPECT_FALSE(r.feasible);
   ASSERT_EQ(r.infeasible.size(), 1u);
   EXPECT_EQ(r.infeasible[0],
-            "budgets and fixed bytes must be non-negative finite numbers");
+            "budgets must be finite numbers and fixed bytes non-negative");
   b = Budgets();
-  b.error = -1;
-  EXPECT_FALSE(solve(groups, b, 0).feasible);
-  b = Budgets();
-  b.bytes = -1;
+  b.error = std::numeric_limits<double>::infinity();
   EXPECT_FALSE(solve(groups, b, 0).feasible);
   EXPECT_FALSE(solve(groups, Budgets(), -5).feasible);
+  // A negative budget is below every plan: an ordinary message.
+  b = Budgets();
+  b.bytes = -1;
+  r = solve(groups, b, 0);
+  EXPECT_FALSE(r.feasible);
+  ASSERT_EQ(r.infeasible.size(), 1u);
+  EXPECT_EQ(r.infeasible[0], "size budget -1 B (-1 B) is below the smallest "
+                             "plan (4 B, 4 B)");
   EXPECT_TRUE(solve(groups, Budgets(), 0).feasible);
 }
 

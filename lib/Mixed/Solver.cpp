@@ -980,12 +980,12 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
       }
   }
 
-  if ((budgets.ns && !(*budgets.ns >= 0 && std::isfinite(*budgets.ns))) ||
-      (budgets.error &&
-       !(*budgets.error >= 0 && std::isfinite(*budgets.error))) ||
-      (budgets.bytes && *budgets.bytes < 0) || fixedBytes < 0) {
+  // A budget below every plan (even a negative one) is a normal
+  // infeasibility with a message; NaN or infinite budgets are malformed.
+  if ((budgets.ns && !std::isfinite(*budgets.ns)) ||
+      (budgets.error && !std::isfinite(*budgets.error)) || fixedBytes < 0) {
     result.infeasible.push_back(
-        "budgets and fixed bytes must be non-negative finite numbers");
+        "budgets must be finite numbers and fixed bytes non-negative");
     return finish();
   }
 

@@ -260,6 +260,10 @@ TEST(Solver, MergedStatesKeepTheGuarantee) {
       SolveResult r = solve(groups, b, 0, options);
       if (!r.exact)
         ++merged;
+      // One budget: feasible exactly when some plan meets it, merged or not
+      // (the extreme plans are always candidates).
+      if (mask == 1 || mask == 2 || mask == 4)
+        EXPECT_EQ(r.feasible, bruteBest(plans, b).has_value());
       if (r.method == "lagrangian") {
         // Two resource budgets past the state limit: a heuristic with a
         // certificate. It meets the budgets, its sums are right and the
@@ -306,6 +310,12 @@ TEST(Solver, MergedStatesKeepTheGuarantee) {
     SolveResult r = solve(groups, Budgets(), 0, options);
     checkFrontier(r.frontierBytes, true);
     checkFrontier(r.frontierNs, false);
+    // A budget of exactly the smallest plan's size is met.
+    Budgets smallest;
+    smallest.bytes = r.frontierBytes.front().bytes;
+    r = solve(groups, smallest, 0, options);
+    ASSERT_TRUE(r.feasible);
+    EXPECT_EQ(r.best.bytes, *smallest.bytes);
   }
   EXPECT_GT(merged, 0);
 }

@@ -256,6 +256,9 @@ public:
   /// sum_g min_c (error + mu * bytes + lambda * ns) - mu * B - lambda * T,
   /// maximized by nested ternary search (the dual is concave).
   double dualBound(const Budgets &budgets) const;
+  /// The plan with the least of `o` (per group the choice ranked first by
+  /// rankOf's order for `o`), with exact sums.
+  PlanPoint extreme(Objective o) const;
   /// The Pareto frontier of error against `dim`, thinned.
   std::vector<PlanPoint> frontier(Dim dim, DpResult *out) const;
 
@@ -729,6 +732,15 @@ Solver::best(const Budgets &budgets, Objective objective, DpResult *out) const {
     r.lagrangian = true;
     p = lagrangian(budgets, objective);
   }
+  // Merging can drop an extreme plan; the separable ones (least bytes,
+  // least ns, least error per group) are always candidates, so that a
+  // single budget is met whenever any plan meets it.
+  for (Objective o : {Objective::Bytes, Objective::Ns, Objective::Error}) {
+    PlanPoint q = extreme(o);
+    if (meets(q.bytes, q.ns, q.error, budgets) &&
+        (!p || rankOf(q, objective) < rankOf(*p, objective)))
+      p = std::move(q);
+  }
   // The reconstructed sums are the state's (same order); checked again so
   // that a returned plan meets the budgets whatever happened above.
   if (p && !meets(p->bytes, p->ns, p->error, budgets))
@@ -875,6 +887,30 @@ double Solver::dualBound(const Budgets &budgets) const {
   return std::max(0.0, ternary(muMax, overLambda));
 }
 
+PlanPoint Solver::extreme(Objective o) const {
+  PlanPoint p;
+  p.bytes = fixedBytes;
+  for (const Group &g : groups) {
+    auto key = [&](const Choice &c) {
+      PlanPoint one;
+      one.bytes = c.bytes;
+      one.ns = c.ns;
+      one.error = c.error;
+      return rankOf(one, o);
+    };
+    size_t best = 0;
+    for (size_t c = 1; c < g.choices.size(); ++c)
+      if (key(g.choices[c]) < key(g.choices[best]))
+        best = c;
+    const Choice &c = g.choices[best];
+    p.choice.push_back(static_cast<int>(best));
+    p.bytes += c.bytes;
+    p.ns += c.ns;
+    p.error += c.error;
+  }
+  return p;
+}
+
 std::vector<PlanPoint> Solver::frontier(Dim dim, DpResult *out) const {
   DpSpec spec;
   spec.primary = dim;
@@ -882,25 +918,10 @@ std::vector<PlanPoint> Solver::frontier(Dim dim, DpResult *out) const {
   *out = run(spec);
   const DpResult &r = *out;
   // Candidates: the surviving plans plus the plan with the least of the
-  // resource (separable: per group the cheapest choice, ties by error),
+  // resource (separable: per group the cheapest choice),
   // which merging could have dropped; it is the frontier's first point.
-  PlanPoint cheapest;
-  cheapest.bytes = fixedBytes;
-  for (const Group &grp : groups) {
-    size_t best = 0;
-    for (size_t c = 1; c < grp.choices.size(); ++c) {
-      const Choice &x = grp.choices[c], &y = grp.choices[best];
-      double vx = dim == Dim::Bytes ? double(x.bytes) : x.ns;
-      double vy = dim == Dim::Bytes ? double(y.bytes) : y.ns;
-      if (vx < vy || (vx == vy && x.error < y.error))
-        best = c;
-    }
-    const Choice &c = grp.choices[best];
-    cheapest.choice.push_back(static_cast<int>(best));
-    cheapest.bytes += c.bytes;
-    cheapest.ns += c.ns;
-    cheapest.error += c.error;
-  }
+  PlanPoint cheapest =
+      extreme(dim == Dim::Bytes ? Objective::Bytes : Objective::Ns);
   State extra{cheapest.bytes, cheapest.ns, cheapest.error, -1, 0};
   size_t numFinals = r.finals.size();
   auto state = [&](size_t i) -> const State & {
@@ -1063,34 +1084,9 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
             : k == 1 ? budgets.ns.has_value()
                      : budgets.error.has_value())
           present.push_back(k);
-      bool foundPair = false;
-      for (size_t x = 0; x < present.size(); ++x)
-        for (size_t y = x + 1; y < present.size(); ++y) {
-          int a = present[x], b = present[y];
-          if (present.size() == 2)
-            continue; // the pair is the whole set, reported below
-          Budgets pair = only(a);
-          if (b == 1)
-            pair.ns = budgets.ns;
-          else
-            pair.error = budgets.error;
-          if (solver.best(pair, Objective::Error))
-            continue;
-          foundPair = true;
-          // The least of b's quantity that budget a allows.
-          std::optional<PlanPoint> p =
-              solver.best(only(a), b == 1 ? Objective::Ns : Objective::Error);
-          std::string msg =
-              describe(a) + " and " + describe(b) + " cannot both be met";
-          if (p)
-            msg += std::string(": within the ") + budgetName(a) +
-                   " budget the " +
-                   (b == 1 ? "fastest plan takes " + formatNs(p->ns)
-                           : "least error is " + formatError(p->error));
-          result.infeasible.push_back(msg);
-        }
-      if (!foundPair && present.size() == 2) {
-        int a = present[0], b = present[1];
+      // "A and B cannot both be met: within the A budget the fastest plan
+      // takes ..." (the least of B's quantity that budget A allows).
+      auto pairMessage = [&](int a, int b) {
         std::optional<PlanPoint> p =
             solver.best(only(a), b == 1 ? Objective::Ns : Objective::Error);
         std::string msg =
@@ -1100,9 +1096,32 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
                  (b == 1 ? "fastest plan takes " + formatNs(p->ns)
                          : "least error is " + formatError(p->error));
         result.infeasible.push_back(msg);
-      } else if (!foundPair) {
-        result.infeasible.push_back(
-            "the size, latency and error budgets cannot all be met at once");
+      };
+      if (present.size() == 1) {
+        // Only after merging, which the extreme plans above rule out for a
+        // single budget; kept so that no infeasible result goes unexplained.
+        result.infeasible.push_back("no plan found within the " +
+                                    describe(present[0]));
+      } else if (present.size() == 2) {
+        pairMessage(present[0], present[1]);
+      } else {
+        bool foundPair = false;
+        for (size_t x = 0; x < present.size(); ++x)
+          for (size_t y = x + 1; y < present.size(); ++y) {
+            int a = present[x], b = present[y];
+            Budgets pair = only(a);
+            if (b == 1)
+              pair.ns = budgets.ns;
+            else
+              pair.error = budgets.error;
+            if (solver.best(pair, Objective::Error))
+              continue;
+            foundPair = true;
+            pairMessage(a, b);
+          }
+        if (!foundPair)
+          result.infeasible.push_back(
+              "the size, latency and error budgets cannot all be met at once");
       }
     }
     // Closest plans: per budget, the least of its quantity meeting the

@@ -83,7 +83,9 @@ struct SolveResult {
   /// The chosen plan (when feasible).
   PlanPoint best;
   /// One message per violated budget (or combination of budgets), e.g.
-  /// "size budget 1.20 MB is below the smallest plan (1.50 MB)".
+  /// "size budget 1.20 MB (1200000 B) is below the smallest plan (1.50 MB,
+  /// 1500000 B)", "size budget 1.50 KB and error budget 0.005 cannot both
+  /// be met: within the size budget the least error is 0.02".
   std::vector<std::string> infeasible;
   /// When infeasible: the nearest plans, one per budget: the plan with the
   /// least of that resource (or error) that meets the other budgets, or, if
@@ -111,7 +113,8 @@ struct SolveResult {
   /// When minimizing error: no plan meeting the size and latency budgets
   /// has less error than this (the Lagrangian dual bound; equal to
   /// best.error when no resource budget is set). best.error minus it
-  /// bounds how far from optimal `best` can be.
+  /// bounds how far from optimal `best` can be. 0 for the only-error
+  /// objective (which minimizes bytes).
   double errorLowerBound = 0;
   /// True when the frontiers are the exact Pareto sets (before thinning);
   /// otherwise each point is still a real plan with exact sums, and no
@@ -121,7 +124,8 @@ struct SolveResult {
   double seconds = 0;
 };
 
-/// Tuning knobs; the defaults keep 200 groups x 5 choices well under 100 ms.
+/// Tuning knobs; with the defaults 200 groups x 5 choices take 10 to 150 ms
+/// of CPU here (docs/MixedPrecision.md, "Assignment").
 struct SolveOptions {
   /// Non-dominated partial plans kept per step before merging starts, with
   /// one resource compared (a size or a latency budget, or only an error

@@ -427,6 +427,28 @@ TEST(Solver, TiesPreferFewerBytesThenNs) {
   EXPECT_EQ(r.frontierBytes[0].bytes, 200);
 }
 
+TEST(Solver, FrontierThinnedToEvenlySpacedBudgets) {
+  // Three equal groups: the frontier is 3 B/err 3, 6/2, 9/1, 12/0.
+  std::vector<Group> groups(3);
+  for (Group &g : groups)
+    g.choices = {{Precision::f32, 0, 4, 2}, {Precision::w8a8, 1, 1, 1}};
+  SolveResult all = solve(groups, Budgets(), 0);
+  ASSERT_EQ(all.frontierBytes.size(), 4u);
+  // Latency: int8 is also faster, so error vs ns is the same shape.
+  ASSERT_EQ(all.frontierNs.size(), 4u);
+  EXPECT_EQ(all.frontierNs[1].ns, 4);
+  // Three points: the best plans within 3, 7.5 and 12 bytes.
+  SolveOptions options;
+  options.maxFrontier = 3;
+  SolveResult r = solve(groups, Budgets(), 0, options);
+  ASSERT_EQ(r.frontierBytes.size(), 3u);
+  EXPECT_EQ(r.frontierBytes[0].bytes, 3);
+  EXPECT_EQ(r.frontierBytes[1].bytes, 6);
+  EXPECT_EQ(r.frontierBytes[1].error, 2);
+  EXPECT_EQ(r.frontierBytes[2].bytes, 12);
+  EXPECT_EQ(r.frontierBytes[2].error, 0);
+}
+
 TEST(Solver, BudgetMetExactlyAtTheBoundary) {
   // Sums that equal the budget exactly are allowed, including doubles that
   // do not round-trip through a different summation order.

@@ -951,16 +951,29 @@ std::vector<PlanPoint> Solver::frontier(Dim dim, DpResult *out) const {
   auto point = [&](size_t i) {
     return i < numFinals ? reconstruct(r, i) : cheapest;
   };
-  // Thin evenly by index, keeping both ends.
+  // Thin to evenly spaced budgets: for each of `limit` resource values
+  // from the least to the most, the best frontier plan within it (the last
+  // point at or below it). Both ends are kept.
   size_t limit = static_cast<size_t>(std::max<int64_t>(options.maxFrontier, 2));
   std::vector<PlanPoint> points;
   if (keep.size() <= limit) {
     for (size_t i : keep)
       points.push_back(point(i));
-  } else {
-    for (size_t j = 0; j < limit; ++j)
-      points.push_back(
-          point(keep[(j * (keep.size() - 1) + (limit - 1) / 2) / (limit - 1)]));
+    return points;
+  }
+  double least = value(state(keep.front()), dim);
+  double most = value(state(keep.back()), dim);
+  size_t at = 0, last = keep.size();
+  for (size_t j = 0; j < limit; ++j) {
+    double budget = j + 1 == limit
+                        ? most
+                        : least + (most - least) * static_cast<double>(j) /
+                                      static_cast<double>(limit - 1);
+    while (at + 1 < keep.size() && value(state(keep[at + 1]), dim) <= budget)
+      ++at;
+    if (at != last)
+      points.push_back(point(keep[at]));
+    last = at;
   }
   return points;
 }

@@ -93,7 +93,9 @@ struct SolveResult {
   std::vector<PlanPoint> closest;
   /// Pareto frontier error vs bytes, sorted by bytes ascending (error then
   /// strictly descending); no budgets applied. At most
-  /// SolveOptions::maxFrontier points, always including both ends.
+  /// SolveOptions::maxFrontier points: the best plan within each of that
+  /// many evenly spaced sizes from the smallest plan to the largest
+  /// (duplicates dropped), so both ends are always included.
   std::vector<PlanPoint> frontierBytes;
   /// Pareto frontier error vs ns, sorted by ns ascending.
   std::vector<PlanPoint> frontierNs;
@@ -134,7 +136,7 @@ struct SolveOptions {
   int64_t maxStates = 1 << 14;
   int64_t maxStates2D = 1 << 12;
   int64_t maxStatesFrontier = 1 << 11;
-  /// Most points per returned frontier (evenly thinned by index; >= 2).
+  /// Most points per returned frontier (>= 2).
   int64_t maxFrontier = 64;
   /// Whether to compute the frontiers.
   bool frontiers = true;

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <limits>
 #include <random>
 #include <tuple>
 
@@ -212,8 +213,8 @@ TEST(Solver, MatchesBruteForce) {
       }
       EXPECT_TRUE(r.infeasible.empty());
       checkSums(groups, fixedBytes, r.best);
-      EXPECT_TRUE(meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns},
-                        b));
+      EXPECT_TRUE(
+          meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns}, b));
       if (!b.bytes && !b.ns && b.error) {
         EXPECT_EQ(r.best.bytes, expect->bytes);
       } else {
@@ -259,6 +260,10 @@ TEST(Solver, MergedStatesKeepTheGuarantee) {
       SolveResult r = solve(groups, b, 0, options);
       if (!r.exact)
         ++merged;
+      // One budget: feasible exactly when some plan meets it, merged or not
+      // (the extreme plans are always candidates).
+      if (mask == 1 || mask == 2 || mask == 4)
+        EXPECT_EQ(r.feasible, bruteBest(plans, b).has_value());
       if (r.method == "lagrangian") {
         // Two resource budgets past the state limit: a heuristic with a
         // certificate. It meets the budgets, its sums are right and the
@@ -266,8 +271,8 @@ TEST(Solver, MergedStatesKeepTheGuarantee) {
         auto expect = bruteBest(plans, b);
         if (r.feasible) {
           checkSums(groups, 0, r.best);
-          EXPECT_TRUE(meets(
-              {r.best.choice, r.best.error, r.best.bytes, r.best.ns}, b));
+          EXPECT_TRUE(
+              meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns}, b));
           ASSERT_TRUE(expect);
           EXPECT_LE(r.errorLowerBound, expect->error * (1 + 1e-12));
           EXPECT_LE(expect->error, r.best.error);
@@ -285,8 +290,8 @@ TEST(Solver, MergedStatesKeepTheGuarantee) {
         continue;
       }
       checkSums(groups, 0, r.best);
-      EXPECT_TRUE(meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns},
-                        b));
+      EXPECT_TRUE(
+          meets({r.best.choice, r.best.error, r.best.bytes, r.best.ns}, b));
       if (mask == 4) {
         // Only an error budget: at most slackBytes more than the optimum.
         auto expect = bruteBest(plans, b);
@@ -305,14 +310,22 @@ TEST(Solver, MergedStatesKeepTheGuarantee) {
     SolveResult r = solve(groups, Budgets(), 0, options);
     checkFrontier(r.frontierBytes, true);
     checkFrontier(r.frontierNs, false);
+    // A budget of exactly the smallest plan's size is met.
+    Budgets smallest;
+    smallest.bytes = r.frontierBytes.front().bytes;
+    r = solve(groups, smallest, 0, options);
+    ASSERT_TRUE(r.feasible);
+    EXPECT_EQ(r.best.bytes, *smallest.bytes);
   }
   EXPECT_GT(merged, 0);
 }
 
 TEST(Solver, SizeBudgetBelowSmallestPlan) {
   std::vector<Group> groups(2);
-  groups[0].choices = {{Precision::f32, 0, 4000, 10}, {Precision::w8a8, 1, 1000, 5}};
-  groups[1].choices = {{Precision::f32, 0, 8000, 20}, {Precision::w4f, 2, 1000, 30}};
+  groups[0].choices = {{Precision::f32, 0, 4000, 10},
+                       {Precision::w8a8, 1, 1000, 5}};
+  groups[1].choices = {{Precision::f32, 0, 8000, 20},
+                       {Precision::w4f, 2, 1000, 30}};
   Budgets b;
   b.bytes = 2000;
   SolveResult r = solve(groups, b, 100);
@@ -362,7 +375,8 @@ TEST(Solver, BudgetsFeasibleAloneButNotTogether) {
 
 TEST(Solver, ErrorBudgetAloneMessage) {
   std::vector<Group> groups(1);
-  groups[0].choices = {{Precision::w8a8, 0.5, 10, 1}, {Precision::w4f, 1, 5, 1}};
+  groups[0].choices = {{Precision::w8a8, 0.5, 10, 1},
+                       {Precision::w4f, 1, 5, 1}};
   Budgets b;
   b.error = 0.25;
   SolveResult r = solve(groups, b, 0);
@@ -413,6 +427,28 @@ TEST(Solver, TiesPreferFewerBytesThenNs) {
   EXPECT_EQ(r.frontierBytes[0].bytes, 200);
 }
 
+TEST(Solver, FrontierThinnedToEvenlySpacedBudgets) {
+  // Three equal groups: the frontier is 3 B/err 3, 6/2, 9/1, 12/0.
+  std::vector<Group> groups(3);
+  for (Group &g : groups)
+    g.choices = {{Precision::f32, 0, 4, 2}, {Precision::w8a8, 1, 1, 1}};
+  SolveResult all = solve(groups, Budgets(), 0);
+  ASSERT_EQ(all.frontierBytes.size(), 4u);
+  // Latency: int8 is also faster, so error vs ns is the same shape.
+  ASSERT_EQ(all.frontierNs.size(), 4u);
+  EXPECT_EQ(all.frontierNs[1].ns, 4);
+  // Three points: the best plans within 3, 7.5 and 12 bytes.
+  SolveOptions options;
+  options.maxFrontier = 3;
+  SolveResult r = solve(groups, Budgets(), 0, options);
+  ASSERT_EQ(r.frontierBytes.size(), 3u);
+  EXPECT_EQ(r.frontierBytes[0].bytes, 3);
+  EXPECT_EQ(r.frontierBytes[1].bytes, 6);
+  EXPECT_EQ(r.frontierBytes[1].error, 2);
+  EXPECT_EQ(r.frontierBytes[2].bytes, 12);
+  EXPECT_EQ(r.frontierBytes[2].error, 0);
+}
+
 TEST(Solver, BudgetMetExactlyAtTheBoundary) {
   // Sums that equal the budget exactly are allowed, including doubles that
   // do not round-trip through a different summation order.
@@ -445,6 +481,31 @@ TEST(Solver, MalformedInput) {
   ASSERT_EQ(r.infeasible.size(), 1u);
   EXPECT_EQ(r.infeasible[0], "group 1 has a choice (int8) with a negative or "
                              "non-finite error, size or time");
+}
+
+TEST(Solver, MalformedBudgets) {
+  std::vector<Group> groups(1);
+  groups[0].choices = {{Precision::f32, 0, 4, 1}};
+  Budgets b;
+  b.ns = std::nan("");
+  SolveResult r = solve(groups, b, 0);
+  EXPECT_FALSE(r.feasible);
+  ASSERT_EQ(r.infeasible.size(), 1u);
+  EXPECT_EQ(r.infeasible[0],
+            "budgets must be finite numbers and fixed bytes non-negative");
+  b = Budgets();
+  b.error = std::numeric_limits<double>::infinity();
+  EXPECT_FALSE(solve(groups, b, 0).feasible);
+  EXPECT_FALSE(solve(groups, Budgets(), -5).feasible);
+  // A negative budget is below every plan: an ordinary message.
+  b = Budgets();
+  b.bytes = -1;
+  r = solve(groups, b, 0);
+  EXPECT_FALSE(r.feasible);
+  ASSERT_EQ(r.infeasible.size(), 1u);
+  EXPECT_EQ(r.infeasible[0], "size budget -1 B (-1 B) is below the smallest "
+                             "plan (4 B, 4 B)");
+  EXPECT_TRUE(solve(groups, Budgets(), 0).feasible);
 }
 
 TEST(Solver, NoGroups) {
@@ -482,8 +543,36 @@ TEST(Solver, TwoHundredGroupsIsFast) {
   sizeOnly.bytes = minB + (maxB - minB) * 3 / 10;
   SolveResult ref = solve(groups, sizeOnly, 0);
   ASSERT_TRUE(ref.feasible);
-  for (unsigned mask = 0; mask < 8; ++mask) {
+  // Every combination, then one the budgets cannot meet together (each
+  // alone can: 1% of the size range, 10% of the latency range).
+  for (unsigned mask = 0; mask < 9; ++mask) {
     Budgets b;
+    if (mask == 8) {
+      b.bytes = minB + (maxB - minB) / 100;
+      b.ns = minT + (maxT - minT) * 0.1;
+      std::clock_t start = std::clock();
+      SolveResult r = solve(groups, b, 0);
+      double s = double(std::clock() - start) / CLOCKS_PER_SEC;
+      EXPECT_LT(s, 0.5);
+      EXPECT_FALSE(r.feasible);
+      ASSERT_EQ(r.infeasible.size(), 1u);
+      EXPECT_NE(r.infeasible[0].find("cannot both be met: within the size "
+                                     "budget the fastest plan takes"),
+                std::string::npos)
+          << r.infeasible[0];
+      // The fastest plan within the size budget and the smallest within
+      // the latency budget.
+      ASSERT_EQ(r.closest.size(), 2u);
+      EXPECT_EQ(r.closest[0].label, "smallest plan meeting the latency budget");
+      EXPECT_LE(r.closest[0].ns, *b.ns);
+      EXPECT_GT(r.closest[0].bytes, *b.bytes);
+      EXPECT_EQ(r.closest[1].label, "fastest plan meeting the size budget");
+      EXPECT_LE(r.closest[1].bytes, *b.bytes);
+      EXPECT_GT(r.closest[1].ns, *b.ns);
+      std::printf("infeasible: %.1f ms: %s\n", s * 1e3,
+                  r.infeasible[0].c_str());
+      continue;
+    }
     if (mask & 1)
       b.bytes = minB + (maxB - minB) * 3 / 10;
     if (mask & 2)

@@ -16,26 +16,29 @@
 // every state by every choice and then prunes:
 //
 //   1. Feasibility: a state whose sum plus the smallest possible remainder
-//      (suffix minima per resource) exceeds a budget can never meet it.
+//      (suffix minima) exceeds a budget can never meet it.
 //   2. Dominance: a state is dropped when another state has no more of each
-//      active resource and no more error. The active resources are those
-//      with a budget plus the one being minimized (at most two: bytes and
-//      ns). States are kept sorted by the primary resource; a sweep over
-//      them with a prefix-minimum (Fenwick) tree over the secondary
-//      resource finds the dominated ones in O(S log S).
+//      compared resource and no more error. The compared resources are the
+//      budgeted ones plus the one being minimized.
 //
-// Without merging, the surviving states are exactly the Pareto-optimal
-// partial plans, so the best complete state is optimal. The number of
-// Pareto-optimal states can grow quickly with the number of groups; when it
-// passes SolveOptions::maxStates the program starts comparing resources in
-// buckets of width q (the primary resource exactly until then; the
-// secondary one is always bucketed, 2^16 buckets over its range) and
-// treats a state as dominated by one in the same or a lower bucket with no
-// more error. Each such step can move the surviving plan by less than q in
-// that resource, so the result is at least as good as every plan meeting
-// the budgets with the summed widths (slackBytes, slackNs) to spare; steps
-// where every dropped state was dominated exactly add nothing. Budgets are
-// always checked on exact sums, so a returned plan always meets them.
+// One resource: states form a Pareto list (sorted by the resource, error
+// strictly decreasing) and a step is a k-way merge of the choices' shifted
+// lists, O(states x choices), exact. Past SolveOptions::maxStates the run
+// compares the resource in buckets of width q; a step that merged a state
+// it did not dominate exactly can move the surviving plan by less than q,
+// so the result is at least as good as any plan meeting the budgets with
+// the summed widths (slackBytes / slackNs) to spare.
+//
+// Two resources (size and latency budgets): states sorted by bytes, a sweep
+// with a prefix-minimum Fenwick tree over latency ranks finds the dominated
+// ones, exact. Past maxStates2D buckets over two resources would bound
+// nothing useful, so the solver searches the Lagrangian relaxation of the
+// latency budget instead (one-resource runs ranking states by
+// error + lambda * ns) and reports the Lagrangian dual lower bound on the
+// error, which certifies every method's plan.
+//
+// Budgets are always checked on exact sums, so a returned plan always meets
+// them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -60,9 +63,6 @@ namespace {
 enum class Dim { None, Bytes, Ns };
 /// What the final selection minimizes first.
 enum class Objective { Error, Bytes, Ns };
-
-/// Buckets over the secondary resource's range.
-constexpr double kSecondaryBuckets = 65536;
 
 std::string formatBytes(int64_t bytes) {
   std::string s;
@@ -135,29 +135,26 @@ struct State {
   uint8_t choice;
 };
 
-/// A prefix-minimum tree over secondary buckets: the least error (and the
-/// state holding it) among the states inserted at a bucket <= k.
+/// A prefix-minimum (Fenwick) tree: the least error among the states
+/// inserted at a rank <= k.
 class PrefixMin {
 public:
   void reset(size_t n) {
-    tree.assign(n + 1, {std::numeric_limits<double>::infinity(), -1});
+    tree.assign(n + 1, std::numeric_limits<double>::infinity());
   }
-  void insert(size_t k, double error, int32_t state) {
+  void insert(size_t k, double error) {
     for (size_t i = k + 1; i < tree.size(); i += i & (~i + 1))
-      if (error < tree[i].first)
-        tree[i] = {error, state};
+      tree[i] = std::min(tree[i], error);
   }
-  std::pair<double, int32_t> query(size_t k) const {
-    std::pair<double, int32_t> best = {std::numeric_limits<double>::infinity(),
-                                       -1};
+  double query(size_t k) const {
+    double best = std::numeric_limits<double>::infinity();
     for (size_t i = k + 1; i > 0; i -= i & (~i + 1))
-      if (tree[i].first < best.first)
-        best = tree[i];
+      best = std::min(best, tree[i]);
     return best;
   }
 
 private:
-  std::vector<std::pair<double, int32_t>> tree;
+  std::vector<double> tree;
 };
 
 /// One run of the dynamic program.
@@ -169,8 +166,6 @@ struct DpSpec {
   bool frontier = false;
   /// The state limit; 0: the one SolveOptions gives for this kind of run.
   int64_t cap = 0;
-  /// Give up (no finals, exact = false) instead of merging states.
-  bool abortWhenInexact = false;
   /// With one resource compared: what a bucket keeps the least of. Error:
   /// error + lambda * ns (lambda > 0: a Lagrangian relaxation of a latency
   /// budget; budgets are still checked exactly). Bytes or Ns: that
@@ -261,6 +256,9 @@ public:
   /// sum_g min_c (error + mu * bytes + lambda * ns) - mu * B - lambda * T,
   /// maximized by nested ternary search (the dual is concave).
   double dualBound(const Budgets &budgets) const;
+  /// The plan with the least of `o` (per group the choice ranked first by
+  /// rankOf's order for `o`), with exact sums.
+  PlanPoint extreme(Objective o) const;
   /// The Pareto frontier of error against `dim`, thinned.
   std::vector<PlanPoint> frontier(Dim dim, DpResult *out) const;
 
@@ -288,15 +286,18 @@ private:
   }
   /// The least value of `d` a state after step g can have (bucket origin).
   double base(Dim d, size_t g) const {
-    return d == Dim::Bytes
-               ? static_cast<double>(fixedBytes + restBytes[0] - restBytes[g + 1])
-           : d == Dim::Ns ? restNs[0] - restNs[g + 1]
-                          : 0.0;
+    return d == Dim::Bytes ? static_cast<double>(fixedBytes + restBytes[0] -
+                                                 restBytes[g + 1])
+           : d == Dim::Ns  ? restNs[0] - restNs[g + 1]
+                           : 0.0;
   }
-  /// Prunes `in` (sorted by the primary resource) into `out` (same order).
-  /// Returns false when a dropped state was not exactly dominated.
-  bool prune(const DpSpec &spec, size_t g, double qP, double qS,
-             const std::vector<State> &in, std::vector<State> &out) const;
+  /// Drops the dominated states of `in` (sorted by the primary resource)
+  /// comparing both resources exactly; `out` keeps the primary order.
+  void prune2D(const DpSpec &spec, const std::vector<State> &in,
+               std::vector<State> &out) const;
+  /// Keeps, per bucket of width qP (0: per exact value) of the resource
+  /// `in` is sorted by, the best state, if it beats every earlier bucket.
+  /// Returns false when a state was replaced by one with more resource.
   bool prune1D(const DpSpec &spec, size_t g, double qP,
                const std::vector<State> &in, std::vector<State> &out) const;
   /// Extends `cur` by group g's choices straight into primary buckets of
@@ -343,111 +344,59 @@ private:
   std::vector<double> restNs, restError, maxRestNs;
 };
 
-bool Solver::prune(const DpSpec &spec, size_t g, double qP, double qS,
-                   const std::vector<State> &in,
-                   std::vector<State> &out) const {
+void Solver::prune2D(const DpSpec &spec, const std::vector<State> &in,
+                     std::vector<State> &out) const {
   out.clear();
-  if (spec.secondary == Dim::None)
-    return prune1D(spec, g, qP, in, out);
-  bool exact = true;
-  double baseP = base(spec.primary, g), baseS = base(spec.secondary, g);
-  size_t numS = 1;
-  if (spec.secondary != Dim::None && qS > 0)
-    numS = static_cast<size_t>(std::max(
-               0.0, std::floor((maxRestNs[0] - maxRestNs[g + 1] - baseS) /
-                               qS))) +
-           2;
-  auto keyP = [&](const State &s) -> double {
-    double v = value(s, spec.primary);
-    return qP > 0 ? std::floor((v - baseP) / qP) : v;
-  };
-  // Exact secondary comparison (qS == 0): rank among the distinct values.
+  // Secondary values compared by rank among the distinct ones.
   std::vector<double> distinct;
-  if (qS <= 0) {
-    distinct.reserve(in.size());
-    for (const State &s : in)
-      distinct.push_back(value(s, spec.secondary));
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()),
-                   distinct.end());
-    numS = std::max<size_t>(distinct.size(), 1);
-  }
-  auto keyS = [&](const State &s) -> size_t {
-    if (qS <= 0)
-      return static_cast<size_t>(
-          std::lower_bound(distinct.begin(), distinct.end(),
-                           value(s, spec.secondary)) -
-          distinct.begin());
-    double k = std::floor((value(s, spec.secondary) - baseS) / qS);
-    return k < 0 ? 0 : std::min(static_cast<size_t>(k), numS - 1);
+  distinct.reserve(in.size());
+  for (const State &s : in)
+    distinct.push_back(value(s, spec.secondary));
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  auto rank = [&](const State &s) {
+    return static_cast<size_t>(std::lower_bound(distinct.begin(),
+                                                distinct.end(),
+                                                value(s, spec.secondary)) -
+                               distinct.begin());
   };
   PrefixMin tree;
-  tree.reset(numS);
-  std::vector<size_t> order;
-  std::vector<size_t> keys;
-  std::vector<State> kept;
+  tree.reset(std::max<size_t>(distinct.size(), 1));
+  std::vector<size_t> order, ranks(in.size());
+  for (size_t i = 0; i < in.size(); ++i)
+    ranks[i] = rank(in[i]);
   for (size_t lo = 0; lo < in.size();) {
-    // One primary bucket: [lo, hi).
-    double k = keyP(in[lo]);
+    // One primary value: [lo, hi).
+    double v = value(in[lo], spec.primary);
     size_t hi = lo + 1;
-    while (hi < in.size() && keyP(in[hi]) == k)
+    while (hi < in.size() && value(in[hi], spec.primary) == v)
       ++hi;
     order.resize(hi - lo);
     std::iota(order.begin(), order.end(), lo);
-    keys.resize(in.size());
-    for (size_t i = lo; i < hi; ++i)
-      keys[i] = keyS(in[i]);
-    // Within the bucket: by secondary bucket, then error, then the exact
-    // resources (so that of equal-error states the cheapest survives).
+    // By secondary rank, then error, then the exact resources (so that of
+    // equal states the cheapest survives).
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
       const State &x = in[a], &y = in[b];
-      if (keys[a] != keys[b])
-        return keys[a] < keys[b];
-      if (x.error != y.error)
-        return x.error < y.error;
-      if (x.bytes != y.bytes)
-        return x.bytes < y.bytes;
-      if (x.ns != y.ns)
-        return x.ns < y.ns;
-      return a < b;
+      return std::make_tuple(ranks[a], x.error, x.bytes, x.ns, a) <
+             std::make_tuple(ranks[b], y.error, y.bytes, y.ns, b);
     });
-    // Survivors of this bucket, in the order they were accepted (so that
-    // runArg indexes them); appended to `out` in primary order afterwards.
-    kept.clear();
+    // A state survives if it has less error than every state with no more
+    // of either resource: those of earlier primary values (in the tree)
+    // and those of this value accepted before it (sorted by rank, so all
+    // have no more of the secondary).
+    size_t first = out.size();
     double runMin = std::numeric_limits<double>::infinity();
-    size_t runArg = 0;
     for (size_t i : order) {
       const State &s = in[i];
-      auto [treeMin, treeArg] = tree.query(keys[i]);
-      const State *killer = nullptr;
-      if (runMin <= s.error && runMin <= treeMin)
-        killer = &kept[runArg];
-      else if (treeMin <= s.error)
-        killer = &out[treeArg];
-      if (killer) {
-        if (exact && (value(*killer, spec.primary) > value(s, spec.primary) ||
-                      value(*killer, spec.secondary) >
-                          value(s, spec.secondary)))
-          exact = false;
+      if (runMin <= s.error || tree.query(ranks[i]) <= s.error)
         continue;
-      }
       runMin = s.error;
-      runArg = kept.size();
-      kept.push_back(s);
-    }
-    if (qP > 0 && kept.size() > 1)
-      std::stable_sort(kept.begin(), kept.end(),
-                       [&](const State &x, const State &y) {
-                         return value(x, spec.primary) <
-                                value(y, spec.primary);
-                       });
-    for (const State &s : kept) {
-      tree.insert(keyS(s), s.error, static_cast<int32_t>(out.size()));
       out.push_back(s);
     }
+    for (size_t i = first; i < out.size(); ++i)
+      tree.insert(rank(out[i]), out[i].error);
     lo = hi;
   }
-  return exact;
 }
 
 bool Solver::prune1D(const DpSpec &spec, size_t g, double qP,
@@ -456,6 +405,7 @@ bool Solver::prune1D(const DpSpec &spec, size_t g, double qP,
   // One resource: `in` is sorted by it, so buckets are runs. Keep each
   // run's best state (least error, then bytes, then ns) if it has less
   // error than every state kept before it.
+  out.clear();
   bool exact = true;
   double baseP = base(spec.primary, g);
   auto keyP = [&](double v) {
@@ -535,10 +485,9 @@ void Solver::extendExact1D(const DpSpec &spec, size_t g,
     State &last = out.back();
     double lv = value(last, spec.primary);
     double st = score(spec, t), sl = score(spec, last);
-    bool better = st < sl ||
-                  (st == sl &&
-                   (t.bytes < last.bytes ||
-                    (t.bytes == last.bytes && t.ns < last.ns)));
+    bool better =
+        st < sl || (st == sl && (t.bytes < last.bytes ||
+                                 (t.bytes == last.bytes && t.ns < last.ns)));
     if (v == lv) {
       // Same resource: keep the better one; it still has less error than
       // the state before `last` (which had more than `last`).
@@ -584,9 +533,8 @@ bool Solver::extendBucketed(const DpSpec &spec, size_t g, double qP,
       sl.least = std::min(sl.least, v);
       const State &b = sl.best;
       double st = score(spec, t), sb = score(spec, b);
-      if (st < sb ||
-          (st == sb &&
-           (t.bytes < b.bytes || (t.bytes == b.bytes && t.ns < b.ns))))
+      if (st < sb || (st == sb && (t.bytes < b.bytes ||
+                                   (t.bytes == b.bytes && t.ns < b.ns))))
         sl.best = t;
     }
   }
@@ -608,14 +556,14 @@ DpResult Solver::run(const DpSpec &spec) const {
   std::vector<State> cur = {{fixedBytes, 0.0, 0.0, -1, 0}};
   std::vector<State> cand, next;
   std::vector<std::vector<State>> lists;
-  // Bucket widths; 0: exact comparison.
-  double qP = 0, qS = 0;
-  int64_t cap = std::max<int64_t>(
-      spec.cap > 0                   ? spec.cap
-      : spec.frontier                ? options.maxStatesFrontier
-      : spec.secondary != Dim::None ? options.maxStates2D
-                                    : options.maxStates,
-      2);
+  // Bucket width over the (one) resource; 0: exact comparison.
+  double qP = 0;
+  int64_t cap =
+      std::max<int64_t>(spec.cap > 0    ? spec.cap
+                        : spec.frontier ? options.maxStatesFrontier
+                        : spec.secondary != Dim::None ? options.maxStates2D
+                                                      : options.maxStates,
+                        2);
   r.trace.resize(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) {
     const auto &choices = groups[g].choices;
@@ -660,31 +608,27 @@ DpResult Solver::run(const DpSpec &spec) const {
           break;
         cand.push_back(lists[pick][head[pick]++]);
       }
-      stepExact = prune(spec, g, qP, qS, cand, next);
+      prune2D(spec, cand, next);
+      stepExact = true;
+      // Past the limit with two resources, buckets would be too coarse to
+      // bound anything: give up (best() searches the Lagrangian instead).
+      if (static_cast<int64_t>(next.size()) > cap) {
+        r.exact = false;
+        r.finals.clear();
+        return r;
+      }
     }
     // Too many non-dominated states: merge by buckets, coarser until the
     // count fits.
-    if (spec.abortWhenInexact &&
-        (!stepExact || static_cast<int64_t>(next.size()) > cap)) {
-      r.exact = false;
-      r.finals.clear();
-      return r;
-    }
     while (static_cast<int64_t>(next.size()) > cap) {
-      if (qP == 0) {
-        qP = std::max(range(spec.primary), 1.0) /
-             static_cast<double>(std::max<int64_t>(cap / 2, 1));
-        if (spec.primary == Dim::Bytes)
-          qP = std::max(qP, 1.0);
-        if (spec.secondary != Dim::None)
-          qS = range(spec.secondary) / kSecondaryBuckets;
-      } else {
-        qP *= 2;
-        if (spec.secondary != Dim::None)
-          qS *= 2;
-      }
+      qP = qP == 0 ? std::max(range(spec.primary), 1.0) /
+                         static_cast<double>(std::max<int64_t>(cap / 2, 1))
+                   : 2 * qP;
+      if (spec.primary == Dim::Bytes)
+        qP = std::max(qP, 1.0);
       cand.swap(next);
-      prune(spec, g, qP, qS, cand, next);
+      next.clear();
+      prune1D(spec, g, qP, cand, next);
       stepExact = false;
     }
     if (!stepExact) {
@@ -693,8 +637,6 @@ DpResult Solver::run(const DpSpec &spec) const {
         r.slackBytes += static_cast<int64_t>(std::ceil(qP));
       else if (spec.primary == Dim::Ns)
         r.slackNs += qP;
-      if (spec.secondary == Dim::Ns)
-        r.slackNs += qS;
     }
     auto &trace = r.trace[g];
     trace.reserve(next.size());
@@ -729,8 +671,7 @@ PlanPoint Solver::reconstruct(const DpResult &r, size_t final) const {
   return p;
 }
 
-std::optional<size_t> Solver::select(const DpResult &r,
-                                     const Budgets &budgets,
+std::optional<size_t> Solver::select(const DpResult &r, const Budgets &budgets,
                                      Objective objective) const {
   auto rank = [&](const State &s) {
     switch (objective) {
@@ -754,9 +695,8 @@ std::optional<size_t> Solver::select(const DpResult &r,
   return best;
 }
 
-std::optional<PlanPoint> Solver::best(const Budgets &budgets,
-                                      Objective objective,
-                                      DpResult *out) const {
+std::optional<PlanPoint>
+Solver::best(const Budgets &budgets, Objective objective, DpResult *out) const {
   DpSpec spec;
   spec.maxBytes = budgets.bytes;
   spec.maxNs = budgets.ns;
@@ -769,15 +709,13 @@ std::optional<PlanPoint> Solver::best(const Budgets &budgets,
     // objective's per bucket. One resource, so exact up to the state
     // limit.
     Dim other = objective == Objective::Bytes ? Dim::Ns : Dim::Bytes;
-    bool budgeted = other == Dim::Ns ? budgets.ns.has_value()
-                                     : budgets.bytes.has_value();
+    bool budgeted =
+        other == Dim::Ns ? budgets.ns.has_value() : budgets.bytes.has_value();
     spec.primary = budgeted ? other : Dim::None;
     spec.merge = objective;
   } else if (useBytes) {
     spec.primary = Dim::Bytes;
     spec.secondary = useNs ? Dim::Ns : Dim::None;
-    // Two resources: exact, or the Lagrangian search below.
-    spec.abortWhenInexact = useNs;
   } else if (useNs) {
     spec.primary = Dim::Ns;
   }
@@ -793,6 +731,15 @@ std::optional<PlanPoint> Solver::best(const Budgets &budgets,
   if (spec.secondary != Dim::None && !r.exact) {
     r.lagrangian = true;
     p = lagrangian(budgets, objective);
+  }
+  // Merging can drop an extreme plan; the separable ones (least bytes,
+  // least ns, least error per group) are always candidates, so that a
+  // single budget is met whenever any plan meets it.
+  for (Objective o : {Objective::Bytes, Objective::Ns, Objective::Error}) {
+    PlanPoint q = extreme(o);
+    if (meets(q.bytes, q.ns, q.error, budgets) &&
+        (!p || rankOf(q, objective) < rankOf(*p, objective)))
+      p = std::move(q);
   }
   // The reconstructed sums are the state's (same order); checked again so
   // that a returned plan meets the budgets whatever happened above.
@@ -838,28 +785,28 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
   // Feasibility witnesses (one resource each, exact up to the state
   // limit): the fastest plan within the size budget and the smallest
   // within the latency budget, so that a plan meeting both is not missed
-  // when the multiplier search finds none.
-  auto witness = [&]() {
-    for (Objective o : {Objective::Ns, Objective::Bytes}) {
-      Budgets one = budgets;
-      one.error.reset();
-      if (o == Objective::Ns)
-        one.ns.reset();
-      else
-        one.bytes.reset();
-      DpSpec w;
-      w.primary = o == Objective::Ns ? Dim::Bytes : Dim::Ns;
-      w.maxBytes = one.bytes;
-      w.maxNs = one.ns;
-      w.merge = o;
-      DpResult r = run(w);
-      if (std::optional<size_t> i = select(r, budgets, objective)) {
-        PlanPoint p = reconstruct(r, *i);
-        if (!best || rankOf(p, objective) < rankOf(*best, objective))
-          best = std::move(p);
-      }
+  // when the multiplier search finds none. If the first run is exact and
+  // nothing in it meets the latency budget, no plan meets both budgets.
+  for (Objective o : {Objective::Ns, Objective::Bytes}) {
+    DpSpec w;
+    w.primary = o == Objective::Ns ? Dim::Bytes : Dim::Ns;
+    if (o == Objective::Ns)
+      w.maxBytes = budgets.bytes;
+    else
+      w.maxNs = budgets.ns;
+    w.merge = o;
+    DpResult r = run(w);
+    if (std::optional<size_t> i = select(r, budgets, objective)) {
+      PlanPoint p = reconstruct(r, *i);
+      if (!best || rankOf(p, objective) < rankOf(*best, objective))
+        best = std::move(p);
     }
-  };
+    if (o == Objective::Ns && r.exact &&
+        std::none_of(r.finals.begin(), r.finals.end(), [&](const State &s) {
+          return s.bytes <= *budgets.bytes && s.ns <= *budgets.ns;
+        }))
+      return std::nullopt;
+  }
   // Error per nanosecond at which trading one for the other breaks even,
   // roughly; search geometrically for a multiplier that meets the latency
   // budget, then bisect towards the least such multiplier.
@@ -878,10 +825,8 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
   while (!attempt(hi)) {
     lo = hi;
     hi *= 8;
-    if (++tries == 12) {
-      witness();
+    if (++tries == 12)
       return best;
-    }
   }
   for (int it = 0; it < 8; ++it) {
     double mid = lo > 0 ? std::sqrt(lo * hi) : hi / 8;
@@ -890,8 +835,6 @@ std::optional<PlanPoint> Solver::lagrangian(const Budgets &budgets,
     else
       lo = mid;
   }
-  if (!best)
-    witness();
   return best;
 }
 
@@ -939,10 +882,33 @@ double Solver::dualBound(const Budgets &budgets) const {
   double muMax = budgets.bytes ? limit(true) : 0;
   double lambdaMax = budgets.ns ? limit(false) : 0;
   auto overLambda = [&](double mu) {
-    return ternary(lambdaMax,
-                   [&](double lambda) { return dual(mu, lambda); });
+    return ternary(lambdaMax, [&](double lambda) { return dual(mu, lambda); });
   };
   return std::max(0.0, ternary(muMax, overLambda));
+}
+
+PlanPoint Solver::extreme(Objective o) const {
+  PlanPoint p;
+  p.bytes = fixedBytes;
+  for (const Group &g : groups) {
+    auto key = [&](const Choice &c) {
+      PlanPoint one;
+      one.bytes = c.bytes;
+      one.ns = c.ns;
+      one.error = c.error;
+      return rankOf(one, o);
+    };
+    size_t best = 0;
+    for (size_t c = 1; c < g.choices.size(); ++c)
+      if (key(g.choices[c]) < key(g.choices[best]))
+        best = c;
+    const Choice &c = g.choices[best];
+    p.choice.push_back(static_cast<int>(best));
+    p.bytes += c.bytes;
+    p.ns += c.ns;
+    p.error += c.error;
+  }
+  return p;
 }
 
 std::vector<PlanPoint> Solver::frontier(Dim dim, DpResult *out) const {
@@ -952,25 +918,10 @@ std::vector<PlanPoint> Solver::frontier(Dim dim, DpResult *out) const {
   *out = run(spec);
   const DpResult &r = *out;
   // Candidates: the surviving plans plus the plan with the least of the
-  // resource (separable: per group the cheapest choice, ties by error),
+  // resource (separable: per group the cheapest choice),
   // which merging could have dropped; it is the frontier's first point.
-  PlanPoint cheapest;
-  cheapest.bytes = fixedBytes;
-  for (const Group &grp : groups) {
-    size_t best = 0;
-    for (size_t c = 1; c < grp.choices.size(); ++c) {
-      const Choice &x = grp.choices[c], &y = grp.choices[best];
-      double vx = dim == Dim::Bytes ? double(x.bytes) : x.ns;
-      double vy = dim == Dim::Bytes ? double(y.bytes) : y.ns;
-      if (vx < vy || (vx == vy && x.error < y.error))
-        best = c;
-    }
-    const Choice &c = grp.choices[best];
-    cheapest.choice.push_back(static_cast<int>(best));
-    cheapest.bytes += c.bytes;
-    cheapest.ns += c.ns;
-    cheapest.error += c.error;
-  }
+  PlanPoint cheapest =
+      extreme(dim == Dim::Bytes ? Objective::Bytes : Objective::Ns);
   State extra{cheapest.bytes, cheapest.ns, cheapest.error, -1, 0};
   size_t numFinals = r.finals.size();
   auto state = [&](size_t i) -> const State & {
@@ -1000,16 +951,29 @@ std::vector<PlanPoint> Solver::frontier(Dim dim, DpResult *out) const {
   auto point = [&](size_t i) {
     return i < numFinals ? reconstruct(r, i) : cheapest;
   };
-  // Thin evenly by index, keeping both ends.
+  // Thin to evenly spaced budgets: for each of `limit` resource values
+  // from the least to the most, the best frontier plan within it (the last
+  // point at or below it). Both ends are kept.
   size_t limit = static_cast<size_t>(std::max<int64_t>(options.maxFrontier, 2));
   std::vector<PlanPoint> points;
   if (keep.size() <= limit) {
     for (size_t i : keep)
       points.push_back(point(i));
-  } else {
-    for (size_t j = 0; j < limit; ++j)
-      points.push_back(
-          point(keep[(j * (keep.size() - 1) + (limit - 1) / 2) / (limit - 1)]));
+    return points;
+  }
+  double least = value(state(keep.front()), dim);
+  double most = value(state(keep.back()), dim);
+  size_t at = 0, last = keep.size();
+  for (size_t j = 0; j < limit; ++j) {
+    double budget = j + 1 == limit
+                        ? most
+                        : least + (most - least) * static_cast<double>(j) /
+                                      static_cast<double>(limit - 1);
+    while (at + 1 < keep.size() && value(state(keep[at + 1]), dim) <= budget)
+      ++at;
+    if (at != last)
+      points.push_back(point(keep[at]));
+    last = at;
   }
   return points;
 }
@@ -1025,9 +989,9 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
   auto start = std::chrono::steady_clock::now();
   SolveResult result;
   auto finish = [&]() {
-    result.seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     return result;
   };
 
@@ -1050,11 +1014,20 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
       }
   }
 
+  // A budget below every plan (even a negative one) is a normal
+  // infeasibility with a message; NaN or infinite budgets are malformed.
+  if ((budgets.ns && !std::isfinite(*budgets.ns)) ||
+      (budgets.error && !std::isfinite(*budgets.error)) || fixedBytes < 0) {
+    result.infeasible.push_back(
+        "budgets must be finite numbers and fixed bytes non-negative");
+    return finish();
+  }
+
   Solver solver(groups, fixedBytes, options);
   bool anyResource = budgets.bytes || budgets.ns;
-  Objective objective = anyResource       ? Objective::Error
-                        : budgets.error   ? Objective::Bytes
-                                          : Objective::Error;
+  Objective objective = anyResource     ? Objective::Error
+                        : budgets.error ? Objective::Bytes
+                                        : Objective::Error;
 
   auto noteSlack = [&](const DpResult &r) {
     if (r.lagrangian)
@@ -1097,10 +1070,10 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
                                   " is below the fastest plan (" +
                                   formatNs(minNs) + ")");
     if (alone[2])
-      result.infeasible.push_back(
-          "error budget " + formatError(*budgets.error) +
-          " is below the most accurate plan's error (" + formatError(minError) +
-          ")");
+      result.infeasible.push_back("error budget " +
+                                  formatError(*budgets.error) +
+                                  " is below the most accurate plan's error (" +
+                                  formatError(minError) + ")");
     if (!alone[0] && !alone[1] && !alone[2]) {
       // Each budget is reachable alone; name the pairs that are not.
       auto only = [&](int k) {
@@ -1120,51 +1093,48 @@ SolveResult solve(ArrayRef<Group> groups, const Budgets &budgets,
       };
       std::vector<int> present;
       for (int k = 0; k < 3; ++k)
-        if (k == 0 ? budgets.bytes.has_value()
-                   : k == 1 ? budgets.ns.has_value()
-                            : budgets.error.has_value())
+        if (k == 0   ? budgets.bytes.has_value()
+            : k == 1 ? budgets.ns.has_value()
+                     : budgets.error.has_value())
           present.push_back(k);
-      bool foundPair = false;
-      for (size_t x = 0; x < present.size(); ++x)
-        for (size_t y = x + 1; y < present.size(); ++y) {
-          int a = present[x], b = present[y];
-          if (present.size() == 2)
-            continue; // the pair is the whole set, reported below
-          Budgets pair = only(a);
-          if (b == 1)
-            pair.ns = budgets.ns;
-          else
-            pair.error = budgets.error;
-          if (solver.best(pair, Objective::Error))
-            continue;
-          foundPair = true;
-          // The least of b's quantity that budget a allows.
-          std::optional<PlanPoint> p =
-              solver.best(only(a), b == 1 ? Objective::Ns : Objective::Error);
-          std::string msg = describe(a) + " and " + describe(b) +
-                            " cannot both be met";
-          if (p)
-            msg += std::string(": within the ") + budgetName(a) +
-                   " budget the " +
-                   (b == 1 ? "fastest plan takes " + formatNs(p->ns)
-                           : "least error is " + formatError(p->error));
-          result.infeasible.push_back(msg);
-        }
-      if (!foundPair && present.size() == 2) {
-        int a = present[0], b = present[1];
+      // "A and B cannot both be met: within the A budget the fastest plan
+      // takes ..." (the least of B's quantity that budget A allows).
+      auto pairMessage = [&](int a, int b) {
         std::optional<PlanPoint> p =
             solver.best(only(a), b == 1 ? Objective::Ns : Objective::Error);
-        std::string msg = describe(a) + " and " + describe(b) +
-                          " cannot both be met";
+        std::string msg =
+            describe(a) + " and " + describe(b) + " cannot both be met";
         if (p)
-          msg += std::string(": within the ") + budgetName(a) +
-                 " budget the " +
+          msg += std::string(": within the ") + budgetName(a) + " budget the " +
                  (b == 1 ? "fastest plan takes " + formatNs(p->ns)
                          : "least error is " + formatError(p->error));
         result.infeasible.push_back(msg);
-      } else if (!foundPair) {
-        result.infeasible.push_back(
-            "the size, latency and error budgets cannot all be met at once");
+      };
+      if (present.size() == 1) {
+        // Only after merging, which the extreme plans above rule out for a
+        // single budget; kept so that no infeasible result goes unexplained.
+        result.infeasible.push_back("no plan found within the " +
+                                    describe(present[0]));
+      } else if (present.size() == 2) {
+        pairMessage(present[0], present[1]);
+      } else {
+        bool foundPair = false;
+        for (size_t x = 0; x < present.size(); ++x)
+          for (size_t y = x + 1; y < present.size(); ++y) {
+            int a = present[x], b = present[y];
+            Budgets pair = only(a);
+            if (b == 1)
+              pair.ns = budgets.ns;
+            else
+              pair.error = budgets.error;
+            if (solver.best(pair, Objective::Error))
+              continue;
+            foundPair = true;
+            pairMessage(a, b);
+          }
+        if (!foundPair)
+          result.infeasible.push_back(
+              "the size, latency and error budgets cannot all be met at once");
       }
     }
     // Closest plans: per budget, the least of its quantity meeting the

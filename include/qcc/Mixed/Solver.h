@@ -15,11 +15,14 @@
 //     budget" into the all-int8 plan's size first).
 //
 // The solver is a dynamic program over partial plans that keeps exact sums
-// and prunes dominated states (solver.cpp explains it). It is exact while the
-// set of non-dominated partial plans stays below SolveOptions::maxStates; past
-// that it merges states whose resources differ by less than a bucket width
-// and reports the bound that this merging can lose (SolveResult::slackBytes,
-// slackNs). A returned plan always meets every budget on its exact sums.
+// and prunes dominated states (Solver.cpp explains it). It is exact while
+// the set of non-dominated partial plans stays below the state limits; past
+// them it merges states in buckets (one resource budget: the result carries
+// the slack this can lose) or, with both a size and a latency budget,
+// searches the Lagrangian relaxation of the latency budget. Every
+// error-minimizing result carries a lower bound on the optimal error, so
+// its distance from optimal is known whatever the method. A returned plan
+// always meets every budget on its exact sums.
 //
 //===----------------------------------------------------------------------===//
 
@@ -80,7 +83,9 @@ struct SolveResult {
   /// The chosen plan (when feasible).
   PlanPoint best;
   /// One message per violated budget (or combination of budgets), e.g.
-  /// "size budget 1.20 MB is below the smallest plan (1.50 MB)".
+  /// "size budget 1.20 MB (1200000 B) is below the smallest plan (1.50 MB,
+  /// 1500000 B)", "size budget 1.50 KB and error budget 0.005 cannot both
+  /// be met: within the size budget the least error is 0.02".
   std::vector<std::string> infeasible;
   /// When infeasible: the nearest plans, one per budget: the plan with the
   /// least of that resource (or error) that meets the other budgets, or, if
@@ -88,7 +93,9 @@ struct SolveResult {
   std::vector<PlanPoint> closest;
   /// Pareto frontier error vs bytes, sorted by bytes ascending (error then
   /// strictly descending); no budgets applied. At most
-  /// SolveOptions::maxFrontier points, always including both ends.
+  /// SolveOptions::maxFrontier points: the best plan within each of that
+  /// many evenly spaced sizes from the smallest plan to the largest
+  /// (duplicates dropped), so both ends are always included.
   std::vector<PlanPoint> frontierBytes;
   /// Pareto frontier error vs ns, sorted by ns ascending.
   std::vector<PlanPoint> frontierNs;
@@ -108,7 +115,8 @@ struct SolveResult {
   /// When minimizing error: no plan meeting the size and latency budgets
   /// has less error than this (the Lagrangian dual bound; equal to
   /// best.error when no resource budget is set). best.error minus it
-  /// bounds how far from optimal `best` can be.
+  /// bounds how far from optimal `best` can be. 0 for the only-error
+  /// objective (which minimizes bytes).
   double errorLowerBound = 0;
   /// True when the frontiers are the exact Pareto sets (before thinning);
   /// otherwise each point is still a real plan with exact sums, and no
@@ -118,7 +126,8 @@ struct SolveResult {
   double seconds = 0;
 };
 
-/// Tuning knobs; the defaults keep 200 groups x 5 choices well under 100 ms.
+/// Tuning knobs; with the defaults 200 groups x 5 choices take 10 to 150 ms
+/// of CPU here (docs/MixedPrecision.md, "Assignment").
 struct SolveOptions {
   /// Non-dominated partial plans kept per step before merging starts, with
   /// one resource compared (a size or a latency budget, or only an error
@@ -127,7 +136,7 @@ struct SolveOptions {
   int64_t maxStates = 1 << 14;
   int64_t maxStates2D = 1 << 12;
   int64_t maxStatesFrontier = 1 << 11;
-  /// Most points per returned frontier (evenly thinned by index; >= 2).
+  /// Most points per returned frontier (>= 2).
   int64_t maxFrontier = 64;
   /// Whether to compute the frontiers.
   bool frontiers = true;

@@ -727,9 +727,14 @@ static std::string countsSvg(const PlanReport &r) {
 }
 
 static const char *kCss = R"css(
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1280px;padding:0 16px;color:#222;background:#fff;line-height:1.4}
+body{
+  font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+  margin:24px auto;max-width:1280px;padding:0 16px;color:#222;background:#fff;
+  line-height:1.4}
 h1{font-size:1.5em;margin:0 0 4px}
-h2{font-size:1.15em;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+h2{
+  font-size:1.15em;margin:28px 0 8px;border-bottom:1px solid #ddd;
+  padding-bottom:4px}
 .sub,.muted{color:#666;fill:#777}
 table{border-collapse:collapse;font-size:13px}
 th,td{border:1px solid #ddd;padding:3px 7px;vertical-align:top}
@@ -737,25 +742,43 @@ th{background:#f4f4f4;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.me td{background:#fff3e0;font-weight:600}
 .kv th{width:170px}
-.chip{display:inline-block;color:#fff;border-radius:3px;padding:0 6px;font-size:12px;font-weight:600}
-.bad{background:#fdecea;border:1px solid #e15759;padding:8px 12px;border-radius:4px}
-.ok{color:#2e7d32;font-weight:600}.over{color:#c62828;font-weight:600}
+.chip{
+  display:inline-block;color:#fff;border-radius:3px;padding:0 6px;
+  font-size:12px;font-weight:600}
+.bad{
+  background:#fdecea;border:1px solid #e15759;padding:8px 12px;
+  border-radius:4px}
+.ok{color:#2e7d32;font-weight:600}
+.over{color:#c62828;font-weight:600}
 .plots{display:flex;flex-wrap:wrap;gap:16px}
 svg text{font-family:system-ui,sans-serif}
 .ptitle{font-size:14px;font-weight:600}
-.tick{font-size:11px;fill:#444}.axis{font-size:12px;fill:#333}
-.frame{fill:none;stroke:#999}.grid{stroke:#e8e8e8}.cut{stroke:#bbb;stroke-dasharray:2 3}
+.tick{font-size:11px;fill:#444}
+.axis{font-size:12px;fill:#333}
+.frame{fill:none;stroke:#999}
+.grid{stroke:#e8e8e8}
+.cut{stroke:#bbb;stroke-dasharray:2 3}
 .stairs{fill:none;stroke:#4e79a7;stroke-width:1.5;opacity:.7}
-.fp{fill:#4e79a7}.ref{fill:#555}.cl{fill:none;stroke:#c62828;stroke-width:1.5}
+.fp{fill:#4e79a7}
+.ref{fill:#555}
+.cl{fill:none;stroke:#c62828;stroke-width:1.5}
 .chosen{fill:#d62728;stroke:#fff;stroke-width:1}
-.rlabel{font-size:11px;fill:#333}.xlabel{font-size:11px;fill:#c62828}.clabel{font-size:12px;font-weight:700;fill:#d62728}
-.budget{stroke:#c62828;stroke-dasharray:5 4}.blabel{font-size:11px;fill:#c62828}
-.band{fill:#f6f6f6}.lname{font-size:12px;fill:#222}
-.bar{opacity:.4}.bar.on{opacity:1;stroke:#000;stroke-width:1.2}
+.rlabel{font-size:11px;fill:#333}
+.xlabel{font-size:11px;fill:#c62828}
+.clabel{font-size:12px;font-weight:700;fill:#d62728}
+.budget{stroke:#c62828;stroke-dasharray:5 4}
+.blabel{font-size:11px;fill:#c62828}
+.band{fill:#f6f6f6}
+.lname{font-size:12px;fill:#222}
+.bar{opacity:.4}
+.bar.on{opacity:1;stroke:#000;stroke-width:1.2}
 .ctext{font-size:11px;font-weight:700;fill:#fff}
 .layers td.why{max-width:420px;font-size:12px}
-.layers td.c{font-size:11px;white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}
-.layers td.on{background:#fff3e0;outline:2px solid #f28e2b;outline-offset:-2px}
+.layers td.c{
+  font-size:11px;white-space:nowrap;text-align:right;
+  font-variant-numeric:tabular-nums}
+.layers td.on{
+  background:#fff3e0;outline:2px solid #f28e2b;outline-offset:-2px}
 .layers td.x{color:#aaa;text-align:center}
 details{margin:8px 0}
 )css";

@@ -136,7 +136,8 @@ FailureOr<JitModel> jitCompileForHost(ModuleOp module, StringRef prefix,
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Less;
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
-  auto engine = ExecutionEngine::create(module, engineOptions, std::move(*jitTm));
+  auto engine =
+      ExecutionEngine::create(module, engineOptions, std::move(*jitTm));
   if (!engine) {
     std::string message = llvm::toString(engine.takeError());
     return emitError(loc) << what << ": JIT compilation failed: "

@@ -65,15 +65,15 @@ namespace {
 /// A layer as the probe model sees it.
 struct ProbeLayer {
   Layer layer;
-  std::vector<double> weight;     ///< float weights
-  std::vector<float> weightF32;   ///< the same as f32
-  std::vector<int64_t> shape;     ///< weight shape
-  int64_t axis = 0;               ///< output-channel axis of the weight
-  std::vector<double> bias;       ///< float bias (empty: no bias argument)
+  std::vector<double> weight;   ///< float weights
+  std::vector<float> weightF32; ///< the same as f32
+  std::vector<int64_t> shape;   ///< weight shape
+  int64_t axis = 0;             ///< output-channel axis of the weight
+  std::vector<double> bias;     ///< float bias (empty: no bias argument)
   std::vector<float> biasF32;
-  int biasArg = -1;               ///< argument index of the bias
-  bool int8 = false;              ///< w8a8 is a candidate
-  int inGate = -1, outGate = -1;  ///< gate sites (-1: none)
+  int biasArg = -1;              ///< argument index of the bias
+  bool int8 = false;             ///< w8a8 is a candidate
+  int inGate = -1, outGate = -1; ///< gate sites (-1: none)
   qm::ActivationParams inParams, outParams;
   std::vector<int64_t> consumers; ///< layers reading the output (as input)
 };
@@ -168,8 +168,8 @@ static std::optional<std::pair<double, double>> calibratedRange(Value v) {
     attr = fn.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(),
                                                   "qcc.calib_range");
   } else {
-    attr = v.getDefiningOp()->getAttrOfType<DenseF32ArrayAttr>(
-        "qcc.calib_range");
+    attr =
+        v.getDefiningOp()->getAttrOfType<DenseF32ArrayAttr>("qcc.calib_range");
     index = cast<OpResult>(v).getResultNumber();
   }
   if (!attr || (int64_t)attr.size() < 2 * (index + 1))
@@ -207,8 +207,8 @@ static Value buildGate(OpBuilder &b, Location loc, Value x,
   auto mul = BinaryKindAttr::get(ctx, BinaryKind::mul);
   Value on = BinaryOp::create(b, loc, type, mul, dq, slice(2 * site));
   Value off = BinaryOp::create(b, loc, type, mul, x, slice(2 * site + 1));
-  return BinaryOp::create(b, loc, type, BinaryKindAttr::get(ctx, BinaryKind::add),
-                          on, off);
+  return BinaryOp::create(b, loc, type,
+                          BinaryKindAttr::get(ctx, BinaryKind::add), on, off);
 }
 
 FailureOr<std::unique_ptr<SensitivityEngine>>
@@ -246,12 +246,12 @@ SensitivityEngine::create(ModuleOp module, ArrayRef<Layer> layers,
   }
   bool isRandom = options.source == "random";
   llvm::Expected<SampleSet> samples =
-      isRandom ? SampleSet::random(impl->inputs,
-                                   options.maxSamples > 0
-                                       ? options.maxSamples
-                                       : kDefaultRandomSamples,
-                                   options.seed)
-               : SampleSet::load(*ctx, options.source, impl->inputs);
+      isRandom
+          ? SampleSet::random(impl->inputs,
+                              options.maxSamples > 0 ? options.maxSamples
+                                                     : kDefaultRandomSamples,
+                              options.seed)
+          : SampleSet::load(*ctx, options.source, impl->inputs);
   if (!samples)
     return emitError(loc) << llvm::toString(samples.takeError());
   if (options.maxSamples > 0)
@@ -322,9 +322,8 @@ SensitivityEngine::create(ModuleOp module, ArrayRef<Layer> layers,
     p.inGate = numGates++;
     Operation *op = opOfId[p.layer.id];
     auto range = calibratedRange(op->getResult(0));
-    bool int8Reader = llvm::any_of(p.consumers, [&](int64_t c) {
-      return impl->layers[c].int8;
-    });
+    bool int8Reader = llvm::any_of(
+        p.consumers, [&](int64_t c) { return impl->layers[c].int8; });
     if (p.layer.intEpilogue && range && int8Reader) {
       p.outGate = numGates++;
       p.outParams =
@@ -355,7 +354,8 @@ SensitivityEngine::create(ModuleOp module, ArrayRef<Layer> layers,
       int64_t axis = softmax.getAxis();
       if (axis < 0)
         axis += tt.getRank();
-      if (axis >= 0 && axis < tt.getRank() && !(axis == 0 && out.slotElements)) {
+      if (axis >= 0 && axis < tt.getRank() &&
+          !(axis == 0 && out.slotElements)) {
         out.softmax = true;
         for (int64_t d = 0; d < tt.getRank(); ++d) {
           int64_t n = tt.getDimSize(d);
@@ -400,13 +400,13 @@ SensitivityEngine::create(ModuleOp module, ArrayRef<Layer> layers,
       v = CastOp::create(b, cloneRet.getLoc(), tt.clone(b.getF32Type()), v);
     // A value returned twice would need two out-parameters for one buffer.
     if (llvm::is_contained(results, v))
-      v = BinaryOp::create(b, cloneRet.getLoc(), v.getType(),
-                           BinaryKindAttr::get(ctx, BinaryKind::add), v,
-                           ConstantOp::create(
-                               b, cloneRet.getLoc(),
-                               DenseElementsAttr::get(
-                                   RankedTensorType::get({1}, b.getF32Type()),
-                                   0.0f)));
+      v = BinaryOp::create(
+          b, cloneRet.getLoc(), v.getType(),
+          BinaryKindAttr::get(ctx, BinaryKind::add), v,
+          ConstantOp::create(
+              b, cloneRet.getLoc(),
+              DenseElementsAttr::get(RankedTensorType::get({1}, b.getF32Type()),
+                                     0.0f)));
     results.push_back(v);
   }
   func::ReturnOp::create(b, cloneRet.getLoc(), results);
@@ -419,8 +419,8 @@ SensitivityEngine::create(ModuleOp module, ArrayRef<Layer> layers,
     unsigned index = fn.getNumArguments();
     (void)fn.insertArgument(
         index, type,
-        DictionaryAttr::get(ctx,
-                            {b.getNamedAttr("qcc.name", b.getStringAttr(name))}),
+        DictionaryAttr::get(
+            ctx, {b.getNamedAttr("qcc.name", b.getStringAttr(name))}),
         fn.getLoc());
     return fn.getArgument(index);
   };
@@ -436,7 +436,7 @@ SensitivityEngine::create(ModuleOp module, ArrayRef<Layer> layers,
       continue;
     p.biasArg = fn.getNumArguments();
     op->setOperand(2, addArg(op->getOperand(2).getType(),
-                               "b" + std::to_string(p.layer.id)));
+                             "b" + std::to_string(p.layer.id)));
   }
   impl->gatesArg = fn.getNumArguments();
   Value gates =
@@ -560,8 +560,7 @@ double SensitivityEngine::Impl::runError(const Worker &w, int64_t run) const {
     for (int64_t a = 0; a < out.outer; ++a)
       for (int64_t c = 0; c < out.inner; ++c) {
         int64_t base = a * rowBlock + c;
-        if (out.slotElements &&
-            run * batch + base / out.slotElements >= n)
+        if (out.slotElements && run * batch + base / out.slotElements >= n)
           continue;
         for (int64_t j = 0; j < out.axisLen; ++j) {
           double p = y[base + j * out.inner];
@@ -724,9 +723,9 @@ FailureOr<SensitivityResult> SensitivityEngine::measure() {
     const ProbeLayer &p = m.layers[probe.layer];
     Config config = base;
     std::vector<double> scales;
-    w.weightBuffer = qm::simulateWeights(p.weight, p.shape, p.axis,
-                                         probe.precision, m.options.int4Group,
-                                         &scales);
+    w.weightBuffer =
+        qm::simulateWeights(p.weight, p.shape, p.axis, probe.precision,
+                            m.options.int4Group, &scales);
     config.weights[probe.layer] = w.weightBuffer.data();
     if (probe.precision == Precision::w8a8) {
       config.gatesOn[p.inGate] = true;
@@ -814,8 +813,7 @@ FailureOr<double> SensitivityEngine::evaluate(ArrayRef<Precision> plan) {
     if (!llvm::is_contained(p.layer.allowed, plan[p.layer.id]))
       return emitError(m.loc)
              << "sensitivity: the plan gives layer " << p.layer.id << " ('"
-             << p.layer.name << "') "
-             << mixed::candidateName(plan[p.layer.id])
+             << p.layer.name << "') " << mixed::candidateName(plan[p.layer.id])
              << ", which is not one of its candidates";
   int64_t runs = m.samples->numRuns();
   auto workers = m.makeWorkers(runs);

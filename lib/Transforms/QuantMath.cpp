@@ -28,7 +28,8 @@ ActivationParams activationParams(double lo, double hi, bool asU8) {
       scale = 1.0;
     // Stored as f32 by the type; keep the zero point consistent with it.
     p.scale = (float)scale;
-    p.zeroPoint = std::clamp<int64_t>((int64_t)roundEven(-lo / p.scale), 0, 255);
+    p.zeroPoint =
+        std::clamp<int64_t>((int64_t)roundEven(-lo / p.scale), 0, 255);
     p.qmin = 0;
     p.qmax = 255;
     p.isSigned = false;
@@ -119,8 +120,8 @@ double quantizeInt4Group(llvm::ArrayRef<double> w,
   double bestScale = 0, bestError = 0;
   llvm::SmallVector<int8_t, 128> trial(w.size());
   for (int i = 0; i < 16; ++i) {
-    double s = roundToFormat(absmax / (7.0 + 0.25 * i),
-                             llvm::APFloat::IEEEhalf());
+    double s =
+        roundToFormat(absmax / (7.0 + 0.25 * i), llvm::APFloat::IEEEhalf());
     if (s == 0)
       continue;
     double error = 0;
@@ -171,8 +172,8 @@ std::vector<float> simulateWeights(llvm::ArrayRef<double> w,
     Int8Weights q = quantizeInt8PerChannel(w, rows, inner);
     // qcc.dequantize: f32(q - 0) * f32(scale).
     for (size_t i = 0; i < w.size(); ++i)
-      out[i] = (float)q.values[i] *
-               (float)q.scales[(int64_t)(i / inner) % rows];
+      out[i] =
+          (float)q.values[i] * (float)q.scales[(int64_t)(i / inner) % rows];
     if (int8Scales)
       *int8Scales = std::move(q.scales);
     break;

@@ -9,6 +9,9 @@
       and prints one line per layer and candidate, "ok" when qcc's value is
       within the tolerance (1%: qcc computes in f32, the reference in
       float64); N: the first N samples only (-calib-max-samples).
+  sensitivity_util.py compare DUMP.json OUT_DIR OUTPUT
+      compares the dump's uniform plans with the outputs of models compiled
+      with -quant=MODE (OUT_DIR/MODE/OUTPUT.npy; MODE none: float).
 
 The model: x[1,4,8,8] -> Conv 3x3 (8 channels, bias) + Relu -> Conv 1x1
 (6 channels, bias) -> Flatten -> Gemm (10, bias) -> y, and for KIND=kl a
@@ -265,12 +268,39 @@ def check(kind, dump_path, count=SAMPLES):
     print("failures", failures)
 
 
+def compare(dump_path, out_dir, output):
+    """Compares the dump's simulated uniform plans with the outputs of the
+    models the quantization passes compiled (OUT_DIR/MODE/OUTPUT.npy, MODE
+    none for float), in the dump's metric."""
+    dump = json.load(open(dump_path))
+    load = lambda m: np.load(os.path.join(out_dir, m, output + ".npy")).astype(
+        np.float64)
+    ref = load("none")
+    for mode, tol in [("fp16", 0.01), ("int4w", 0.01), ("int8", 0.02)]:
+        out = load(mode)
+        if dump["metric"] == "kl":
+            # sum p log(p/q) - p + q (= KL for rows summing to 1): robust
+            # to the f32 rounding of both outputs.
+            p = np.where(ref > 0, ref, 1)
+            r = np.where(out > 0, out, 1e-12) / p
+            got = float(np.where(ref > 0, p * (r - 1 - np.log(r)), 0).sum()
+                        / ref.shape[0])
+        else:
+            got = float(((out - ref) ** 2).sum() / (ref ** 2).sum())
+        sim = dump["uniform"][mode]
+        ok = abs(sim - got) <= tol * abs(got)
+        print(f"{mode} {'ok' if ok else 'MISMATCH'} simulated {sim:.6g} "
+              f"compiled {got:.6g}")
+
+
 def main():
     if sys.argv[1] == "model":
         kind, d = sys.argv[2], sys.argv[3]
         os.makedirs(d, exist_ok=True)
         make_model(kind, os.path.join(d, kind + ".onnx"))
         np.save(os.path.join(d, "samples.npy"), samples())
+    elif sys.argv[1] == "compare":
+        compare(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[4],
               int(sys.argv[5]) if len(sys.argv) > 5 else SAMPLES)

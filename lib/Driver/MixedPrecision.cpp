@@ -257,13 +257,86 @@ LogicalResult planMixedPrecision(ModuleOp module, const MixedOptions &options,
     return failure();
   }
 
-  std::vector<Precision> plan = planOf(solved.best.choice);
+  // 7. The solver adds per-layer errors; large errors (int4 weights)
+  // compound, so its sums are optimistic. The plan is picked among the best
+  // few plans that meet the budgets by simulating each whole on the samples.
+  auto meets = [&](const PlanPoint &p) {
+    return (!budgets.bytes || p.bytes <= *budgets.bytes) &&
+           (!budgets.ns || p.ns <= *budgets.ns);
+  };
+  bool errorOnly = budgets.error && !options.size && !options.latency;
+  std::vector<const PlanPoint *> candidates{&solved.best};
+  for (const auto *front : {&solved.frontierBytes, &solved.frontierNs})
+    for (const PlanPoint &p : *front)
+      if (meets(p) && llvm::none_of(candidates, [&](const PlanPoint *c) {
+            return c->choice == p.choice;
+          }))
+        candidates.push_back(&p);
+  if (errorOnly) {
+    // Smallest first, among plans predicted to meet the bound.
+    llvm::erase_if(candidates, [&](const PlanPoint *c) {
+      return c->error > *budgets.error;
+    });
+    llvm::stable_sort(candidates, [](const PlanPoint *a, const PlanPoint *b) {
+      return std::make_pair(a->bytes, a->ns) < std::make_pair(b->bytes, b->ns);
+    });
+  } else {
+    // Most accurate first (the solver's choice leads).
+    llvm::stable_sort(candidates, [](const PlanPoint *a, const PlanPoint *b) {
+      return a->error < b->error;
+    });
+  }
+  constexpr size_t kMaxSimulated = 6;
+  const PlanPoint *chosen = nullptr;
+  double chosenError = 0;
+  int64_t simulatedCount = 0;
+  for (const PlanPoint *c : candidates) {
+    if ((size_t)simulatedCount == kMaxSimulated)
+      break;
+    auto simulated = (*engine)->evaluate(planOf(c->choice));
+    if (failed(simulated))
+      return failure();
+    ++simulatedCount;
+    bool withinError = !budgets.error || *simulated <= *budgets.error;
+    if (errorOnly) {
+      // The smallest plan whose simulation meets the bound; else the most
+      // accurate one seen.
+      if (withinError) {
+        chosen = c;
+        chosenError = *simulated;
+        break;
+      }
+      if (!chosen || *simulated < chosenError) {
+        chosen = c;
+        chosenError = *simulated;
+      }
+      continue;
+    }
+    if (!chosen || *simulated < chosenError) {
+      chosen = c;
+      chosenError = *simulated;
+    }
+  }
+  if (!chosen) {
+    chosen = &solved.best;
+    auto simulated = (*engine)->evaluate(planOf(chosen->choice));
+    if (failed(simulated))
+      return failure();
+    chosenError = *simulated;
+    simulatedCount = 1;
+  }
+  if (budgets.error && chosenError > *budgets.error)
+    emitWarning(loc) << "-quant=mixed: the chosen plan's simulated error ("
+                     << formatError(metric, chosenError)
+                     << ") misses -max-error=" << options.error->text
+                     << " although the sum of per-layer errors ("
+                     << formatError(metric, chosen->error)
+                     << ") meets it: per-layer errors compound";
+  std::vector<Precision> plan = planOf(chosen->choice);
   report.chosen = plan;
   report.plan = pointOf(plan, "chosen");
-  auto simulated = (*engine)->evaluate(plan);
-  if (failed(simulated))
-    return failure();
-  report.simulatedError = *simulated;
+  report.simulatedError = chosenError;
+  report.simulatedCandidates = simulatedCount;
   explainChoices(report);
 
   for (const Layer &l : layers)

@@ -574,6 +574,7 @@ json::Object planReportJson(const PlanReport &r) {
       r.simulatedError ? jsonNumber(*r.simulatedError) : nullptr;
   o["simulated_sqnr_db"] =
       r.simulatedError ? jsonSqnr(r.metric, *r.simulatedError) : nullptr;
+  o["simulated_candidates"] = r.simulatedCandidates;
   return o;
 }
 
@@ -697,6 +698,8 @@ static void printSummaryLines(raw_ostream &os, const PlanReport &r) {
     os << "  chosen: " << formatError(m, r.plan.error) << " predicted";
     if (r.simulatedError)
       os << ", " << formatError(m, *r.simulatedError) << " simulated";
+    if (r.simulatedCandidates > 1)
+      os << " (best of " << r.simulatedCandidates << ")";
     os << " | " << formatBytes(r.plan.bytes);
     if (fp32 && fp32->bytes > 0)
       os << strf(" (%.0f%% of fp32)", 100.0 * r.plan.bytes / fp32->bytes);

@@ -68,14 +68,15 @@ std::string formatBytes(int64_t bytes) {
   std::string s;
   raw_string_ostream os(s);
   double b = static_cast<double>(bytes);
-  if (std::fabs(b) < 1e3)
+  // Binary units, as the plan report and the quantization summary print.
+  if (std::fabs(b) < 1024)
     os << bytes << " B";
-  else if (std::fabs(b) < 1e6)
-    os << format("%.2f KB", b / 1e3);
-  else if (std::fabs(b) < 1e9)
-    os << format("%.2f MB", b / 1e6);
+  else if (std::fabs(b) < 1024.0 * 1024)
+    os << format("%.1f KiB", b / 1024);
+  else if (std::fabs(b) < 1024.0 * 1024 * 1024)
+    os << format("%.2f MiB", b / (1024.0 * 1024));
   else
-    os << format("%.2f GB", b / 1e9);
+    os << format("%.2f GiB", b / (1024.0 * 1024 * 1024));
   return s;
 }
 

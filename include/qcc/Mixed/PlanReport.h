@@ -59,6 +59,8 @@ struct PlanReport {
   std::vector<std::string> infeasible;  ///< one message per violated budget
   ReportPoint plan;                     ///< the chosen plan, predicted
   std::optional<double> simulatedError; ///< the chosen plan, measured
+  /// Candidate plans simulated whole to pick the chosen one (0: none).
+  int64_t simulatedCandidates = 0;
   /// Uniform and baseline plans ("all fp32", "all int8", "all int4w",
   /// "naive", ...).
   std::vector<ReportPoint> references;

@@ -234,8 +234,51 @@ LogicalResult planMixedPrecision(ModuleOp module, const MixedOptions &options,
   report.budgetError = budgets.error;
   report.budgetText = llvm::join(given, " ");
 
-  // 6. Assignment.
-  SolveResult solved = solve(groups, budgets, fixedBytes);
+  // 6. Assignment. The solver sums per-layer times (an int8 layer pays for
+  // converting its input); the whole-plan estimate also counts what the
+  // neighbours decide (requantizing epilogues, conversions back to float).
+  // When the plans that fit the sums miss the latency budget on the
+  // whole-plan estimate, the budget the solver sees is tightened and the
+  // assignment repeated.
+  auto exactNs = [&](const PlanPoint &p) {
+    return planNs(table, layers, planOf(p.choice), options.int4Group);
+  };
+  auto meets = [&](const PlanPoint &p, const Budgets &b) {
+    return (!b.bytes || p.bytes <= *b.bytes) && (!b.ns || p.ns <= *b.ns) &&
+           (!budgets.ns || exactNs(p) <= *budgets.ns);
+  };
+  bool errorOnly = budgets.error && !options.size && !options.latency;
+  SolveResult solved;
+  std::vector<const PlanPoint *> candidates;
+  Budgets solverBudgets = budgets;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    solved = solve(groups, solverBudgets, fixedBytes);
+    candidates.clear();
+    if (!solved.feasible)
+      break;
+    if (meets(solved.best, solverBudgets))
+      candidates.push_back(&solved.best);
+    for (const auto *front : {&solved.frontierBytes, &solved.frontierNs})
+      for (const PlanPoint &p : *front)
+        if (meets(p, solverBudgets) &&
+            llvm::none_of(candidates, [&](const PlanPoint *c) {
+              return c->choice == p.choice;
+            }))
+          candidates.push_back(&p);
+    if (!candidates.empty() || !budgets.ns)
+      break;
+    solverBudgets.ns =
+        *solverBudgets.ns * (*budgets.ns / exactNs(solved.best)) * 0.995;
+  }
+  if (solved.feasible && candidates.empty()) {
+    solved.feasible = false;
+    solved.infeasible.push_back(
+        "latency budget " + formatNs(*budgets.ns) +
+        ": the plans that fit it layer by layer miss it once conversions "
+        "between layers are counted (fastest whole-plan estimate " +
+        formatNs(exactNs(solved.best)) + ")");
+    solved.closest.push_back(solved.best);
+  }
   report.solveSeconds = solved.seconds;
   for (const PlanPoint &p : solved.frontierBytes)
     report.frontierBytes.push_back(pointOf(planOf(p.choice), ""));
@@ -260,18 +303,6 @@ LogicalResult planMixedPrecision(ModuleOp module, const MixedOptions &options,
   // 7. The solver adds per-layer errors; large errors (int4 weights)
   // compound, so its sums are optimistic. The plan is picked among the best
   // few plans that meet the budgets by simulating each whole on the samples.
-  auto meets = [&](const PlanPoint &p) {
-    return (!budgets.bytes || p.bytes <= *budgets.bytes) &&
-           (!budgets.ns || p.ns <= *budgets.ns);
-  };
-  bool errorOnly = budgets.error && !options.size && !options.latency;
-  std::vector<const PlanPoint *> candidates{&solved.best};
-  for (const auto *front : {&solved.frontierBytes, &solved.frontierNs})
-    for (const PlanPoint &p : *front)
-      if (meets(p) && llvm::none_of(candidates, [&](const PlanPoint *c) {
-            return c->choice == p.choice;
-          }))
-        candidates.push_back(&p);
   if (errorOnly) {
     // Smallest first, among plans predicted to meet the bound.
     llvm::erase_if(candidates, [&](const PlanPoint *c) {

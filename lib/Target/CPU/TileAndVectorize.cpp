@@ -22,10 +22,13 @@
 //
 // Init producers (fills, broadcast biases) are fused into the tiles of their
 // consumer, and chains of elementwise consumers of convolutions and matmuls
-// (activations, residual adds) into the producer's tile loop. Before tiling,
-// dimensions contiguous in every operand of a generic are collapsed, 1x1
-// convolutions become matmuls and constant pads become a fill plus vector
-// copies.
+// (activations, residual adds, and element-type conversions: the quantize of
+// a float layer feeding an int8 one, an int8 layer's dequantizing or
+// requantizing epilogue) into the producer's tile loop, so the producer's
+// result is never written. Before tiling, dimensions contiguous in every
+// operand of a generic are collapsed (except in such consumers, which keep
+// the producer's shape), 1x1 convolutions become matmuls (with their bias
+// init) and constant pads become a fill plus vector copies.
 //
 // Afterwards every vector op is lowered to the 1-D forms that
 // convert-vector-to-llvm handles (transfers unrolled to rank 1, contractions

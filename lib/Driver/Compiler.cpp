@@ -518,9 +518,8 @@ static LogicalResult applyPlan(ModuleOp module, ArrayRef<mixed::Layer> layers,
   mixed::stampPlan(layers, plan);
   QuantizationOptions qo = options;
   qo.mode = "mixed";
-  return runPipeline(module, [&](OpPassManager &pm) {
-    buildQuantizationPipeline(pm, qo);
-  });
+  return runPipeline(
+      module, [&](OpPassManager &pm) { buildQuantizationPipeline(pm, qo); });
 }
 
 LogicalResult compileModel(const CompileOptions &options,
@@ -612,8 +611,8 @@ LogicalResult compileModel(const CompileOptions &options,
   }
   if (wantsReport) {
     quantTotals.constantBytesAfter = constantBytes(*module);
-    artifacts.report = buildQuantReport(*module, options.inputPath,
-                                        spec->name, quantName, quantTotals);
+    artifacts.report = buildQuantReport(*module, options.inputPath, spec->name,
+                                        quantName, quantTotals);
   }
   auto printSummary = [&](int64_t objectBytes) {
     if (quantizes)

@@ -439,7 +439,8 @@ static bool isSoleResultOfReduction(Value v) {
 /// from such a producer.
 static std::optional<SmallVector<ReassociationIndices>>
 fusionPreservingGroups(linalg::GenericOp op) {
-  if (op.getNumParallelLoops() != op.getNumLoops() || op.getNumDpsInits() != 1 ||
+  if (op.getNumParallelLoops() != op.getNumLoops() ||
+      op.getNumDpsInits() != 1 ||
       !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
     return std::nullopt;
   for (OpOperand *operand : op.getDpsInputOperands()) {
@@ -486,13 +487,12 @@ void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
     // tileRoot sees this op as the matmul's consumer.
     for (OpOperand &operand : collapsed->collapsedOp->getOpOperands()) {
       auto collapse = operand.get().getDefiningOp<tensor::CollapseShapeOp>();
-      auto expand = collapse
-                        ? collapse.getSrc().getDefiningOp<tensor::ExpandShapeOp>()
-                        : tensor::ExpandShapeOp();
+      auto expand =
+          collapse ? collapse.getSrc().getDefiningOp<tensor::ExpandShapeOp>()
+                   : tensor::ExpandShapeOp();
       if (expand && expand.getSrcType() == collapse.getResultType() &&
           expand.getReassociationIndices() ==
-              collapse.getReassociationIndices())
-      {
+              collapse.getReassociationIndices()) {
         rewriter.modifyOpInPlace(collapsed->collapsedOp,
                                  [&] { operand.set(expand.getSrc()); });
         if (collapse->use_empty())
@@ -711,8 +711,8 @@ void convertPointwiseConvToMatmul(RewriterBase &rewriter,
       auto inputType = dyn_cast<RankedTensorType>(bcast.getInput().getType());
       if (inputType && inputType.getRank() == 1 &&
           bcast.getDimensions() == ArrayRef<int64_t>{0, 2, 3}) {
-        Value empty = tensor::EmptyOp::create(rewriter, loc, outType2.getShape(),
-                                              elt);
+        Value empty =
+            tensor::EmptyOp::create(rewriter, loc, outType2.getShape(), elt);
         out = linalg::BroadcastOp::create(rewriter, loc, bcast.getInput(),
                                           empty, ArrayRef<int64_t>{1})
                   ->getResult(0);

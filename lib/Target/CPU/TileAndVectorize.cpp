@@ -422,12 +422,17 @@ private:
 //===----------------------------------------------------------------------===//
 
 /// Whether `v` is the only use of the result of a convolution or
-/// contraction (a linalg op with reduction loops): the op tileRoot fuses
-/// elementwise consumers into.
+/// contraction (pooling and pair-packed integer convolutions included): the
+/// ops whose tile plans fuse elementwise consumers. Other reductions keep
+/// their consumers' maximal collapse.
 static bool isSoleResultOfReduction(Value v) {
   auto producer = v.getDefiningOp<linalg::LinalgOp>();
-  return producer && v.hasOneUse() && producer->getNumResults() == 1 &&
-         producer.getNumReductionLoops() > 0;
+  if (!producer || !v.hasOneUse() || producer->getNumResults() != 1 ||
+      producer.getNumReductionLoops() == 0)
+    return false;
+  return linalg::isaContractionOpInterface(producer) ||
+         linalg::isaConvolutionOpInterface(producer) ||
+         producer->hasAttr(kPairDotAttr);
 }
 
 /// The dimension groups an elementwise `op` may collapse without losing its

@@ -111,9 +111,10 @@ TEST(PlanFile, Errors) {
   EXPECT_EQ(parseError(R"({"layers": [{"precision": "int8"}]})"),
             "p.json: layers[0]: the entry has neither a \"name\" nor an "
             "\"id\"");
-  EXPECT_EQ(parseError(R"({"layers": [{"name": "fc", "precision": "int8"}]})"),
-            "p.json: layers[0]: layer 'fc' (MatMul) cannot be int8: no calibration "
-            "range for the input");
+  EXPECT_EQ(
+      parseError(R"({"layers": [{"name": "fc", "precision": "int8"}]})"),
+      "p.json: layers[0]: layer 'fc' (MatMul) cannot be int8: no calibration "
+      "range for the input");
   EXPECT_EQ(parseError(R"({"layers": [{"name": "fc", "precision": "int3"}]})"),
             "p.json: layers[0]: layer 'fc' (MatMul): unknown precision "
             "'int3' (expected one of fp32, fp16, bf16, int8, int4w)");
@@ -135,9 +136,9 @@ TEST(PlanFile, DuplicateNames) {
   layers[2].name = "conv1";
   std::vector<Precision> plan;
   std::string error;
-  EXPECT_TRUE(failed(parsePlan(
-      R"({"layers": [{"name": "conv1", "precision": "fp16"}]})", "p.json",
-      layers, plan, error)));
+  EXPECT_TRUE(failed(
+      parsePlan(R"({"layers": [{"name": "conv1", "precision": "fp16"}]})",
+                "p.json", layers, plan, error)));
   EXPECT_EQ(error, "p.json: layers[0]: 2 layers are named 'conv1': give the "
                    "\"id\" of the one meant");
   ASSERT_TRUE(succeeded(parsePlan(

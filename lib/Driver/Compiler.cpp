@@ -638,9 +638,8 @@ static LogicalResult applyPlan(ModuleOp module, ArrayRef<mixed::Layer> layers,
   mixed::stampPlan(layers, plan);
   QuantizationOptions qo = options;
   qo.mode = "mixed";
-  return runPipeline(module, [&](OpPassManager &pm) {
-    buildQuantizationPipeline(pm, qo);
-  });
+  return runPipeline(
+      module, [&](OpPassManager &pm) { buildQuantizationPipeline(pm, qo); });
 }
 
 /// -dump-sensitivity: collects the layers (all candidates), measures their

@@ -18,8 +18,8 @@ namespace qcc::mixed {
 
 /// How errors name a layer: its ONNX name, or its id when it has none.
 static std::string describe(const Layer &l) {
-  std::string s = l.name.empty() ? "#" + std::to_string(l.id)
-                                 : "'" + l.name + "'";
+  std::string s =
+      l.name.empty() ? "#" + std::to_string(l.id) : "'" + l.name + "'";
   return s + " (" + l.opType + ")";
 }
 
@@ -67,8 +67,8 @@ LogicalResult parsePlan(StringRef text, StringRef fileName,
                         std::string &error) {
   llvm::Expected<json::Value> root = json::parse(text);
   if (!root) {
-    error = fileName.str() + ": not valid JSON: " +
-            llvm::toString(root.takeError());
+    error = fileName.str() +
+            ": not valid JSON: " + llvm::toString(root.takeError());
     return failure();
   }
   const json::Object *obj = root->getAsObject();
@@ -184,8 +184,8 @@ LogicalResult parsePlan(StringRef text, StringRef fileName,
     }
     // An unlisted layer that cannot take the default stays fp32: the
     // default is a convenience, not a promise for every layer.
-    plan[l.id] = llvm::is_contained(l.allowed, fallback) ? fallback
-                                                         : Precision::f32;
+    plan[l.id] =
+        llvm::is_contained(l.allowed, fallback) ? fallback : Precision::f32;
   }
   return success();
 }

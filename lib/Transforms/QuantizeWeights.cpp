@@ -95,8 +95,8 @@ struct QccQuantizeWeightsPass
         axis = 0;
       } else if (auto mm = dyn_cast<MatMulOp>(op)) {
         weight = &mm->getOpOperand(1);
-        axis = llvm::cast<RankedTensorType>(mm.getRhs().getType()).getRank() -
-               1;
+        axis =
+            llvm::cast<RankedTensorType>(mm.getRhs().getType()).getRank() - 1;
       } else {
         return;
       }
@@ -112,10 +112,9 @@ struct QccQuantizeWeightsPass
       StringRef why = convert(op, *weight, axis, layerFormat);
       if (followPlan && !why.empty()) {
         op->emitError() << "qcc-quantize-weights: the plan gives this layer "
-                        << stringifyPrecision(
-                               op->getAttrOfType<PrecisionAttr>(
-                                     mixed::kPlanAttr)
-                                   .getValue())
+                        << stringifyPrecision(op->getAttrOfType<PrecisionAttr>(
+                                                    mixed::kPlanAttr)
+                                                  .getValue())
                         << " weights, but " << why;
         planFailed = true;
       }

@@ -40,8 +40,7 @@ namespace qcc::mixed {
 /// (with the reason collectLayers recorded).
 mlir::LogicalResult parsePlan(llvm::StringRef text, llvm::StringRef fileName,
                               llvm::ArrayRef<Layer> layers,
-                              std::vector<Precision> &plan,
-                              std::string &error);
+                              std::vector<Precision> &plan, std::string &error);
 
 /// Reads the plan file at `path` (see parsePlan).
 mlir::LogicalResult readPlanFile(llvm::StringRef path,

@@ -22,10 +22,13 @@
 //
 // Init producers (fills, broadcast biases) are fused into the tiles of their
 // consumer, and chains of elementwise consumers of convolutions and matmuls
-// (activations, residual adds) into the producer's tile loop. Before tiling,
-// dimensions contiguous in every operand of a generic are collapsed, 1x1
-// convolutions become matmuls and constant pads become a fill plus vector
-// copies.
+// (activations, residual adds, and element-type conversions: the quantize of
+// a float layer feeding an int8 one, an int8 layer's dequantizing or
+// requantizing epilogue) into the producer's tile loop, so the producer's
+// result is never written. Before tiling, dimensions contiguous in every
+// operand of a generic are collapsed (except in such consumers, which keep
+// the producer's shape), 1x1 convolutions become matmuls (with their bias
+// init) and constant pads become a fill plus vector copies.
 //
 // Afterwards every vector op is lowered to the 1-D forms that
 // convert-vector-to-llvm handles (transfers unrolled to rank 1, contractions
@@ -418,13 +421,93 @@ private:
 // Pre-tiling rewrites
 //===----------------------------------------------------------------------===//
 
+/// Whether `v` is the only use of the result of a convolution or
+/// contraction (pooling and pair-packed integer convolutions included): the
+/// ops whose tile plans fuse elementwise consumers. Other reductions keep
+/// their consumers' maximal collapse.
+static bool isSoleResultOfReduction(Value v) {
+  auto producer = v.getDefiningOp<linalg::LinalgOp>();
+  if (!producer || !v.hasOneUse() || producer->getNumResults() != 1 ||
+      producer.getNumReductionLoops() == 0)
+    return false;
+  return linalg::isaContractionOpInterface(producer) ||
+         linalg::isaConvolutionOpInterface(producer) ||
+         producer->hasAttr(kPairDotAttr);
+}
+
+/// The dimension groups an elementwise `op` may collapse without losing its
+/// fusion into the tile loop of the convolution or contraction producing
+/// an input (tileRoot fuses a consumer only when it iterates exactly the
+/// producer's result shape): none for a direct result, the reassociation of
+/// the expand_shape for a pointwise convolution rewritten as a matmul
+/// ([F, H*W] expanded to [1, F, H, W]). std::nullopt when no input comes
+/// from such a producer.
+static std::optional<SmallVector<ReassociationIndices>>
+fusionPreservingGroups(linalg::GenericOp op) {
+  if (op.getNumParallelLoops() != op.getNumLoops() ||
+      op.getNumDpsInits() != 1 ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+    return std::nullopt;
+  for (OpOperand *operand : op.getDpsInputOperands()) {
+    // Other inputs may broadcast (a per-channel scale): only the producer's
+    // operand must be read as the result is written.
+    if (!op.getMatchingIndexingMap(operand).isIdentity())
+      continue;
+    Value input = operand->get();
+    if (isSoleResultOfReduction(input)) {
+      SmallVector<ReassociationIndices> none;
+      for (unsigned d = 0; d < op.getNumLoops(); ++d)
+        none.push_back({static_cast<int64_t>(d)});
+      return none;
+    }
+    auto expand = input.getDefiningOp<tensor::ExpandShapeOp>();
+    if (expand && expand->hasOneUse() &&
+        isSoleResultOfReduction(expand.getSrc()))
+      return expand.getReassociationIndices();
+  }
+  return std::nullopt;
+}
+
 /// Collapses runs of adjacent loop dimensions of a linalg.generic that are
 /// contiguous in every operand (e.g. H and W of an NCHW elementwise op with a
 /// per-channel broadcast), so that the vectorized dimension is as long as
-/// possible.
+/// possible. An elementwise consumer of a convolution or contraction keeps
+/// the producer's shape instead, so that it fuses into the producer's tiles
+/// (the producer's result, e.g. f32 before an int8 quantize, then never
+/// goes through memory).
 void collapseContiguousDims(RewriterBase &rewriter, linalg::GenericOp op) {
   if (!hasStaticTensorSemantics(op) || op.getNumLoops() < 2)
     return;
+  if (std::optional<SmallVector<ReassociationIndices>> groups =
+          fusionPreservingGroups(op)) {
+    if (groups->size() == op.getNumLoops())
+      return;
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::CollapseResult> collapsed =
+        linalg::collapseOpIterationDims(op, *groups, rewriter);
+    if (failed(collapsed))
+      return;
+    rewriter.replaceOp(op, collapsed->results);
+    // Read the matmul's result directly (collapse(expand(x)) is x), so that
+    // tileRoot sees this op as the matmul's consumer.
+    for (OpOperand &operand : collapsed->collapsedOp->getOpOperands()) {
+      auto collapse = operand.get().getDefiningOp<tensor::CollapseShapeOp>();
+      auto expand =
+          collapse ? collapse.getSrc().getDefiningOp<tensor::ExpandShapeOp>()
+                   : tensor::ExpandShapeOp();
+      if (expand && expand.getSrcType() == collapse.getResultType() &&
+          expand.getReassociationIndices() ==
+              collapse.getReassociationIndices()) {
+        rewriter.modifyOpInPlace(collapsed->collapsedOp,
+                                 [&] { operand.set(expand.getSrc()); });
+        if (collapse->use_empty())
+          rewriter.eraseOp(collapse);
+        if (expand->use_empty())
+          rewriter.eraseOp(expand);
+      }
+    }
+    return;
+  }
   // A reshaped function result would cost a copy into the caller's buffer,
   // and a reshaped init producer could no longer be fused into its consumer:
   // then only dimensions that the results do not have (reductions) may be
@@ -622,14 +705,39 @@ void convertPointwiseConvToMatmul(RewriterBase &rewriter,
   Value k = tensor::CollapseShapeOp::create(rewriter, loc,
                                             RankedTensorType::get({f, c}, elt),
                                             conv.getInputs()[1], kMap);
-  Value out = tensor::CollapseShapeOp::create(
-      rewriter, loc, RankedTensorType::get({f, hw}, elt), conv.getOutputs()[0],
-      inMap);
+  // The init: a per-channel bias broadcast or a fill used only here is
+  // rebuilt on the [F, H*W] shape, so that it still fuses into the matmul's
+  // tiles (through a collapse_shape it would be a separate pass).
+  auto outType2 = RankedTensorType::get({f, hw}, elt);
+  Value init = conv.getOutputs()[0];
+  Value out;
+  if (init.hasOneUse()) {
+    if (auto bcast = init.getDefiningOp<linalg::BroadcastOp>()) {
+      auto inputType = dyn_cast<RankedTensorType>(bcast.getInput().getType());
+      if (inputType && inputType.getRank() == 1 &&
+          bcast.getDimensions() == ArrayRef<int64_t>{0, 2, 3}) {
+        Value empty =
+            tensor::EmptyOp::create(rewriter, loc, outType2.getShape(), elt);
+        out = linalg::BroadcastOp::create(rewriter, loc, bcast.getInput(),
+                                          empty, ArrayRef<int64_t>{1})
+                  ->getResult(0);
+      }
+    } else if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, outType2.getShape(), elt);
+      out = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
+                .getResult(0);
+    }
+  }
+  if (!out)
+    out = tensor::CollapseShapeOp::create(rewriter, loc, outType2, init, inMap);
   auto mm = linalg::MatmulOp::create(rewriter, loc, TypeRange{out.getType()},
                                      ValueRange{k, in}, ValueRange{out});
   Value result = tensor::ExpandShapeOp::create(rewriter, loc, outType,
                                                mm.getResult(0), inMap);
   rewriter.replaceOp(conv, result);
+  if (Operation *def = init.getDefiningOp(); def && def->use_empty())
+    rewriter.eraseOp(def);
 }
 
 /// Emits vector loops that copy the statically shaped tensor `source` into
@@ -774,7 +882,8 @@ bool isFusableElementwiseConsumer(linalg::LinalgOp consumer, Value value) {
     if (input->get() == value &&
         consumer.getMatchingIndexingMap(input) != resultMap)
       return false;
-  return value.getType() == consumer->getResult(0).getType();
+  return cast<ShapedType>(value.getType()).getShape() ==
+         cast<ShapedType>(consumer->getResult(0).getType()).getShape();
 }
 
 /// Tiles `op` according to `plan` and marks the innermost tiles for

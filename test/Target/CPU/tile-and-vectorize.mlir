@@ -417,3 +417,71 @@ func.func @unsigned_max_pool_window(%x: tensor<1x3x16x16xi8>) -> tensor<1x3x8x8x
   } -> tensor<1x3x8x8xi8>
   return %r : tensor<1x3x8x8xi8>
 }
+
+// -----
+
+// Tests that an elementwise consumer changing the element type (the f32 ->
+// u8 quantize at a float -> int8 precision boundary) is fused into the
+// convolution's tile loop like a same-type activation: the quantize is
+// applied to the accumulators and only i8 is written.
+
+// CHECK-LABEL: func.func @conv_quantize
+// CHECK-NOT:     linalg.
+// CHECK:         scf.for
+// CHECK:           arith.fptosi
+// CHECK:           vector.transfer_write {{.*}} : vector<{{[0-9]+}}xi8>, tensor<1x4x8x16xi8>
+// CHECK-NOT:     scf.for
+// CHECK:         return
+func.func @conv_quantize(%in: tensor<1x2x10x18xf32>, %k: tensor<4x2x3x3xf32>, %bias: tensor<4xf32>) -> tensor<1x4x8x16xi8> {
+  %e = tensor.empty() : tensor<1x4x8x16xf32>
+  %b = linalg.broadcast ins(%bias : tensor<4xf32>) outs(%e : tensor<1x4x8x16xf32>) dimensions = [0, 2, 3]
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %k : tensor<1x2x10x18xf32>, tensor<4x2x3x3xf32>) outs(%b : tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32>
+  %e2 = tensor.empty() : tensor<1x4x8x16xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%0 : tensor<1x4x8x16xf32>) outs(%e2 : tensor<1x4x8x16xi8>) {
+  ^bb0(%x: f32, %o: i8):
+    %z = arith.constant 0.0 : f32
+    %s = arith.constant 0.05 : f32
+    %hi = arith.constant 255.0 : f32
+    %v = arith.maximumf %x, %z : f32
+    %d = arith.divf %v, %s : f32
+    %rr = math.roundeven %d : f32
+    %c = arith.minimumf %rr, %hi : f32
+    %i = arith.fptosi %c : f32 to i32
+    %t = arith.trunci %i : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x4x8x16xi8>
+  return %r : tensor<1x4x8x16xi8>
+}
+
+// -----
+
+// Tests that a pointwise (1x1) convolution rewritten as a matmul keeps its
+// bias broadcast and its activation in the matmul's tile loop: the bias is
+// broadcast on the matmul's [F, H*W] shape, the activation iterates that
+// shape (not the maximal collapse of its own dimensions), and one loop nest
+// remains.
+
+// CHECK-LABEL: func.func @pointwise_bias_relu
+// CHECK-NOT:     linalg.
+// CHECK:         scf.for
+// AVX2:            arith.maximumf {{.*}} : vector<8xf32>
+// AVX512:          arith.maximumf {{.*}} : vector<16xf32>
+// CHECK-NOT:     scf.for
+// CHECK:         tensor.expand_shape
+// CHECK-NEXT:    return
+func.func @pointwise_bias_relu(%in: tensor<1x16x8x16xf32>, %k: tensor<32x16x1x1xf32>, %bias: tensor<32xf32>) -> tensor<1x32x8x16xf32> {
+  %e = tensor.empty() : tensor<1x32x8x16xf32>
+  %b = linalg.broadcast ins(%bias : tensor<32xf32>) outs(%e : tensor<1x32x8x16xf32>) dimensions = [0, 2, 3]
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %k : tensor<1x16x8x16xf32>, tensor<32x16x1x1xf32>) outs(%b : tensor<1x32x8x16xf32>) -> tensor<1x32x8x16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%0 : tensor<1x32x8x16xf32>) outs(%e : tensor<1x32x8x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %v = arith.maximumf %x, %z : f32
+    linalg.yield %v : f32
+  } -> tensor<1x32x8x16xf32>
+  return %r : tensor<1x32x8x16xf32>
+}

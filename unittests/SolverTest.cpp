@@ -331,8 +331,8 @@ TEST(Solver, SizeBudgetBelowSmallestPlan) {
   SolveResult r = solve(groups, b, 100);
   EXPECT_FALSE(r.feasible);
   ASSERT_EQ(r.infeasible.size(), 1u);
-  EXPECT_EQ(r.infeasible[0], "size budget 2.00 KB (2000 B) is below the "
-                             "smallest plan (2.10 KB, 2100 B)");
+  EXPECT_EQ(r.infeasible[0], "size budget 2.0 KiB (2000 B) is below the "
+                             "smallest plan (2.1 KiB, 2100 B)");
   ASSERT_EQ(r.closest.size(), 1u);
   EXPECT_EQ(r.closest[0].label, "smallest plan");
   EXPECT_EQ(r.closest[0].bytes, 2100);
@@ -354,7 +354,7 @@ TEST(Solver, BudgetsFeasibleAloneButNotTogether) {
   SolveResult r = solve(groups, b, 0);
   EXPECT_FALSE(r.feasible);
   ASSERT_EQ(r.infeasible.size(), 2u);
-  EXPECT_EQ(r.infeasible[0], "size budget 1.50 KB and error budget 0.005 "
+  EXPECT_EQ(r.infeasible[0], "size budget 1.5 KiB and error budget 0.005 "
                              "cannot both be met: within the size budget "
                              "the least error is 0.02");
   EXPECT_EQ(r.infeasible[1], "latency budget 12 ns and error budget 0.005 "

@@ -61,6 +61,7 @@ std::vector<CostTable> buildTables() {
   avx2.unpackCyclesPerWeight = 0.5;
   avx2.packCyclesPerWeight = 0.2;
   avx2.requantCyclesPerElem = 1.27;
+  avx2.fusedConvertFraction = 0.7;
   avx2.layerOverheadNs = 200;
   avx2.int8Kernel = "vpmaddwd ymm + vpaddd";
 
@@ -82,6 +83,7 @@ std::vector<CostTable> buildTables() {
   generic.unpackCyclesPerWeight = 1.5;
   generic.packCyclesPerWeight = 0.6;
   generic.requantCyclesPerElem = 2.5;
+  generic.fusedConvertFraction = 1;
   generic.hasF16Conversion = false;
   generic.softF16CyclesPerWeight = 2;
   generic.int8Kernel = "pmaddwd xmm + paddd";
@@ -97,13 +99,14 @@ std::vector<CostTable> buildTables() {
   avx512.f32DepthwiseMacsPerCycle = 11;
   avx512.int8MacsPerCycle = 64;
   avx512.int8Efficiency = 0.63;
-  avx512.int8WidenedMacsPerCycle = 9;
+  avx512.int8WidenedMacsPerCycle = 10;
   avx512.bytesPerCycle = 7.5;
   avx512.convertCyclesPerElem = 0.28;
   avx512.widenCyclesPerWeight = 0.4;
   avx512.unpackCyclesPerWeight = 0.4;
   avx512.packCyclesPerWeight = 0.14;
   avx512.requantCyclesPerElem = 0.52;
+  avx512.fusedConvertFraction = 0.15;
   avx512.int8Kernel = "vpmaddwd zmm + vpaddd";
 
   CostTable vnni = avx512;
@@ -153,6 +156,7 @@ std::vector<CostTable> buildTables() {
   neon.unpackCyclesPerWeight = 1.0;
   neon.packCyclesPerWeight = 0.4;
   neon.requantCyclesPerElem = 1.0;
+  neon.fusedConvertFraction = 0.7;
   neon.layerOverheadNs = 300;
   neon.int8Kernel = "smlal .4s";
 
@@ -340,11 +344,21 @@ double convertNs(const CostTable &t, int64_t elems) {
   return (double)elems * t.convertCyclesPerElem / std::max(t.ghz, 1e-3);
 }
 
+/// The input conversion of an int8 layer whose producer does not emit
+/// int8: a separate pass after a float layer, fused into the elementwise
+/// tail of anything else (activations, residual adds: the quantize joins
+/// the producer's loop and writes 1 byte instead of 4).
+static double inputConvertNs(const CostTable &t, const Layer &l,
+                             bool layerProducer) {
+  double ns = convertNs(t, l.shape.inputElems);
+  return layerProducer ? ns : ns * t.fusedConvertFraction;
+}
+
 double separableNs(const CostTable &t, const Layer &l, Precision p,
                    int64_t int4Group) {
   double ns = layerNs(t, l.shape, p, int4Group);
   if (isInt8Compute(p))
-    ns += convertNs(t, l.shape.inputElems);
+    ns += inputConvertNs(t, l, !l.producers.empty());
   return ns;
 }
 
@@ -393,7 +407,7 @@ double planNs(const CostTable &t, ArrayRef<Layer> layers,
       if (prod && emitsInt8[*prod])
         ;
       else if (!prod || quantizedProducers.insert(*prod).second)
-        ns += convertNs(t, l.shape.inputElems);
+        ns += inputConvertNs(t, l, prod.has_value());
     }
     // The integer epilogue of an int8 result requantizes each element.
     if (emitsInt8[i])

@@ -141,8 +141,8 @@ TEST(CostModel, Int8SpeedupOnX86) {
   EXPECT_GT(vnni, avx512 * 1.15);
   EXPECT_GT(vnni, avx2);
   // The explanation names the instruction, and VNNI's unused vpdpbusd.
-  std::string why = explainCost(tableOf("avx512-vnni"), conv3x3,
-                                Precision::w8a8, 32);
+  std::string why =
+      explainCost(tableOf("avx512-vnni"), conv3x3, Precision::w8a8, 32);
   EXPECT_NE(why.find("vpdpwssd"), std::string::npos) << why;
   EXPECT_NE(why.find("vpdpbusd"), std::string::npos) << why;
 }
@@ -200,8 +200,8 @@ TEST(CostModel, DepthwiseInt8IsWidened) {
   Layer dw;
   dw.shape = depthwise;
   dw.producers = {0};
-  for (const char *name : {"generic", "avx2", "avx512", "avx512-vnni",
-                           "neon", "neon-dotprod", "neon-i8mm"}) {
+  for (const char *name : {"generic", "avx2", "avx512", "avx512-vnni", "neon",
+                           "neon-dotprod", "neon-i8mm"}) {
     const CostTable &t = tableOf(name);
     EXPECT_LT(separableNs(t, dw, Precision::f32, 32) /
                   separableNs(t, dw, Precision::w8a8, 32),
@@ -239,9 +239,9 @@ TEST(CostModel, NeonDiffersFromX86) {
   EXPECT_NE(explainCost(tableOf("neon-i8mm"), conv3x3, Precision::w8a8, 32)
                 .find("smmla"),
             std::string::npos);
-  EXPECT_EQ(explainCost(tableOf("neon"), conv3x3, Precision::w8a8, 32)
-                .find("sdot"),
-            std::string::npos);
+  EXPECT_EQ(
+      explainCost(tableOf("neon"), conv3x3, Precision::w8a8, 32).find("sdot"),
+      std::string::npos);
 }
 
 TEST(CostModel, ConversionCost) {

@@ -178,8 +178,8 @@ std::vector<CostTable> buildTables() {
   i8mm.int8IsaMacsPerCycle = 64;
   i8mm.int8Isa = "smmla";
 
-  for (CostTable *t : {&generic, &avx2, &avx512, &vnni, &amx, &aarch64, &neon,
-                       &dot, &i8mm})
+  for (CostTable *t :
+       {&generic, &avx2, &avx512, &vnni, &amx, &aarch64, &neon, &dot, &i8mm})
     tables.push_back(*t);
   return tables;
 }
@@ -209,8 +209,8 @@ CostTable hostCostTable() {
   else if (has("avx2") && has("fma"))
     base = "avx2";
   CostTable t = *lookupCostTable(base);
-  t.description = ("the host CPU (" + sys::getHostCPUName() +
-                   "), with the " + base + " table: " + t.description)
+  t.description = ("the host CPU (" + sys::getHostCPUName() + "), with the " +
+                   base + " table: " + t.description)
                       .str();
   t.name = "host";
   return t;
@@ -241,10 +241,10 @@ bool usesWidenedInt8(const LayerShape &s) {
 namespace {
 /// The terms of one layer's estimate, in nanoseconds.
 struct Terms {
-  double macRate = 0;    ///< sustained MAC/cycle with full vectors
-  double laneUse = 1;    ///< fraction of the vector lanes doing work
+  double macRate = 0; ///< sustained MAC/cycle with full vectors
+  double laneUse = 1; ///< fraction of the vector lanes doing work
   double computeNs = 0;
-  double bytes = 0;      ///< bytes the kernel streams
+  double bytes = 0; ///< bytes the kernel streams
   double memoryNs = 0;
   double passNs = 0;     ///< per-call weight passes
   const char *pass = ""; ///< what the pass is
@@ -278,8 +278,8 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
   // last vector wastes its remaining lanes (7-wide rows in 16 lanes).
   if (s.outWidth > 0 && t.vectorLanes > 1) {
     int64_t lanes = t.vectorLanes;
-    r.laneUse = (double)s.outWidth / (double)((s.outWidth + lanes - 1) /
-                                              lanes * lanes);
+    r.laneUse =
+        (double)s.outWidth / (double)((s.outWidth + lanes - 1) / lanes * lanes);
   }
   r.computeNs = (double)s.macs / std::max(r.macRate * r.laneUse * ghz, 1e-9);
 
@@ -292,9 +292,9 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
     break;
   case Precision::f16:
   case Precision::bf16: {
-    double soft =
-        p == Precision::f16 && !t.hasF16Conversion ? t.softF16CyclesPerWeight
-                                                   : 0;
+    double soft = p == Precision::f16 && !t.hasF16Conversion
+                      ? t.softF16CyclesPerWeight
+                      : 0;
     if (s.isMatMul) {
       // Converted in registers by the matmul kernel: only the narrow
       // weights are streamed (without hardware f16 conversion, the integer
@@ -326,8 +326,8 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
     break;
   }
   double inBytes = isInt8Compute(p) ? 1 : 4;
-  r.bytes = weightBytes + inBytes * (double)s.inputElems +
-            4 * (double)s.outputElems;
+  r.bytes =
+      weightBytes + inBytes * (double)s.inputElems + 4 * (double)s.outputElems;
   r.memoryNs = r.bytes / std::max(t.bytesPerCycle * ghz, 1e-9);
   r.passNs = passCycles / ghz;
   r.overheadNs = t.layerOverheadNs;
@@ -415,10 +415,9 @@ double planNs(const CostTable &t, ArrayRef<Layer> layers,
             std::max(t.ghz, 1e-3);
     // An int8 result read by anything float is converted back once.
     if (emitsInt8[i] &&
-        (!l.onlyLayerConsumers ||
-         llvm::any_of(consumers[i], [&](size_t k) {
-           return !isInt8Compute(precisionOf(k));
-         })))
+        (!l.onlyLayerConsumers || llvm::any_of(consumers[i], [&](size_t k) {
+          return !isInt8Compute(precisionOf(k));
+        })))
       ns += convertNs(t, l.shape.outputElems);
   }
   return ns;

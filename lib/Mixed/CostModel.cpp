@@ -60,6 +60,7 @@ std::vector<CostTable> buildTables() {
   avx2.widenCyclesPerWeight = 0.35;
   avx2.unpackCyclesPerWeight = 0.5;
   avx2.packCyclesPerWeight = 0.2;
+  avx2.packCyclesPerElem = 0.25;
   avx2.requantCyclesPerElem = 1.27;
   avx2.fusedConvertFraction = 0.7;
   avx2.layerOverheadNs = 200;
@@ -82,6 +83,7 @@ std::vector<CostTable> buildTables() {
   generic.widenCyclesPerWeight = 0.6;
   generic.unpackCyclesPerWeight = 1.5;
   generic.packCyclesPerWeight = 0.6;
+  generic.packCyclesPerElem = 0.5;
   generic.requantCyclesPerElem = 2.5;
   generic.fusedConvertFraction = 1;
   generic.hasF16Conversion = false;
@@ -105,6 +107,7 @@ std::vector<CostTable> buildTables() {
   avx512.widenCyclesPerWeight = 0.4;
   avx512.unpackCyclesPerWeight = 0.4;
   avx512.packCyclesPerWeight = 0.14;
+  avx512.packCyclesPerElem = 0.12;
   avx512.requantCyclesPerElem = 0.52;
   avx512.fusedConvertFraction = 0.15;
   avx512.int8Kernel = "vpmaddwd zmm + vpaddd";
@@ -155,6 +158,7 @@ std::vector<CostTable> buildTables() {
   neon.widenCyclesPerWeight = 0.7;
   neon.unpackCyclesPerWeight = 1.0;
   neon.packCyclesPerWeight = 0.4;
+  neon.packCyclesPerElem = 0.5;
   neon.requantCyclesPerElem = 1.0;
   neon.fusedConvertFraction = 0.7;
   neon.layerOverheadNs = 300;
@@ -320,8 +324,9 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
     break;
   case Precision::w8a8:
     if (!r.widened) {
-      passCycles = t.packCyclesPerWeight * w;
-      r.pass = "packing weight pairs";
+      passCycles = t.packCyclesPerWeight * w +
+                   t.packCyclesPerElem * (double)s.inputElems;
+      r.pass = "packing weight and input pairs";
     }
     break;
   }

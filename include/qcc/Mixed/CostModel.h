@@ -69,6 +69,7 @@ struct CostTable {
   double widenCyclesPerWeight = 0;  ///< f16 / bf16 conv weights -> f32
   double unpackCyclesPerWeight = 0; ///< int4 weights -> f32 (any layer)
   double packCyclesPerWeight = 0;   ///< int8 weights -> 16-bit pairs
+  double packCyclesPerElem = 0;     ///< int8 input -> 16-bit pairs
   /// Cycles per element of the fixed-point requantization of an int8
   /// layer whose result stays int8 (i64 multiply and shift; AVX2 emulates
   /// the 64-bit arithmetic shift). planNs charges it where a plan keeps a

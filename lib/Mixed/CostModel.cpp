@@ -60,7 +60,9 @@ std::vector<CostTable> buildTables() {
   avx2.widenCyclesPerWeight = 0.35;
   avx2.unpackCyclesPerWeight = 0.5;
   avx2.packCyclesPerWeight = 0.2;
+  avx2.packCyclesPerElem = 0.25;
   avx2.requantCyclesPerElem = 1.27;
+  avx2.fusedConvertFraction = 0.7;
   avx2.layerOverheadNs = 200;
   avx2.int8Kernel = "vpmaddwd ymm + vpaddd";
 
@@ -81,7 +83,9 @@ std::vector<CostTable> buildTables() {
   generic.widenCyclesPerWeight = 0.6;
   generic.unpackCyclesPerWeight = 1.5;
   generic.packCyclesPerWeight = 0.6;
+  generic.packCyclesPerElem = 0.5;
   generic.requantCyclesPerElem = 2.5;
+  generic.fusedConvertFraction = 1;
   generic.hasF16Conversion = false;
   generic.softF16CyclesPerWeight = 2;
   generic.int8Kernel = "pmaddwd xmm + paddd";
@@ -97,13 +101,15 @@ std::vector<CostTable> buildTables() {
   avx512.f32DepthwiseMacsPerCycle = 11;
   avx512.int8MacsPerCycle = 64;
   avx512.int8Efficiency = 0.63;
-  avx512.int8WidenedMacsPerCycle = 9;
+  avx512.int8WidenedMacsPerCycle = 10;
   avx512.bytesPerCycle = 7.5;
   avx512.convertCyclesPerElem = 0.28;
   avx512.widenCyclesPerWeight = 0.4;
   avx512.unpackCyclesPerWeight = 0.4;
   avx512.packCyclesPerWeight = 0.14;
+  avx512.packCyclesPerElem = 0.12;
   avx512.requantCyclesPerElem = 0.52;
+  avx512.fusedConvertFraction = 0.15;
   avx512.int8Kernel = "vpmaddwd zmm + vpaddd";
 
   CostTable vnni = avx512;
@@ -152,7 +158,9 @@ std::vector<CostTable> buildTables() {
   neon.widenCyclesPerWeight = 0.7;
   neon.unpackCyclesPerWeight = 1.0;
   neon.packCyclesPerWeight = 0.4;
+  neon.packCyclesPerElem = 0.5;
   neon.requantCyclesPerElem = 1.0;
+  neon.fusedConvertFraction = 0.7;
   neon.layerOverheadNs = 300;
   neon.int8Kernel = "smlal .4s";
 
@@ -174,8 +182,8 @@ std::vector<CostTable> buildTables() {
   i8mm.int8IsaMacsPerCycle = 64;
   i8mm.int8Isa = "smmla";
 
-  for (CostTable *t : {&generic, &avx2, &avx512, &vnni, &amx, &aarch64, &neon,
-                       &dot, &i8mm})
+  for (CostTable *t :
+       {&generic, &avx2, &avx512, &vnni, &amx, &aarch64, &neon, &dot, &i8mm})
     tables.push_back(*t);
   return tables;
 }
@@ -205,8 +213,8 @@ CostTable hostCostTable() {
   else if (has("avx2") && has("fma"))
     base = "avx2";
   CostTable t = *lookupCostTable(base);
-  t.description = ("the host CPU (" + sys::getHostCPUName() +
-                   "), with the " + base + " table: " + t.description)
+  t.description = ("the host CPU (" + sys::getHostCPUName() + "), with the " +
+                   base + " table: " + t.description)
                       .str();
   t.name = "host";
   return t;
@@ -237,10 +245,10 @@ bool usesWidenedInt8(const LayerShape &s) {
 namespace {
 /// The terms of one layer's estimate, in nanoseconds.
 struct Terms {
-  double macRate = 0;    ///< sustained MAC/cycle with full vectors
-  double laneUse = 1;    ///< fraction of the vector lanes doing work
+  double macRate = 0; ///< sustained MAC/cycle with full vectors
+  double laneUse = 1; ///< fraction of the vector lanes doing work
   double computeNs = 0;
-  double bytes = 0;      ///< bytes the kernel streams
+  double bytes = 0; ///< bytes the kernel streams
   double memoryNs = 0;
   double passNs = 0;     ///< per-call weight passes
   const char *pass = ""; ///< what the pass is
@@ -274,8 +282,8 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
   // last vector wastes its remaining lanes (7-wide rows in 16 lanes).
   if (s.outWidth > 0 && t.vectorLanes > 1) {
     int64_t lanes = t.vectorLanes;
-    r.laneUse = (double)s.outWidth / (double)((s.outWidth + lanes - 1) /
-                                              lanes * lanes);
+    r.laneUse =
+        (double)s.outWidth / (double)((s.outWidth + lanes - 1) / lanes * lanes);
   }
   r.computeNs = (double)s.macs / std::max(r.macRate * r.laneUse * ghz, 1e-9);
 
@@ -288,9 +296,9 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
     break;
   case Precision::f16:
   case Precision::bf16: {
-    double soft =
-        p == Precision::f16 && !t.hasF16Conversion ? t.softF16CyclesPerWeight
-                                                   : 0;
+    double soft = p == Precision::f16 && !t.hasF16Conversion
+                      ? t.softF16CyclesPerWeight
+                      : 0;
     if (s.isMatMul) {
       // Converted in registers by the matmul kernel: only the narrow
       // weights are streamed (without hardware f16 conversion, the integer
@@ -316,14 +324,15 @@ Terms terms(const CostTable &t, const LayerShape &s, Precision p,
     break;
   case Precision::w8a8:
     if (!r.widened) {
-      passCycles = t.packCyclesPerWeight * w;
-      r.pass = "packing weight pairs";
+      passCycles = t.packCyclesPerWeight * w +
+                   t.packCyclesPerElem * (double)s.inputElems;
+      r.pass = "packing weight and input pairs";
     }
     break;
   }
   double inBytes = isInt8Compute(p) ? 1 : 4;
-  r.bytes = weightBytes + inBytes * (double)s.inputElems +
-            4 * (double)s.outputElems;
+  r.bytes =
+      weightBytes + inBytes * (double)s.inputElems + 4 * (double)s.outputElems;
   r.memoryNs = r.bytes / std::max(t.bytesPerCycle * ghz, 1e-9);
   r.passNs = passCycles / ghz;
   r.overheadNs = t.layerOverheadNs;
@@ -340,11 +349,21 @@ double convertNs(const CostTable &t, int64_t elems) {
   return (double)elems * t.convertCyclesPerElem / std::max(t.ghz, 1e-3);
 }
 
+/// The input conversion of an int8 layer whose producer does not emit
+/// int8: a separate pass after a float layer, fused into the elementwise
+/// tail of anything else (activations, residual adds: the quantize joins
+/// the producer's loop and writes 1 byte instead of 4).
+static double inputConvertNs(const CostTable &t, const Layer &l,
+                             bool layerProducer) {
+  double ns = convertNs(t, l.shape.inputElems);
+  return layerProducer ? ns : ns * t.fusedConvertFraction;
+}
+
 double separableNs(const CostTable &t, const Layer &l, Precision p,
                    int64_t int4Group) {
   double ns = layerNs(t, l.shape, p, int4Group);
   if (isInt8Compute(p))
-    ns += convertNs(t, l.shape.inputElems);
+    ns += inputConvertNs(t, l, !l.producers.empty());
   return ns;
 }
 
@@ -393,7 +412,7 @@ double planNs(const CostTable &t, ArrayRef<Layer> layers,
       if (prod && emitsInt8[*prod])
         ;
       else if (!prod || quantizedProducers.insert(*prod).second)
-        ns += convertNs(t, l.shape.inputElems);
+        ns += inputConvertNs(t, l, prod.has_value());
     }
     // The integer epilogue of an int8 result requantizes each element.
     if (emitsInt8[i])
@@ -401,10 +420,9 @@ double planNs(const CostTable &t, ArrayRef<Layer> layers,
             std::max(t.ghz, 1e-3);
     // An int8 result read by anything float is converted back once.
     if (emitsInt8[i] &&
-        (!l.onlyLayerConsumers ||
-         llvm::any_of(consumers[i], [&](size_t k) {
-           return !isInt8Compute(precisionOf(k));
-         })))
+        (!l.onlyLayerConsumers || llvm::any_of(consumers[i], [&](size_t k) {
+          return !isInt8Compute(precisionOf(k));
+        })))
       ns += convertNs(t, l.shape.outputElems);
   }
   return ns;

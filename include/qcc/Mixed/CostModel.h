@@ -69,11 +69,17 @@ struct CostTable {
   double widenCyclesPerWeight = 0;  ///< f16 / bf16 conv weights -> f32
   double unpackCyclesPerWeight = 0; ///< int4 weights -> f32 (any layer)
   double packCyclesPerWeight = 0;   ///< int8 weights -> 16-bit pairs
+  double packCyclesPerElem = 0;     ///< int8 input -> 16-bit pairs
   /// Cycles per element of the fixed-point requantization of an int8
   /// layer whose result stays int8 (i64 multiply and shift; AVX2 emulates
   /// the 64-bit arithmetic shift). planNs charges it where a plan keeps a
   /// result in int8.
   double requantCyclesPerElem = 0;
+  /// Fraction of convertCyclesPerElem an f32 -> int8 conversion costs when
+  /// it fuses into the elementwise op producing the layer input (an
+  /// activation, a residual add) instead of running as its own pass after
+  /// a float layer or on a graph input.
+  double fusedConvertFraction = 1;
   /// Fixed cost of one layer call (loop setup, scratch, small tails).
   double layerOverheadNs = 0;
   /// The target converts f16 in hardware (F16C, AArch64); without it each
@@ -111,7 +117,8 @@ double layerNs(const CostTable &t, const LayerShape &s, Precision p,
 double convertNs(const CostTable &t, int64_t elems);
 
 /// Separable cost for the solver: layerNs + the input conversion a w8a8
-/// layer pays when its producer is not an int8 layer.
+/// layer pays when its producer is not an int8 layer (a whole pass after a
+/// float layer, `fusedConvertFraction` of one after any other op).
 double separableNs(const CostTable &t, const Layer &l, Precision p,
                    int64_t int4Group);
 

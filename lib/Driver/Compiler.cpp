@@ -80,7 +80,8 @@ struct CompilerCLOptions {
       cl::cat(category)};
   cl::opt<std::string> target{
       "target",
-      cl::desc("Target: generic|avx2|avx512|aarch64|host (default generic)"),
+      cl::desc("Target: generic|avx2|avx512|avx512-vnni|amx|aarch64|neon|"
+               "neon-dotprod|neon-i8mm|host (default generic)"),
       cl::init("generic"), cl::cat(category)};
   cl::opt<std::string> mtriple{"mtriple", cl::desc("Override the target triple"),
                                cl::cat(category)};

@@ -53,16 +53,28 @@ TEST(QuantMath, FakeQuantActivation) {
 
 TEST(QuantMath, Int8PerChannel) {
   // Two channels (axis 0) of three weights; channel 1 all zero. absmax 127
-  // makes channel 0's scale exactly 1.
+  // makes channel 0's scale exactly 1; the zero channel gets the floor.
   std::vector<double> w = {127, -63.5, 0.5, 0, 0, 0};
   Int8Weights q = quantizeInt8PerChannel(w, /*channels=*/2, /*inner=*/3);
   ASSERT_EQ(q.scales.size(), 2u);
   EXPECT_EQ(q.scales[0], 1.0);
-  EXPECT_EQ(q.scales[1], 1.0);
+  EXPECT_EQ(q.scales[1], kInt8RelativeScaleFloor);
   EXPECT_EQ(q.values[0], 127);
   EXPECT_EQ(q.values[1], -64); // half to even
   EXPECT_EQ(q.values[2], 0);   // half to even
   EXPECT_EQ(q.values[3], 0);
+  // A vanishing channel (a trained-away filter) is quantized at the floor,
+  // not at a denormal scale; a bias floor raises a scale further.
+  std::vector<double> tiny = {127, 1e-39, -1e-39, 2e-39};
+  Int8Weights qt = quantizeInt8PerChannel(tiny, 2, 2);
+  EXPECT_EQ(qt.scales[1], kInt8RelativeScaleFloor);
+  EXPECT_EQ(qt.values[2], 0);
+  Int8Weights qb = quantizeInt8PerChannel(tiny, 2, 2, {0.0, 0.5});
+  EXPECT_EQ(qb.scales[0], 1.0);
+  EXPECT_EQ(qb.scales[1], 0.5);
+  std::vector<double> floors = int8BiasScaleFloor({2.0, -4.0}, 0.5);
+  EXPECT_EQ(floors[0], 2.0 / (0.5 * (1 << 30)));
+  EXPECT_EQ(floors[1], 4.0 / (0.5 * (1 << 30)));
   // Channels along the last axis of a [K, N] matmul weight: inner = 1.
   std::vector<double> m = {1, -4, 2, 8}; // [[1, -4], [2, 8]]
   Int8Weights qm = quantizeInt8PerChannel(m, 2, 1);

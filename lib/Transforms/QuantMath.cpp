@@ -54,15 +54,28 @@ float fakeQuantActivation(float x, const ActivationParams &p) {
 }
 
 Int8Weights quantizeInt8PerChannel(llvm::ArrayRef<double> w, int64_t channels,
-                                   int64_t inner) {
+                                   int64_t inner,
+                                   llvm::ArrayRef<double> minScales) {
   auto channelOf = [&](size_t i) { return (int64_t)(i / inner) % channels; };
   std::vector<double> absMax(channels, 0.0);
   for (size_t i = 0; i < w.size(); ++i)
     absMax[channelOf(i)] = std::max(absMax[channelOf(i)], std::fabs(w[i]));
+  double largest = 0;
+  for (double m : absMax)
+    if (std::isfinite(m))
+      largest = std::max(largest, m);
+  // A channel whose weights are vanishingly small next to the layer's
+  // largest (trained-away filters hold values like 1e-39) would get a
+  // denormal scale whose bias and requantization multiplier cannot be
+  // represented; it is quantized at a floor instead (its weights round to
+  // zero, which they are to any precision that matters here).
+  double floor = largest / 127.0 * kInt8RelativeScaleFloor;
   Int8Weights r;
   r.scales.resize(channels);
   for (int64_t ch = 0; ch < channels; ++ch) {
-    double s = absMax[ch] / 127.0;
+    double s = std::max(absMax[ch] / 127.0, floor);
+    if (!minScales.empty())
+      s = std::max(s, minScales[ch]);
     // An all-zero channel quantizes to zeros at any scale.
     r.scales[ch] = (s > 0 && std::isfinite(s)) ? (double)(float)s : 1.0;
   }
@@ -71,6 +84,17 @@ Int8Weights quantizeInt8PerChannel(llvm::ArrayRef<double> w, int64_t channels,
     r.values[i] = std::clamp<int64_t>(
         (int64_t)roundEven(w[i] / r.scales[channelOf(i)]), -127, 127);
   return r;
+}
+
+std::vector<double> int8BiasScaleFloor(llvm::ArrayRef<double> bias,
+                                       double inputScale) {
+  std::vector<double> floors(bias.size(), 0.0);
+  if (!(inputScale > 0))
+    return floors;
+  for (size_t c = 0; c < bias.size(); ++c)
+    if (std::isfinite(bias[c]))
+      floors[c] = std::fabs(bias[c]) / (inputScale * double(1 << 30));
+  return floors;
 }
 
 std::optional<std::vector<int64_t>>

@@ -286,8 +286,13 @@ private:
     int64_t inner = 1;
     for (int64_t d = c.weightAxis + 1; d < weightType.getRank(); ++d)
       inner *= shape[d];
+    // A channel's scale is large enough for its bias to fit an int32.
+    std::vector<double> minScales;
+    if (c.bias)
+      minScales = quant_math::int8BiasScaleFloor(
+          *getElementsAsDouble(c.biasAttr), sx);
     quant_math::Int8Weights q =
-        quant_math::quantizeInt8PerChannel(w, c.channels, inner);
+        quant_math::quantizeInt8PerChannel(w, c.channels, inner, minScales);
     SmallVector<double> scales(q.scales.begin(), q.scales.end());
     std::vector<int64_t> &wq = q.values;
     Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),

@@ -54,9 +54,22 @@ struct Int8Weights {
 /// Quantizes `w` per output channel, symmetric in [-127, 127]: the channel
 /// of element i is (i / inner) % channels (`inner`: the product of the
 /// dimensions after the channel axis). scale = absmax / 127 rounded to f32
-/// (1 for an all-zero channel); q = clamp(roundeven(w / scale)).
+/// (1 for an all-zero channel); q = clamp(roundeven(w / scale)). A scale is
+/// at least kInt8RelativeScaleFloor times the layer's largest channel scale
+/// and at least `minScales[c]` when given (qcc-quantize passes the smallest
+/// scales at which the channel's bias fits an int32).
 Int8Weights quantizeInt8PerChannel(llvm::ArrayRef<double> w, int64_t channels,
-                                   int64_t inner);
+                                   int64_t inner,
+                                   llvm::ArrayRef<double> minScales = {});
+
+/// The smallest int8 weight scale of a channel relative to the layer's
+/// largest: 2^-20.
+constexpr double kInt8RelativeScaleFloor = 1.0 / (1 << 20);
+
+/// The smallest weight scales at which `bias` quantizes to int32 at
+/// inputScale * scale with a factor 2 of headroom: |b| / (inputScale * 2^30).
+std::vector<double> int8BiasScaleFloor(llvm::ArrayRef<double> bias,
+                                       double inputScale);
 
 /// Quantizes a per-channel bias to int32 at scale inputScale * scales[c].
 /// Returns none when a value does not fit in int32 (the layer then keeps its

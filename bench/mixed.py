@@ -21,14 +21,18 @@ For each model (calibration and held-out data from scripts/make-quant-data.py):
     report (what -size-budget bounds), object bytes, measured output SQNR and
     top-1 (argmax) agreement against fp32 (per frame for the CTC recognizer,
     plus whole decoded lines), measured KL for softmax outputs, the plan's
-    predicted error (the report's sensitivity sum: SQNR dB or KL), median
-    latency (calls interleaved across the plans, so load changes hit all
-    plans alike) and the report's estimated latency.
+    predicted error (the report's sensitivity sum: SQNR dB or KL) and the
+    simulated one (the whole plan run through the sensitivity engine), the
+    median latency of --runs calls (wall time and the calling thread's CPU
+    time, which does not count waiting for a core on a shared machine; calls
+    interleaved across the plans, so load changes hit all plans alike) and the
+    report's estimated latency.
  4. Targets: the same model and budget planned for avx2, avx512-vnni and neon
     (compile only; the plans and the report's per-layer reasons are compared),
-    with a size budget alone and with a latency budget added.
+    with a size budget alone and with a latency budget added
+    (--target-models, default cls; --target-budgets).
  5. The Spearman rank correlation between the report's estimated latency and
-    the measured median over all plans run here (per model and pooled).
+    the measured medians over all plans run here (per model and pooled).
 
 Not a test: latencies depend on the machine and its load. Bars (--min-...)
 make the run exit 1 when missed, as bench/quant.py does.
@@ -399,12 +403,18 @@ def run_model(bench, name, rows_out, corr_points):
     for p in live:
         for _ in range(3):
             p["obj"](one)
+    # Wall time and the calling thread's CPU time (which does not count the
+    # time the process waits for a core: the steadier number on a shared
+    # machine), interleaved over the plans.
     times = {id(p): [] for p in live}
+    cpu_times = {id(p): [] for p in live}
     for _ in range(args.runs):
         for p in live:
-            t = time.perf_counter()
+            c = time.thread_time_ns()
+            t = time.perf_counter_ns()
             p["obj"](one)
-            times[id(p)].append((time.perf_counter() - t) * 1e3)
+            times[id(p)].append((time.perf_counter_ns() - t) / 1e6)
+            cpu_times[id(p)].append((time.thread_time_ns() - c) / 1e6)
 
     # The estimate of each plan: the report's own point for mixed and plan-file
     # compiles; the mixed reports' reference points for the uniform ones.
@@ -448,6 +458,7 @@ def run_model(bench, name, rows_out, corr_points):
                 "object_bytes": os.path.getsize(p["stem"] + ".o"),
                 "counts": report_counts(p["report"]),
                 "ms": float(np.median(times[id(p)])),
+                "cpu_ms": float(np.median(cpu_times[id(p)])),
                 "sqnr": sqnr(ref, p["outs"]) if p is not fp32 else None,
                 "agree": agreement(ref, p["outs"]) if kind and p is not fp32 else None,
                 "lines": line_agreement(ref, p["outs"]) if kind == "ctc" and p is not fp32 else None,
@@ -463,7 +474,7 @@ def run_model(bench, name, rows_out, corr_points):
                           % (name, p["label"], ", ".join(diff[:5])))
                     bench.failures.append("%s %s (plan not followed)" % (name, p["label"]))
             if row["est_ms"] is not None:
-                corr_points.append((name, p["label"], row["est_ms"], row["ms"]))
+                corr_points.append((name, p["label"], row["est_ms"], row["ms"], row["cpu_ms"]))
         rows_out.append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "counts"}), flush=True)
     for p in live:
@@ -472,15 +483,15 @@ def run_model(bench, name, rows_out, corr_points):
 
 def print_table(rows):
     print("\n| model | plan | budget KiB | constants KiB | object KiB | layers | SQNR dB | top-1 agree | KL "
-          "| predicted | simulated | ms | est. ms |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| predicted | simulated | ms | CPU ms | est. ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         if r.get("infeasible"):
-            print("| %s | %s | %s | infeasible | | | | | | | | | |" % (
+            print("| %s | %s | %s | infeasible | | | | | | | | | | |" % (
                 r["model"], r["plan"], fmt(r["budget_bytes"] / 1024 if r.get("budget_bytes") else None, "%.1f")))
             continue
         if r.get("const_bytes") is None:
-            print("| %s | %s | failed | | | | | | | | | | |" % (r["model"], r["plan"]))
+            print("| %s | %s | failed | | | | | | | | | | | |" % (r["model"], r["plan"]))
             continue
         if r["metric"] == "kl":
             pred = fmt(r.get("pred_error"), "KL %.2g")
@@ -492,10 +503,10 @@ def print_table(rows):
         agree_text = fmt(agree * 100 if agree is not None else None, "%.1f%%")
         if r.get("lines") is not None:
             agree_text += " (lines %.1f%%)" % (r["lines"] * 100)
-        print("| %s | %s | %s | %.1f | %.0f | %s | %s | %s | %s | %s | %s | %.3f | %s |" % (
+        print("| %s | %s | %s | %.1f | %.0f | %s | %s | %s | %s | %s | %s | %.3f | %.3f | %s |" % (
             r["model"], r["plan"], fmt(r["budget_bytes"] / 1024 if r.get("budget_bytes") else None, "%.1f"),
             r["const_bytes"] / 1024, r["object_bytes"] / 1024, counts_text(r.get("counts")),
-            fmt_db(r.get("sqnr")), agree_text, fmt(r.get("kl"), "%.2g"), pred, sim, r["ms"],
+            fmt_db(r.get("sqnr")), agree_text, fmt(r.get("kl"), "%.2g"), pred, sim, r["ms"], r["cpu_ms"],
             fmt(r.get("est_ms"), "%.3f")))
 
 
@@ -587,7 +598,7 @@ def main():
                          "bytes), a fraction of fp32 or bytes, comma-separated")
     ap.add_argument("--target", default="avx2", help="target the plans are run on (this machine)")
     ap.add_argument("--targets", default="avx2,avx512-vnni,neon", help="targets compared (compile only)")
-    ap.add_argument("--target-models", default=None, help="models of the target comparison (default: --models)")
+    ap.add_argument("--target-models", default="cls", help="models of the target comparison (compile only)")
     ap.add_argument("--target-budgets", default="-size-budget=0.8xint8;-size-budget=0.8xint8 -latency-budget=1.1xint8",
                     help="';'-separated flag sets of the target comparison")
     ap.add_argument("--no-targets", action="store_true")
@@ -611,6 +622,8 @@ def main():
     ap.add_argument("--min-rank-corr", type=float, default=None,
                     help="fail when the pooled Spearman correlation of estimated vs measured latency is below R")
     ap.add_argument("--min-rank-corr-per-model", type=float, default=None)
+    ap.add_argument("--rank-by", choices=("cpu", "wall"), default="cpu",
+                    help="measured latency the rank-correlation bars use: thread CPU time (default) or wall time")
     ap.add_argument("--min-distinct-target-plans", type=int, default=None,
                     help="fail unless some flag set of the target comparison gives N distinct plans")
     args = ap.parse_args()
@@ -624,20 +637,23 @@ def main():
         run_model(bench, name, rows, corr)
     print_table(rows)
 
-    # Latency ranking.
+    # Latency ranking: estimated vs measured (wall and thread CPU medians).
     print("\n#### Estimated vs measured latency (-target=%s, one thread)\n" % args.target)
-    print("| model | plans | Spearman rho |")
-    print("|---|---|---|")
+    print("| model | plans | Spearman rho (wall) | Spearman rho (CPU time) |")
+    print("|---|---|---|---|")
     per_model = {}
     for m in dict.fromkeys(c[0] for c in corr):
         pts = [c for c in corr if c[0] == m]
-        per_model[m] = spearman([c[2] for c in pts], [c[3] for c in pts])
-        print("| %s | %d | %s |" % (m, len(pts), fmt(per_model[m], "%.2f")))
-    pooled = spearman([c[2] for c in corr], [c[3] for c in corr])
-    print("| all | %d | %s |" % (len(corr), fmt(pooled, "%.2f")))
+        wall = spearman([c[2] for c in pts], [c[3] for c in pts])
+        cpu = spearman([c[2] for c in pts], [c[4] for c in pts])
+        per_model[m] = {"wall": wall, "cpu": cpu}
+        print("| %s | %d | %s | %s |" % (m, len(pts), fmt(wall, "%.2f"), fmt(cpu, "%.2f")))
+    pooled = {"wall": spearman([c[2] for c in corr], [c[3] for c in corr]),
+              "cpu": spearman([c[2] for c in corr], [c[4] for c in corr])}
+    print("| all | %d | %s | %s |" % (len(corr), fmt(pooled["wall"], "%.2f"), fmt(pooled["cpu"], "%.2f")))
 
     if not args.no_targets:
-        for name in (args.target_models or args.models).split(","):
+        for name in args.target_models.split(","):
             run_targets(bench, name, target_results)
 
     if args.json:
@@ -679,12 +695,14 @@ def main():
                         "%s %s SQNR %s >= %s %s" % (r["model"], r["plan"], fmt_db(r["sqnr"]), o["plan"],
                                                     fmt_db(o["sqnr"])))
     if args.min_rank_corr is not None:
-        bar(pooled is not None and pooled >= args.min_rank_corr,
-            "pooled Spearman rho %s >= %.2f" % (fmt(pooled, "%.2f"), args.min_rank_corr))
+        v = pooled[args.rank_by]
+        bar(v is not None and v >= args.min_rank_corr,
+            "pooled Spearman rho (%s) %s >= %.2f" % (args.rank_by, fmt(v, "%.2f"), args.min_rank_corr))
     if args.min_rank_corr_per_model is not None:
-        for m, v in per_model.items():
+        for m, d in per_model.items():
+            v = d[args.rank_by]
             bar(v is not None and v >= args.min_rank_corr_per_model,
-                "%s Spearman rho %s >= %.2f" % (m, fmt(v, "%.2f"), args.min_rank_corr_per_model))
+                "%s Spearman rho (%s) %s >= %.2f" % (m, args.rank_by, fmt(v, "%.2f"), args.min_rank_corr_per_model))
     if args.min_distinct_target_plans is not None:
         best = max((t["distinct"] for t in target_results), default=0)
         bar(best >= args.min_distinct_target_plans,

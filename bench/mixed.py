@@ -354,6 +354,20 @@ def run_model(bench, name, rows_out, corr_points):
             flag = str(int(nbytes))
         else:
             flag = "1xint8" if b == "int8" else b
+        smallest = refs.get("all int4w", {}).get("bytes") or (int4["report"] or {}).get(
+            "totals", {}).get("constant_bytes_after")
+        int8_bytes = refs.get("all int8", {}).get("bytes") or (int8["report"] or {}).get(
+            "totals", {}).get("constant_bytes_after")
+        m = re.fullmatch(r"([0-9.]+)xint8", flag)
+        if m and smallest and int8_bytes and float(m.group(1)) * int8_bytes < 0.98 * smallest:
+            # int4w is every layer's smallest candidate: no plan can fit.
+            msg = "%.1f KiB is below the all-int4w plan (%.1f KiB); not compiled" % (
+                float(m.group(1)) * int8_bytes / 1024, smallest / 1024)
+            print("bench/mixed: %s mixed@%s: infeasible: %s" % (name, b, msg))
+            plans.append({"model": name, "label": "mixed@" + b, "kind": "mixed", "budget": b, "stem": None,
+                          "report": None, "compile_s": 0.0, "infeasible": msg,
+                          "budget_bytes": float(m.group(1)) * int8_bytes})
+            continue
         e = add("mixed@" + b, "mixed", ["-quant=mixed", "-size-budget=" + flag] + mixed_flags, budget=b)
         plan = plan_obj(e["report"])
         if plan:
@@ -429,11 +443,19 @@ def run_model(bench, name, rows_out, corr_points):
             if r:
                 est_ns, pred_err, pred_db = r.get("ns"), r.get("error"), r.get("sqnr_db")
                 ref_bytes = r.get("bytes")
-        if p["kind"] == "naive" and pred_err is None and layer_table:
-            # Additive prediction from the mixed report's per-layer table.
+        est_src = "report" if est_ns is not None else None
+        if p["kind"] == "naive" and layer_table:
+            # Without the report's own point (a -plan compile that skipped
+            # the planning): the per-layer table of the mixed report, summed
+            # (the additive error model; the time without boundary
+            # conversions).
             by = {l["name"]: l for l in layer_table}
-            pred_err = sum(by[n]["candidates"].get(c, {}).get("error", 0) for n, c in p["naive_choice"].items()
-                           if n in by)
+            chosen = [(by[n]["candidates"].get(c) or {}) for n, c in p["naive_choice"].items() if n in by]
+            if pred_err is None:
+                pred_err = sum(c.get("error", 0) for c in chosen)
+            if est_ns is None and all(c.get("ns") is not None for c in chosen):
+                est_ns = sum(c["ns"] for c in chosen)
+                est_src = "layer sum"
         metric = (plan or {}).get("metric") or next((plan_obj(q["report"]).get("metric") for q in plans
                                                      if plan_obj(q["report"])), None)
         row = {
@@ -445,6 +467,7 @@ def run_model(bench, name, rows_out, corr_points):
             "pred_sqnr": pred_db if pred_db is not None else (
                 -10 * math.log10(pred_err) if metric == "mse" and pred_err else None),
             "est_ms": est_ns / 1e6 if est_ns is not None else None,
+            "est_src": est_src,
         }
         if plan and p["kind"] == "mixed":
             row["sim_error"] = plan.get("simulated_error")
@@ -465,9 +488,10 @@ def run_model(bench, name, rows_out, corr_points):
                 "kl": kl(ref, p["outs"]) if probability and p is not fp32 else None,
             })
             if p["kind"] == "naive":
-                # The plan file must have been followed.
-                got = {l.get("name"): PRECISION_NAMES.get(l.get("chosen"), l.get("chosen"))
-                       for l in (plan or {}).get("layers", [])}
+                # The plan file must have been followed: the quantization
+                # report's per-layer precisions are what was compiled.
+                got = {l.get("name"): PRECISION_NAMES.get(l.get("precision"), l.get("precision"))
+                       for l in p["report"].get("layers", []) if "precision" in l}
                 diff = [n for n, c in p["naive_choice"].items() if n in got and got[n] != c]
                 if diff:
                     print("bench/mixed: %s %s: the compile did not follow the plan file for %s"
@@ -508,6 +532,18 @@ def print_table(rows):
             r["const_bytes"] / 1024, r["object_bytes"] / 1024, counts_text(r.get("counts")),
             fmt_db(r.get("sqnr")), agree_text, fmt(r.get("kl"), "%.2g"), pred, sim, r["ms"], r["cpu_ms"],
             fmt(r.get("est_ms"), "%.3f")))
+
+
+def print_notes(rows):
+    notes = [r for r in rows if r.get("infeasible")]
+    if notes:
+        print()
+    for r in notes:
+        print("- %s %s: infeasible: %s" % (r["model"], r["plan"], r["infeasible"]))
+    sums = [r for r in rows if r.get("est_src") == "layer sum"]
+    if sums:
+        print("- estimated latency of %s: the sum of the mixed report's per-layer estimates (no boundary "
+              "conversions)" % ", ".join("%s %s" % (r["model"], r["plan"]) for r in sums))
 
 
 def run_targets(bench, name, results):
@@ -636,6 +672,7 @@ def main():
     for name in args.models.split(","):
         run_model(bench, name, rows, corr)
     print_table(rows)
+    print_notes(rows)
 
     # Latency ranking: estimated vs measured (wall and thread CPU medians).
     print("\n#### Estimated vs measured latency (-target=%s, one thread)\n" % args.target)

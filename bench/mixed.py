@@ -12,7 +12,7 @@ For each model (calibration and held-out data from scripts/make-quant-data.py):
  2. At each size budget: qcc's plan (-quant=mixed -size-budget=B) and a naive
     plan at the same or smaller size: every layer int8, then the largest layers
     (by int8 bytes) switched to int4w until the plan fits the budget, applied
-    with -quant=mixed -plan=FILE.json ({"layers":[{"name","precision"}]}).
+    with -plan=FILE.json ({"layers":[{"name","precision"}]}).
     Budgets: `1xint8`/`0.8xint8` (fractions of the all-int8 plan, as the CLI
     takes them), `int4w` (the all-int4w plan's bytes), a fraction of fp32
     (`0.3`) or bytes (`250000`, `800KB`).
@@ -250,7 +250,7 @@ class Bench:
         stem = os.path.join(self.work, prefix)
         cmd = [self.qcc, model, "-target=" + (target or self.args.target), "-input-shape", pin,
                "-o", stem + ".o", "-name=" + prefix, "-report=" + stem + ".json"] + flags
-        if calib and any(f in ("-quant=int8", "-quant=mixed") for f in flags):
+        if calib and any(f in ("-quant=int8", "-quant=mixed") or f.startswith("-plan=") for f in flags):
             cmd.append("-calib=" + calib)
             if self.args.calib_method:
                 cmd.append("-calib-method=" + self.args.calib_method)
@@ -402,7 +402,7 @@ def run_model(bench, name, rows_out, corr_points):
             plan_file = os.path.join(bench.work, "%s-naive-%s.json" % (name, e["budget"]))
             with open(plan_file, "w") as f:
                 json.dump({"layers": [{"name": k, "precision": v} for k, v in choice.items()]}, f, indent=1)
-            add("naive@" + e["budget"], "naive", ["-quant=mixed", "-plan=" + plan_file] + mixed_flags,
+            add("naive@" + e["budget"], "naive", ["-plan=" + plan_file],
                 budget=e["budget"], extra={"budget_bytes": budget, "naive_bytes": nbytes,
                                            "naive_switched": switched, "naive_choice": choice})
 
@@ -443,19 +443,23 @@ def run_model(bench, name, rows_out, corr_points):
             if r:
                 est_ns, pred_err, pred_db = r.get("ns"), r.get("error"), r.get("sqnr_db")
                 ref_bytes = r.get("bytes")
-        est_src = "report" if est_ns is not None else None
-        if p["kind"] == "naive" and layer_table:
-            # Without the report's own point (a -plan compile that skipped
-            # the planning): the per-layer table of the mixed report, summed
-            # (the additive error model; the time without boundary
-            # conversions).
+        if p["kind"] == "naive" and layer_table and pred_err is None:
+            # A -plan compile has no plan point: the additive error model over
+            # the mixed report's per-layer table.
             by = {l["name"]: l for l in layer_table}
-            chosen = [(by[n]["candidates"].get(c) or {}) for n, c in p["naive_choice"].items() if n in by]
-            if pred_err is None:
-                pred_err = sum(c.get("error", 0) for c in chosen)
-            if est_ns is None and all(c.get("ns") is not None for c in chosen):
-                est_ns = sum(c["ns"] for c in chosen)
-                est_src = "layer sum"
+            pred_err = sum((by[n]["candidates"].get(c) or {}).get("error", 0)
+                           for n, c in p["naive_choice"].items() if n in by)
+        # A second, uniform estimate for every compiled plan: the mixed
+        # report's per-layer times of the precisions the compile reports
+        # (no boundary conversions).
+        sum_ns = None
+        if layer_table and p["stem"]:
+            by = {l["name"]: l for l in layer_table}
+            got = [(l["name"], PRECISION_NAMES.get(l.get("precision"), l.get("precision")))
+                   for l in p["report"].get("layers", []) if l.get("name") in by]
+            cands = [(by[n]["candidates"].get(c) or {}).get("ns") for n, c in got]
+            if got and all(v is not None for v in cands):
+                sum_ns = sum(cands)
         metric = (plan or {}).get("metric") or next((plan_obj(q["report"]).get("metric") for q in plans
                                                      if plan_obj(q["report"])), None)
         row = {
@@ -467,7 +471,7 @@ def run_model(bench, name, rows_out, corr_points):
             "pred_sqnr": pred_db if pred_db is not None else (
                 -10 * math.log10(pred_err) if metric == "mse" and pred_err else None),
             "est_ms": est_ns / 1e6 if est_ns is not None else None,
-            "est_src": est_src,
+            "sum_ms": sum_ns / 1e6 if sum_ns is not None else None,
         }
         if plan and p["kind"] == "mixed":
             row["sim_error"] = plan.get("simulated_error")
@@ -497,8 +501,7 @@ def run_model(bench, name, rows_out, corr_points):
                     print("bench/mixed: %s %s: the compile did not follow the plan file for %s"
                           % (name, p["label"], ", ".join(diff[:5])))
                     bench.failures.append("%s %s (plan not followed)" % (name, p["label"]))
-            if row["est_ms"] is not None:
-                corr_points.append((name, p["label"], row["est_ms"], row["ms"], row["cpu_ms"]))
+            corr_points.append((name, p["label"], row["est_ms"], row["sum_ms"], row["ms"], row["cpu_ms"]))
         rows_out.append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "counts"}), flush=True)
     for p in live:
@@ -507,15 +510,15 @@ def run_model(bench, name, rows_out, corr_points):
 
 def print_table(rows):
     print("\n| model | plan | budget KiB | constants KiB | object KiB | layers | SQNR dB | top-1 agree | KL "
-          "| predicted | simulated | ms | CPU ms | est. ms |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| predicted | simulated | ms | CPU ms | est. ms | est. ms (layer sum) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         if r.get("infeasible"):
-            print("| %s | %s | %s | infeasible | | | | | | | | | | |" % (
+            print("| %s | %s | %s | infeasible | | | | | | | | | | | |" % (
                 r["model"], r["plan"], fmt(r["budget_bytes"] / 1024 if r.get("budget_bytes") else None, "%.1f")))
             continue
         if r.get("const_bytes") is None:
-            print("| %s | %s | failed | | | | | | | | | | | |" % (r["model"], r["plan"]))
+            print("| %s | %s | failed | | | | | | | | | | | | |" % (r["model"], r["plan"]))
             continue
         if r["metric"] == "kl":
             pred = fmt(r.get("pred_error"), "KL %.2g")
@@ -527,11 +530,11 @@ def print_table(rows):
         agree_text = fmt(agree * 100 if agree is not None else None, "%.1f%%")
         if r.get("lines") is not None:
             agree_text += " (lines %.1f%%)" % (r["lines"] * 100)
-        print("| %s | %s | %s | %.1f | %.0f | %s | %s | %s | %s | %s | %s | %.3f | %.3f | %s |" % (
+        print("| %s | %s | %s | %.1f | %.0f | %s | %s | %s | %s | %s | %s | %.3f | %.3f | %s | %s |" % (
             r["model"], r["plan"], fmt(r["budget_bytes"] / 1024 if r.get("budget_bytes") else None, "%.1f"),
             r["const_bytes"] / 1024, r["object_bytes"] / 1024, counts_text(r.get("counts")),
             fmt_db(r.get("sqnr")), agree_text, fmt(r.get("kl"), "%.2g"), pred, sim, r["ms"], r["cpu_ms"],
-            fmt(r.get("est_ms"), "%.3f")))
+            fmt(r.get("est_ms"), "%.3f"), fmt(r.get("sum_ms"), "%.3f")))
 
 
 def print_notes(rows):
@@ -540,10 +543,6 @@ def print_notes(rows):
         print()
     for r in notes:
         print("- %s %s: infeasible: %s" % (r["model"], r["plan"], r["infeasible"]))
-    sums = [r for r in rows if r.get("est_src") == "layer sum"]
-    if sums:
-        print("- estimated latency of %s: the sum of the mixed report's per-layer estimates (no boundary "
-              "conversions)" % ", ".join("%s %s" % (r["model"], r["plan"]) for r in sums))
 
 
 def run_targets(bench, name, results):
@@ -608,7 +607,8 @@ def run_targets(bench, name, results):
             distinct, len(plans), len(differ), len(names), ":" if differ else "."))
         if differ:
             ts = list(plans)
-            print("\n| layer | op | " + " | ".join(ts) + " | why (" + ", ".join(ts) + ") |")
+            print("\n| layer | op | " + " | ".join("%s (est. us per candidate)" % t for t in ts) +
+                  " | the report's why |")
             print("|---|---|" + "---|" * len(ts) + "---|")
             for n in differ[: args.max_diff_rows]:
                 op = next(layers[t][n].get("op", "") for t in ts if n in layers[t])
@@ -619,8 +619,9 @@ def run_targets(bench, name, results):
                     c = chosen[t].get(n, "-")
                     cand = (l.get("candidates") or {})
                     ns = {k: v.get("ns") for k, v in cand.items() if v.get("ns") is not None}
-                    cells.append("%s (%s)" % (c, ", ".join("%s %.3gus" % (k, v / 1e3) for k, v in ns.items())))
-                    whys.append("%s: %s" % (t, l.get("why", "")))
+                    cells.append("**%s** (%s)" % (c, ", ".join(
+                        "%s %.3g" % (k, ns[k] / 1e3) for k in ("fp32", "fp16", "int8", "int4w") if k in ns)))
+                    whys.append("%s: %s" % (t, l.get("why", "").split(";")[0]))
                 print("| %s | %s | %s | %s |" % (n, op, " | ".join(cells), "; ".join(whys).replace("|", "/")))
             if len(differ) > args.max_diff_rows:
                 print("(%d more)" % (len(differ) - args.max_diff_rows))
@@ -635,7 +636,7 @@ def main():
     ap.add_argument("--target", default="avx2", help="target the plans are run on (this machine)")
     ap.add_argument("--targets", default="avx2,avx512-vnni,neon", help="targets compared (compile only)")
     ap.add_argument("--target-models", default="cls", help="models of the target comparison (compile only)")
-    ap.add_argument("--target-budgets", default="-size-budget=0.8xint8;-size-budget=0.8xint8 -latency-budget=1.1xint8",
+    ap.add_argument("--target-budgets", default="-size-budget=0.8xint8;-size-budget=1xint8 -latency-budget=1xfp32",
                     help="';'-separated flag sets of the target comparison")
     ap.add_argument("--no-targets", action="store_true")
     ap.add_argument("--runs", type=int, default=30, help="timed calls per plan (interleaved)")
@@ -674,20 +675,29 @@ def main():
     print_table(rows)
     print_notes(rows)
 
-    # Latency ranking: estimated vs measured (wall and thread CPU medians).
-    print("\n#### Estimated vs measured latency (-target=%s, one thread)\n" % args.target)
-    print("| model | plans | Spearman rho (wall) | Spearman rho (CPU time) |")
-    print("|---|---|---|---|")
+    # Latency ranking: the report's estimates (plans that have one) and the
+    # per-layer sums (every plan) against the measured wall and CPU medians.
+    print("\n#### Estimated vs measured latency (-target=%s, one thread): Spearman rho\n" % args.target)
+    print("| model | plans with a report estimate | vs wall | vs CPU time | plans | layer sum vs wall "
+          "| layer sum vs CPU time |")
+    print("|---|---|---|---|---|---|---|")
+
+    def rhos(pts):
+        est = [c for c in pts if c[2] is not None]
+        summed = [c for c in pts if c[3] is not None]
+        return {"n": len(est), "wall": spearman([c[2] for c in est], [c[4] for c in est]),
+                "cpu": spearman([c[2] for c in est], [c[5] for c in est]),
+                "n_sum": len(summed), "sum_wall": spearman([c[3] for c in summed], [c[4] for c in summed]),
+                "sum_cpu": spearman([c[3] for c in summed], [c[5] for c in summed])}
+
     per_model = {}
-    for m in dict.fromkeys(c[0] for c in corr):
-        pts = [c for c in corr if c[0] == m]
-        wall = spearman([c[2] for c in pts], [c[3] for c in pts])
-        cpu = spearman([c[2] for c in pts], [c[4] for c in pts])
-        per_model[m] = {"wall": wall, "cpu": cpu}
-        print("| %s | %d | %s | %s |" % (m, len(pts), fmt(wall, "%.2f"), fmt(cpu, "%.2f")))
-    pooled = {"wall": spearman([c[2] for c in corr], [c[3] for c in corr]),
-              "cpu": spearman([c[2] for c in corr], [c[4] for c in corr])}
-    print("| all | %d | %s | %s |" % (len(corr), fmt(pooled["wall"], "%.2f"), fmt(pooled["cpu"], "%.2f")))
+    for m in list(dict.fromkeys(c[0] for c in corr)) + ["all"]:
+        d = rhos([c for c in corr if m == "all" or c[0] == m])
+        per_model[m] = d
+        print("| %s | %d | %s | %s | %d | %s | %s |" % (
+            m, d["n"], fmt(d["wall"], "%.2f"), fmt(d["cpu"], "%.2f"), d["n_sum"], fmt(d["sum_wall"], "%.2f"),
+            fmt(d["sum_cpu"], "%.2f")))
+    pooled = per_model.pop("all")
 
     if not args.no_targets:
         for name in args.target_models.split(","):

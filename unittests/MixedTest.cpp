@@ -27,7 +27,14 @@ TEST(LayerBytes, PerPrecision) {
   EXPECT_EQ(layerBytes(s, Precision::f32, 32), 4 * (4608 + 32));
   EXPECT_EQ(layerBytes(s, Precision::f16, 32), 2 * 4608 + 4 * 32);
   EXPECT_EQ(layerBytes(s, Precision::bf16, 32), 2 * 4608 + 4 * 32);
-  EXPECT_EQ(layerBytes(s, Precision::w8a8, 32), 4608 + 4 * 32 + 4 * 32);
-  // 144 products per channel in groups of 32: 5 groups, f16 scales.
-  EXPECT_EQ(layerBytes(s, Precision::w4f, 32), 2304 + 2 * 32 * 5 + 4 * 32);
+  EXPECT_EQ(layerBytes(s, Precision::w8a8, 32), 4608 + 4 * 32);
+  // 144 products per channel in groups of 32: 5 groups (the last padded to
+  // 32), 16 bytes of nibbles and one f16 scale each.
+  EXPECT_EQ(layerBytes(s, Precision::w4f, 32), 32 * 5 * (16 + 2) + 4 * 32);
+  // A depthwise 3x3 filter: one group of 10 (9 rounded up to even).
+  LayerShape dw;
+  dw.weightElems = 32 * 9;
+  dw.outChannels = 32;
+  dw.reduction = 9;
+  EXPECT_EQ(layerBytes(dw, Precision::w4f, 32), 32 * (5 + 2));
 }

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Calibration/Calibrate.h"
+#include "qcc/Calibration/Jit.h"
 
 #include "Qcc/QccDialect.h"
 #include "Qcc/QccOps.h"
@@ -80,11 +81,7 @@ static SmallVector<Value> observedValues(func::FuncOp fn) {
 
 /// The observer model, JIT-compiled.
 namespace {
-struct ObserverModel {
-  using RunArrayFn = int (*)(const void *, const void *const *, void *const *);
-  std::unique_ptr<ExecutionEngine> engine;
-  RunArrayFn run = nullptr;
-  int64_t scratchSize = 0;
+struct ObserverModel : JitModel {
   std::vector<int64_t> outputElements; ///< per output
   /// The output holding each observed value (values that CSE merged share
   /// one output).
@@ -93,11 +90,10 @@ struct ObserverModel {
 } // namespace
 
 /// Turns the clone's @main into the observer entry: it returns the observed
-/// values (as f32) once each, bool arguments cross the interface as bytes,
-/// and the body is renamed `implName` for the entry-point wrappers. Returns
-/// the output index of each observed value.
-static FailureOr<std::vector<size_t>>
-instrument(func::FuncOp fn, ArrayRef<Value> observed, StringRef implName) {
+/// values (as f32) once each, and it is prepared as the JIT entry
+/// (prepareJitEntry). Returns the output index of each observed value.
+static FailureOr<std::vector<size_t>> instrument(func::FuncOp fn,
+                                                 ArrayRef<Value> observed) {
   MLIRContext *ctx = fn.getContext();
   OpBuilder b(ctx);
   Block &entry = fn.getBody().front();
@@ -138,28 +134,8 @@ instrument(func::FuncOp fn, ArrayRef<Value> observed, StringRef implName) {
   }
   newRet->setOperands(unique);
 
-  // Bool tensors cross the ABI as one byte per element (as in the driver).
-  b.setInsertionPointToStart(&entry);
-  for (BlockArgument arg : entry.getArguments()) {
-    auto tt = dyn_cast<RankedTensorType>(arg.getType());
-    if (!tt || !tt.getElementType().isInteger(1))
-      continue;
-    arg.setType(tt.clone(b.getI8Type()));
-    auto cast = CastOp::create(b, fn.getLoc(), tt, arg);
-    arg.replaceAllUsesExcept(cast.getResult(), cast);
-  }
-  SmallVector<Type> argTypes(entry.getArgumentTypes());
-  fn.setFunctionType(
-      FunctionType::get(ctx, argTypes, newRet.getOperandTypes()));
-  SmallVector<DictionaryAttr> resultAttrs;
-  for (unsigned i = 0; i < unique.size(); ++i)
-    resultAttrs.push_back(DictionaryAttr::get(
-        ctx, {b.getNamedAttr("qcc.name", b.getStringAttr("t" + Twine(i)))}));
-  fn.setAllResultAttrs(resultAttrs);
-  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-    fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
-                  BoolAttr::get(ctx, false));
-  SymbolTable::setSymbolName(fn, implName);
+  if (failed(prepareJitEntry(fn, kPrefix)))
+    return failure();
   return outputOf;
 }
 
@@ -171,93 +147,18 @@ static FailureOr<ObserverModel> buildObserverModel(ModuleOp module,
   auto fn = clone->lookupSymbol<func::FuncOp>("main");
   SmallVector<Value> observed = observedValues(fn);
   ObserverModel model;
-  std::string implName = std::string(kPrefix) + "__impl";
-  if (failed(SymbolTable::replaceAllSymbolUses(
-          fn, StringAttr::get(module.getContext(), implName), *clone)))
-    return failure();
-  auto outputOf = instrument(fn, observed, implName);
+  auto outputOf = instrument(fn, observed);
   if (failed(outputOf))
     return emitError(loc) << "calibration: building the observer model failed";
   model.outputOf = std::move(*outputOf);
   for (Type t : fn.getResultTypes())
     model.outputElements.push_back(cast<RankedTensorType>(t).getNumElements());
-  auto sig = extractSignature(fn, kPrefix);
-  if (failed(sig))
+  auto jit = jitCompileForHost(*clone, kPrefix, loc, "calibration");
+  if (failed(jit))
     return failure();
-
-  auto spec = resolveTarget("host", "", "", "");
-  if (!spec)
-    return emitError(loc) << "calibration: "
-                          << llvm::toString(spec.takeError());
-  // The kernels are already tiled and vectorized by the MLIR pipeline; LLVM
-  // at -O1 runs them about as fast as at -O3 here and compiles the observer
-  // model (every tensor an output, so little fusion) a third faster, and
-  // compilation dominates calibration time for typical sample counts.
-  constexpr unsigned optLevel = 1;
-  auto tm = createTargetMachine(*spec, optLevel);
-  if (!tm)
-    return emitError(loc) << "calibration: " << llvm::toString(tm.takeError());
-  auto jitTm = createTargetMachine(*spec, optLevel);
-  if (!jitTm)
-    return emitError(loc) << "calibration: "
-                          << llvm::toString(jitTm.takeError());
-
-  // The same CPU pipeline as the compiler's, for the host.
-  CpuCodegenOptions codegen;
-  codegen.vectorWidth = std::max<int64_t>(spec->vectorBits / 32, 1);
-  codegen.entryName = implName;
-  codegen.hasRounding = spec->hasRounding;
-  codegen.hasF16Conversion = spec->hasF16Conversion;
-  PassManager pm(module.getContext());
-  buildCpuCodegenPipeline(pm, codegen);
-  if (failed(pm.run(*clone)))
-    return emitError(loc) << "calibration: lowering the observer model failed";
-  if (auto impl = clone->lookupSymbol(implName))
-    if (auto size = impl->getAttrOfType<IntegerAttr>("qcc.scratch_size"))
-      model.scratchSize = size.getInt();
-
-  // Translate with the driver's own LLVM path (entry points, target
-  // attributes, O3), then let the ExecutionEngine compile and link it.
-  std::string buildError;
-  auto buildLlvm =
-      [&](Operation *op,
-          llvm::LLVMContext &llvmContext) -> std::unique_ptr<llvm::Module> {
-    auto llvmModule = translateAndOptimize(
-        cast<ModuleOp>(op), llvmContext, **tm, *spec, *sig, implName, optLevel);
-    if (!llvmModule) {
-      buildError = llvm::toString(llvmModule.takeError());
-      return nullptr;
-    }
-    return std::move(*llvmModule);
-  };
-  ExecutionEngineOptions engineOptions;
-  engineOptions.llvmModuleBuilder = buildLlvm;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Less;
-  engineOptions.enableGDBNotificationListener = false;
-  engineOptions.enablePerfNotificationListener = false;
-  auto engine =
-      ExecutionEngine::create(*clone, engineOptions, std::move(*jitTm));
-  if (!engine) {
-    std::string message = llvm::toString(engine.takeError());
-    return emitError(loc) << "calibration: JIT compilation failed: "
-                          << (buildError.empty() ? message : buildError);
-  }
-  model.engine = std::move(*engine);
-  std::string entry = std::string(kPrefix) + "_run_array";
-  auto symbol = model.engine->lookup(entry);
-  if (!symbol)
-    return emitError(loc) << "calibration: JIT lookup of " << entry
-                          << " failed: " << llvm::toString(symbol.takeError());
-  model.run = reinterpret_cast<ObserverModel::RunArrayFn>(*symbol);
+  static_cast<JitModel &>(model) = std::move(*jit);
   return model;
 }
-
-/// Frees memory from std::aligned_alloc.
-namespace {
-struct FreeDeleter {
-  void operator()(void *p) const { std::free(p); }
-};
-} // namespace
 
 /// Per-thread buffers and statistics.
 namespace {
@@ -266,7 +167,7 @@ struct Worker {
   std::vector<char *> inputPtrs;
   std::vector<std::vector<float>> outputs;
   std::vector<void *> outputPtrs;
-  std::unique_ptr<void, FreeDeleter> scratch;
+  AlignedBuffer scratch;
   std::vector<MinMaxStats> minMax;
   std::vector<Histogram> histograms;
 };
@@ -292,17 +193,10 @@ static int runAll(const ObserverModel &model, const SampleSet &samples,
   std::atomic<int64_t> next{0}, done{0};
   std::atomic<int> status{0};
   auto work = [&](Worker &worker) {
-    // The ABI context: the scratch arena and its size.
-    struct {
-      void *scratch;
-      size_t size;
-    } context = {
-        worker.scratch.get(),
-        (size_t)llvm::alignTo(std::max<int64_t>(model.scratchSize, 64), 64)};
     for (int64_t r; status == 0 && (r = next++) < runs;) {
       samples.fillRun(r, worker.inputPtrs);
       int rc = model.run(
-          &context,
+          worker.scratch.get(),
           reinterpret_cast<const void *const *>(worker.inputPtrs.data()),
           worker.outputPtrs.data());
       if (rc != 0) {
@@ -402,8 +296,6 @@ LogicalResult calibrateModule(ModuleOp module,
     threads = std::min(std::max(std::thread::hardware_concurrency(), 1u), 8u);
   threads = (unsigned)std::clamp<int64_t>(samples->numRuns(), 1, threads);
   std::vector<Worker> workers(threads);
-  size_t scratchBytes =
-      llvm::alignTo(std::max<int64_t>(model->scratchSize, 64), 64);
   for (Worker &w : workers) {
     for (const ModelInput &in : inputs) {
       int64_t bytes = in.batch() * in.sampleBytes();
@@ -414,7 +306,7 @@ LogicalResult calibrateModule(ModuleOp module,
       w.outputs.emplace_back(std::max<int64_t>(n, 1));
       w.outputPtrs.push_back(w.outputs.back().data());
     }
-    w.scratch.reset(std::aligned_alloc(64, scratchBytes));
+    w.scratch = allocateAligned(model->scratchBytes());
     w.minMax.resize(numOutputs);
   }
 

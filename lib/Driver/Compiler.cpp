@@ -12,8 +12,12 @@
 
 #include "Qcc/QccDialect.h"
 #include "Qcc/QccOps.h"
+#include "qcc/Driver/MixedPrecision.h"
+#include "qcc/Calibration/Sensitivity.h"
 #include "qcc/Driver/QuantReport.h"
 #include "qcc/Frontend/Onnx/Importer.h"
+#include "qcc/Mixed/Mixed.h"
+#include "qcc/Mixed/PlanFile.h"
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Target/ObjectEmitter.h"
 #include "qcc/Target/TargetInfo.h"
@@ -31,8 +35,13 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -113,6 +122,46 @@ struct CompilerCLOptions {
       "int4-group",
       cl::desc("int4w: weights per scale group, 32, 64 or 128 (default 32)"),
       cl::init(32), cl::cat(category)};
+  // Mixed precision (docs/MixedPrecision.md).
+  cl::opt<std::string> quantCandidates{
+      "quant-candidates",
+      cl::desc("-quant=mixed: precisions a layer may take, comma-separated "
+               "from fp32,fp16,bf16,int8,int4w (default: all the target "
+               "supports)"),
+      cl::value_desc("list"), cl::cat(category)};
+  cl::opt<std::string> sizeBudget{
+      "size-budget",
+      cl::desc("-quant=mixed: bound on the constants' bytes: 800KB, 1.5MiB, "
+               "250000, a fraction of fp32 (0.3) or of the all-int8 plan "
+               "(0.6xint8)"),
+      cl::value_desc("size"), cl::cat(category)};
+  cl::opt<std::string> latencyBudget{
+      "latency-budget",
+      cl::desc("-quant=mixed: bound on the estimated time: a fraction of the "
+               "all-fp32 estimate (0.7), of the all-int8 one (1.2xint8), or "
+               "2.5ms"),
+      cl::value_desc("time"), cl::cat(category)};
+  cl::opt<std::string> maxError{
+      "max-error",
+      cl::desc("-quant=mixed: bound on the output error: SQNR at least "
+               "30dB, or KL divergence at most 0.01kl"),
+      cl::value_desc("error"), cl::cat(category)};
+  cl::list<std::string> keepFloat{
+      "keep-float",
+      cl::desc("-quant=mixed: layers kept fp32, by ONNX node name or op type "
+               "(Conv, MatMul, Gemm); comma-separated, repeatable"),
+      cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(category)};
+  cl::opt<int64_t> sensitivitySamples{
+      "sensitivity-samples",
+      cl::desc("-quant=mixed: calibration samples each sensitivity probe "
+               "runs (default 32)"),
+      cl::init(32), cl::cat(category)};
+  cl::opt<std::string> plan{
+      "plan",
+      cl::desc("Apply a mixed-precision plan: a JSON file giving layers "
+               "(ONNX node names) fp32, fp16, bf16, int8 or int4w "
+               "(docs/MixedPrecision.md); needs -calib"),
+      cl::value_desc("file.json"), cl::cat(category)};
   cl::opt<bool> text{"x-onnx-text",
                      cl::desc("Read the model as ONNX textual syntax"),
                      cl::cat(category)};
@@ -138,6 +187,12 @@ struct CompilerCLOptions {
   cl::opt<uint64_t> calibSeed{"calib-seed",
                               cl::desc("Seed of -calib=random (default 0)"),
                               cl::init(0), cl::cat(category)};
+  // Developer option: per-layer sensitivities (docs/MixedPrecision.md).
+  cl::opt<std::string> dumpSensitivity{
+      "dump-sensitivity",
+      cl::desc("Measure per-layer precision sensitivity on the -calib "
+               "samples and write it to FILE.json"),
+      cl::value_desc("FILE.json"), cl::Hidden, cl::cat(category)};
 };
 
 llvm::ManagedStatic<CompilerCLOptions> clOptions;
@@ -177,6 +232,63 @@ parseInputShape(StringRef spec,
   return success();
 }
 
+/// Reads and checks the -quant=mixed flags.
+template <typename Fail>
+static LogicalResult readMixedOptions(CompilerCLOptions &cl, CompileOptions &o,
+                                      Fail fail) {
+  bool mixed = o.quant == QuantMode::Mixed;
+  for (cl::Option *opt :
+       std::initializer_list<cl::Option *>{
+           &cl.quantCandidates, &cl.sizeBudget, &cl.latencyBudget,
+           &cl.maxError, std::addressof(cl.keepFloat), &cl.sensitivitySamples})
+    if (opt->getNumOccurrences() && !mixed)
+      return fail("-" + opt->ArgStr + " needs -quant=mixed");
+  if (!mixed)
+    return success();
+  if (cl.quantCandidates.getNumOccurrences()) {
+    SmallVector<StringRef> names;
+    StringRef(cl.quantCandidates).split(names, ',', -1, /*KeepEmpty=*/false);
+    for (StringRef name : names) {
+      auto p = mixed::parseCandidate(name.trim());
+      if (!p)
+        return fail("invalid -quant-candidates entry '" + name.trim() +
+                    "' (expected fp32, fp16, bf16, int8 or int4w)");
+      if (!llvm::is_contained(o.quantCandidates, *p))
+        o.quantCandidates.push_back(*p);
+    }
+    if (o.quantCandidates.empty())
+      return fail("-quant-candidates is empty");
+  } else {
+    for (Precision p : mixed::allCandidates())
+      o.quantCandidates.push_back(p);
+  }
+  std::string error;
+  if (cl.sizeBudget.getNumOccurrences()) {
+    o.sizeBudget = mixed::parseSizeBudget(cl.sizeBudget, error);
+    if (!o.sizeBudget)
+      return fail(error);
+  }
+  if (cl.latencyBudget.getNumOccurrences()) {
+    o.latencyBudget = mixed::parseLatencyBudget(cl.latencyBudget, error);
+    if (!o.latencyBudget)
+      return fail(error);
+  }
+  if (cl.maxError.getNumOccurrences()) {
+    o.maxError = mixed::parseErrorBudget(cl.maxError, error);
+    if (!o.maxError)
+      return fail(error);
+  }
+  for (const std::string &k : cl.keepFloat)
+    if (!StringRef(k).trim().empty())
+      o.keepFloat.push_back(StringRef(k).trim().str());
+  if (cl.sensitivitySamples < 1)
+    return fail("invalid -sensitivity-samples " +
+                Twine((int64_t)cl.sensitivitySamples) +
+                " (expected a positive count)");
+  o.sensitivitySamples = cl.sensitivitySamples;
+  return success();
+}
+
 /// Reads and checks the -calib* flags.
 static LogicalResult
 readCalibrationOptions(CompilerCLOptions &flags, CompileOptions &o,
@@ -200,6 +312,9 @@ readCalibrationOptions(CompilerCLOptions &flags, CompileOptions &o,
                 " (expected a positive count, or 0 for all)");
   o.calibMaxSamples = flags.calibMaxSamples;
   o.calibSeed = flags.calibSeed;
+  o.dumpSensitivityPath = flags.dumpSensitivity;
+  if (!o.dumpSensitivityPath.empty() && o.calibPath.empty())
+    return fail("-dump-sensitivity needs -calib=PATH|random");
   if (o.calibPath.empty()) {
     for (const cl::Option *opt :
          std::initializer_list<const cl::Option *>{
@@ -251,13 +366,21 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
                     .Case("fp16", QuantMode::FP16)
                     .Case("bf16", QuantMode::BF16)
                     .Case("int4w", QuantMode::Int4W)
+                    .Case("mixed", QuantMode::Mixed)
                     .Default(std::nullopt);
     if (!mode)
       return fail("invalid -quant '" + cl.quant +
-                  "' (expected none, int8, fp16, bf16 or int4w)");
+                  "' (expected none, int8, fp16, bf16, int4w or mixed)");
     o.quant = *mode;
   }
+  if (failed(readMixedOptions(cl, o, fail)))
+    return failure();
   o.reportPath = cl.report;
+  if (StringRef(o.reportPath).ends_with_insensitive(".html") &&
+      o.quant != QuantMode::Mixed)
+    return fail("-report=" + o.reportPath +
+                ": the HTML page describes a mixed-precision plan and needs "
+                "-quant=mixed (other modes write a .json report)");
   if (cl.int4Group != 32 && cl.int4Group != 64 && cl.int4Group != 128)
     return fail("invalid -int4-group " + Twine(cl.int4Group) +
                 " (expected 32, 64 or 128)");
@@ -266,8 +389,13 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
       cl.int8Activations != "s8")
     return fail("invalid -int8-activations '" + cl.int8Activations +
                 "' (expected auto, u8 or s8)");
-  if (cl.int8Activations.getNumOccurrences() && o.quant != QuantMode::Int8)
-    return fail("-int8-activations needs -quant=int8");
+  o.planPath = cl.plan;
+  if (!o.planPath.empty() && o.quant != QuantMode::None)
+    return fail("-plan cannot be combined with -quant=" + cl.quant +
+                " (the plan gives each layer its precision)");
+  if (cl.int8Activations.getNumOccurrences() && o.quant != QuantMode::Int8 &&
+      o.quant != QuantMode::Mixed && o.planPath.empty())
+    return fail("-int8-activations needs -quant=int8, -quant=mixed or -plan");
   o.int8Activations = cl.int8Activations;
   for (const std::string &s : cl.inputShape) {
     SmallVector<StringRef> specs;
@@ -280,11 +408,23 @@ FailureOr<CompileOptions> getCompilerOptionsFromCL() {
   }
   if (failed(readCalibrationOptions(cl, o, fail)))
     return failure();
+  if (o.quant == QuantMode::Mixed && o.calibPath.empty())
+    return fail("-quant=mixed measures each layer's sensitivity on "
+                "calibration samples: pass -calib=DIR|FILE.npz|FILE.npy|FILE.pb "
+                "with representative inputs (docs/Calibration.md), or "
+                "-calib=random to accept a plan chosen on random data");
   if (o.quant == QuantMode::Int8 && o.calibPath.empty())
     return fail("-quant=int8 quantizes activations, which needs calibration "
                 "samples: pass -calib=DIR|FILE.npz|FILE.npy|FILE.pb with "
                 "representative inputs (docs/Calibration.md), or "
                 "-calib=random to accept ranges from random data");
+  if (!o.planPath.empty() && o.calibPath.empty())
+    return fail("-plan needs calibration samples for its int8 layers' "
+                "activation ranges: pass -calib=DIR|FILE.npz|FILE.npy|FILE.pb "
+                "(docs/Calibration.md), or -calib=random");
+  if (!o.planPath.empty() && o.emit == EmitKind::Import)
+    return fail("-plan has no effect with --emit=import (plans apply after "
+                "the graph pipeline; use --emit=mlir to see the result)");
   bool known = false;
   for (auto &t : knownTargets())
     known |= t.first == o.target;
@@ -487,6 +627,84 @@ static LogicalResult runPipeline(ModuleOp module,
   return pm.run(module);
 }
 
+/// Applies a mixed-precision plan (docs/MixedPrecision.md): stamps
+/// `qcc.plan` on each layer op and runs the quantization pipeline in mode
+/// "mixed" (qcc-quantize and qcc-quantize-weights with follow-plan).
+/// `module` has calibrated ranges; `layers` come from collectLayers on it;
+/// `plan[i]` is layer i's precision.
+static LogicalResult applyPlan(ModuleOp module, ArrayRef<mixed::Layer> layers,
+                               ArrayRef<Precision> plan,
+                               const QuantizationOptions &options) {
+  mixed::stampPlan(layers, plan);
+  QuantizationOptions qo = options;
+  qo.mode = "mixed";
+  return runPipeline(module, [&](OpPassManager &pm) {
+    buildQuantizationPipeline(pm, qo);
+  });
+}
+
+/// -dump-sensitivity: collects the layers (all candidates), measures their
+/// sensitivity on the calibration samples and writes
+/// {metric, samples, probes, compile_seconds, seconds, uniform: {candidate:
+/// error of the plan with every layer at it}, layers: [{id, name, op,
+/// errors: {candidate: error}}]}.
+static LogicalResult dumpSensitivity(ModuleOp module,
+                                     const CompileOptions &options,
+                                     const TargetSpec &spec) {
+  mixed::LayerOptions layerOptions;
+  layerOptions.candidates.assign(mixed::allCandidates().begin(),
+                                 mixed::allCandidates().end());
+  std::vector<mixed::Layer> layers = mixed::collectLayers(module, layerOptions);
+  SensitivityOptions so;
+  so.source = options.calibPath;
+  so.maxSamples = options.calibMaxSamples;
+  so.seed = options.calibSeed;
+  so.int4Group = options.int4Group;
+  so.asU8 = options.int8Activations == "auto"
+                ? !llvm::Triple(spec.triple).isAArch64()
+                : options.int8Activations == "u8";
+  so.progress = llvm::sys::Process::StandardErrIsDisplayed();
+  auto engine = SensitivityEngine::create(module, layers, so);
+  if (failed(engine))
+    return failure();
+  auto result = (*engine)->measure();
+  if (failed(result))
+    return failure();
+  llvm::json::Array jsonLayers;
+  for (const mixed::Layer &l : layers) {
+    llvm::json::Object errors;
+    for (auto &[p, e] : result->error[l.id])
+      errors[mixed::candidateName(p)] = e;
+    jsonLayers.push_back(llvm::json::Object{{"id", l.id},
+                                            {"name", l.name},
+                                            {"op", l.opType},
+                                            {"errors", std::move(errors)}});
+  }
+  // Uniform plans (each layer at the precision where it is allowed, else
+  // fp32), simulated whole.
+  llvm::json::Object uniform;
+  for (Precision p : mixed::allCandidates()) {
+    std::vector<Precision> plan;
+    for (const mixed::Layer &l : layers)
+      plan.push_back(llvm::is_contained(l.allowed, p) ? p : Precision::f32);
+    auto error = (*engine)->evaluate(plan);
+    if (failed(error))
+      return failure();
+    uniform[mixed::candidateName(p)] = *error;
+  }
+  llvm::json::Object root{{"metric", result->metric},
+                          {"uniform", std::move(uniform)},
+                          {"samples", result->samples},
+                          {"probes", result->probes},
+                          {"compile_seconds", (*engine)->compileSeconds()},
+                          {"seconds", result->seconds},
+                          {"layers", std::move(jsonLayers)}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  return writeOutputAtomically(options.dumpSensitivityPath, text);
+}
+
 LogicalResult compileModel(const CompileOptions &options,
                            CompileArtifacts &artifacts) {
   DialectRegistry registry;
@@ -535,40 +753,93 @@ LogicalResult compileModel(const CompileOptions &options,
         options.calibMaxSamples, options.calibSeed};
     if (failed(calibrateModule(*module, calibration)))
       return failure();
+    if (!options.dumpSensitivityPath.empty() &&
+        failed(dumpSensitivity(*module, options, *spec)))
+      return failure();
   }
 
   // Quantization (docs/Quantization.md): after the graph passes (BatchNorm
   // folded, activations fused) so that ranges and weights are final.
   QuantTotals quantTotals;
-  bool wantsReport =
-      options.quant != QuantMode::None || !options.reportPath.empty();
+  bool hasPlan = !options.planPath.empty();
+  bool quantizes = options.quant != QuantMode::None || hasPlan;
+  StringRef quantName = hasPlan ? "mixed" : quantModeName(options.quant);
+  bool wantsReport = quantizes || !options.reportPath.empty();
   if (wantsReport)
     quantTotals.constantBytesBefore = constantBytes(*module);
-  if (options.quant != QuantMode::None) {
+  // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
+  // s8 on AArch64 (sdot/smmla multiply signed bytes with no zero point).
+  std::string activationType = options.int8Activations;
+  if (activationType == "auto")
+    activationType = llvm::Triple(spec->triple).isAArch64() ? "s8" : "u8";
+  mixed::PlanReport planReport;
+  bool mixed = options.quant == QuantMode::Mixed;
+  if (mixed) {
+    MixedOptions mo;
+    mo.candidates = options.quantCandidates;
+    mo.size = options.sizeBudget;
+    mo.latency = options.latencyBudget;
+    mo.error = options.maxError;
+    mo.keepFloat = options.keepFloat;
+    mo.calibPath = options.calibPath;
+    mo.calibSeed = options.calibSeed;
+    mo.sensitivitySamples = options.sensitivitySamples;
+    mo.int4Group = options.int4Group;
+    mo.activationsU8 = activationType == "u8";
+    planReport.model = options.inputPath;
+    if (failed(planMixedPrecision(*module, mo, *spec, fileLoc, planReport)))
+      return failure();
+  }
+  if (quantizes) {
     QuantizationOptions qo;
     qo.mode = quantModeName(options.quant);
     qo.int4GroupSize = options.int4Group;
-    // Activations: asymmetric u8 on x86 (its u8 x s8 dot products), symmetric
-    // s8 on AArch64 (sdot/smmla multiply signed bytes with no zero point).
-    qo.activationType = options.int8Activations;
-    if (qo.activationType == "auto")
-      qo.activationType =
-          llvm::Triple(spec->triple).isAArch64() ? "s8" : "u8";
-    if (failed(runPipeline(*module, [&](OpPassManager &pm) {
-          buildQuantizationPipeline(pm, qo);
-        })))
+    qo.activationType = activationType;
+    if (hasPlan) {
+      // Every candidate: the plan file, not the target, decides.
+      mixed::LayerOptions lo;
+      lo.candidates.assign(mixed::allCandidates().begin(),
+                           mixed::allCandidates().end());
+      std::vector<mixed::Layer> layers = mixed::collectLayers(*module, lo);
+      std::vector<Precision> plan;
+      std::string error;
+      if (failed(mixed::readPlanFile(options.planPath, layers, plan, error)))
+        return emitError(fileLoc) << error;
+      if (failed(applyPlan(*module, layers, plan, qo)))
+        return failure();
+    } else if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+                 // -quant=mixed: the planner stamped `qcc.plan` on every
+                 // layer; mode "mixed" follows it.
+                 buildQuantizationPipeline(pm, qo);
+               }))) {
       return failure();
+    }
   }
   if (wantsReport) {
     quantTotals.constantBytesAfter = constantBytes(*module);
-    artifacts.report =
-        buildQuantReport(*module, options.inputPath, spec->name,
-                         quantModeName(options.quant), quantTotals);
+    artifacts.report = buildQuantReport(*module, options.inputPath,
+                                        spec->name, quantName, quantTotals);
+    if (mixed && StringRef(options.reportPath).ends_with_insensitive(".html")) {
+      artifacts.report = mixed::planReportHtml(planReport);
+    } else if (mixed) {
+      // The plan goes into the quantization report under "plan".
+      auto parsed = llvm::json::parse(artifacts.report);
+      if (!parsed)
+        return emitError(fileLoc) << "internal error: report JSON: "
+                                  << llvm::toString(parsed.takeError());
+      if (auto *obj = parsed->getAsObject())
+        (*obj)["plan"] = mixed::planReportJson(planReport);
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << llvm::formatv("{0:2}", *parsed) << "\n";
+      artifacts.report = std::move(text);
+    }
   }
   auto printSummary = [&](int64_t objectBytes) {
-    if (options.quant != QuantMode::None)
-      printQuantSummary(llvm::errs(), quantModeName(options.quant),
-                        quantTotals, objectBytes);
+    if (mixed)
+      mixed::printPlanSummary(llvm::errs(), planReport);
+    if (quantizes)
+      printQuantSummary(llvm::errs(), quantName, quantTotals, objectBytes);
   };
 
   if (options.emit == EmitKind::Mlir) {
@@ -660,6 +931,8 @@ StringRef quantModeName(QuantMode mode) {
     return "int8";
   case QuantMode::Int4W:
     return "int4w";
+  case QuantMode::Mixed:
+    return "mixed";
   }
   llvm_unreachable("unknown quantization mode");
 }

@@ -10,7 +10,9 @@
 
 #include "qcc/Mixed/Mixed.h"
 
+#include "Qcc/ConstantData.h"
 #include "Qcc/QccOps.h"
+#include "qcc/Transforms/QuantMath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
@@ -67,14 +69,20 @@ int64_t layerBytes(const LayerShape &s, Precision p, int64_t int4Group) {
   case Precision::bf16:
     return 2 * w + 4 * b;
   case Precision::w8a8:
-    // int8 weights, one f32 scale per output channel, i32 bias.
-    return w + 4 * s.outChannels + 4 * b;
+    // int8 weights and an i32 bias; the per-channel scales live in the
+    // quantized type (the kernel's requantization constants), as the
+    // quantization report counts them.
+    return w + 4 * b;
   case Precision::w4a8:
   case Precision::w4f: {
-    int64_t group = std::max<int64_t>(int4Group, 1);
-    int64_t perChannel = s.outChannels ? w / s.outChannels : w;
-    int64_t groups = s.outChannels * ((perChannel + group - 1) / group);
-    return (w + 1) / 2 + 2 * groups + 4 * b;
+    // As qcc-quantize-weights stores them: per output channel, K products
+    // in groups of quant_math::int4GroupLength (the last group padded), two
+    // nibbles per byte, one f16 scale per group.
+    int64_t rows = std::max<int64_t>(s.outChannels, 1);
+    int64_t k = w / rows;
+    int64_t g = quant_math::int4GroupLength(k, std::max<int64_t>(int4Group, 2));
+    int64_t groups = (k + g - 1) / g;
+    return rows * groups * (g / 2) + 2 * rows * groups + 4 * b;
   }
   }
   return 4 * (w + b);
@@ -177,10 +185,12 @@ std::vector<Layer> collectLayers(ModuleOp module, const LayerOptions &options,
     s.outputElems = rt.getNumElements();
     if (isMatMul) {
       s.outChannels = wt.getDimSize(1);
+      s.outWidth = s.outChannels;
       s.reduction = wt.getDimSize(0);
     } else {
       auto conv = cast<Conv2DOp>(op);
       s.outChannels = wt.getDimSize(0);
+      s.outWidth = rt.getDimSize(rt.getRank() - 1);
       s.reduction = wt.getDimSize(1) * wt.getDimSize(2) * wt.getDimSize(3);
       s.groups = conv.getGroup();
     }
@@ -196,13 +206,12 @@ std::vector<Layer> collectLayers(ModuleOp module, const LayerOptions &options,
         keepUsed[k] = true;
       }
     }
-    std::vector<double> values;
-    bool finite = true;
-    for (APFloat v : wAttr.getValues<APFloat>())
-      if (!v.isFinite()) {
-        finite = false;
-        break;
-      }
+    // getElementsAsDouble reads dense_resource blobs too (ElementsAttr's
+    // getValues<APFloat> does not iterate them).
+    std::optional<std::vector<double>> values = getElementsAsDouble(wAttr);
+    bool finite = values && llvm::all_of(*values, [](double v) {
+                    return std::isfinite(v);
+                  });
     l.allowed.push_back(Precision::f32);
     for (Precision p : allCandidates()) {
       if (p == Precision::f32)

@@ -47,11 +47,20 @@ void buildGraphPipeline(OpPassManager &pm) {
 
 void buildQuantizationPipeline(OpPassManager &pm,
                                const QuantizationOptions &options) {
-  if (options.mode == "int8") {
+  if (options.mode == "int8" || options.mode == "mixed") {
+    bool mixed = options.mode == "mixed";
     QccQuantizePassOptions qo;
     qo.activationType = options.activationType;
+    qo.followPlan = mixed;
     pm.addNestedPass<func::FuncOp>(createQccQuantizePass(qo));
     pm.addNestedPass<func::FuncOp>(createQccFuseQDQPass());
+    if (mixed) {
+      // The plan's f16 / bf16 / int4 layers keep float activations.
+      QccQuantizeWeightsPassOptions wq;
+      wq.followPlan = true;
+      wq.groupSize = options.int4GroupSize;
+      pm.addNestedPass<func::FuncOp>(createQccQuantizeWeightsPass(wq));
+    }
   } else {
     // Weight-only modes: narrow weight storage, f32 activations.
     QccQuantizeWeightsPassOptions wq;

@@ -17,9 +17,18 @@
 // that cannot be quantized exactly stays float with a `qcc.quant_skipped`
 // attribute saying why (the report prints it).
 //
+// With `follow-plan` (mixed precision) the candidates are only the layers a
+// plan made int8 (`qcc.plan = #qcc.precision<w8a8>`); the output rule above
+// then reads "another planned int8 layer". A planned layer that cannot be
+// quantized is an error: the plan promised a precision the layer cannot
+// take.
+//
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Transforms/Passes.h"
+#include "qcc/Transforms/QuantMath.h"
+
+#include "qcc/Mixed/Mixed.h"
 
 #include "Qcc/ConstantData.h"
 #include "Qcc/ConstantEval.h"
@@ -72,32 +81,17 @@ static std::optional<Range> calibratedRange(Value v) {
   return r;
 }
 
-/// Rounds half to even (the rounding qcc.quantize uses).
-static double roundEven(double x) { return std::nearbyint(x); }
-
-/// Per-tensor activation parameters for `range`: asymmetric u8, or
-/// symmetric s8 (zero point 0, [-127, 127]). The range always contains 0
-/// so that zero (padding, ReLU's floor) is exact.
+/// Per-tensor activation parameters for `range` (QuantMath.h): asymmetric
+/// u8, or symmetric s8 (zero point 0, [-127, 127]). The range always
+/// contains 0 so that zero (padding, ReLU's floor) is exact.
 static quant::UniformQuantizedType activationQuantType(MLIRContext *ctx, Range r,
                                                   bool asU8) {
   Type i8 = IntegerType::get(ctx, 8), f32 = Float32Type::get(ctx);
-  double lo = std::min(r.lo, 0.0), hi = std::max(r.hi, 0.0);
-  if (asU8) {
-    double scale = (hi - lo) / 255.0;
-    if (!(scale > 0) || !std::isfinite(scale))
-      scale = 1.0;
-    // Stored as f32 by the type; keep the zero point consistent with it.
-    scale = (float)scale;
-    int64_t zp = (int64_t)roundEven(-lo / scale);
-    zp = std::clamp<int64_t>(zp, 0, 255);
-    return quant::UniformQuantizedType::get(0, i8, f32, scale, zp, 0, 255);
-  }
-  double scale = std::max(-lo, hi) / 127.0;
-  if (!(scale > 0) || !std::isfinite(scale))
-    scale = 1.0;
-  scale = (float)scale;
-  return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, i8,
-                                          f32, scale, 0, -128, 127);
+  quant_math::ActivationParams p =
+      quant_math::activationParams(r.lo, r.hi, asU8);
+  return quant::UniformQuantizedType::get(
+      p.isSigned ? quant::QuantizationFlags::Signed : 0, i8, f32, p.scale,
+      p.zeroPoint, p.qmin, p.qmax);
 }
 
 /// Ops through which a per-tensor quantized value flows unchanged in scale
@@ -136,13 +130,25 @@ public:
     // Decide first, rewrite after: whether a layer's output is quantized
     // depends on whether its consumers are quantized layers.
     SmallVector<Candidate> layers;
+    bool planFailed = false;
     fn.walk([&](Operation *op) {
       if (!llvm::isa<Conv2DOp, MatMulOp>(op))
         return;
+      if (followPlan && !isPlannedInt8(op))
+        return;
       auto c = match(op);
-      if (succeeded(c))
+      if (succeeded(c)) {
         layers.push_back(*c);
+      } else if (followPlan) {
+        auto why = op->getAttrOfType<StringAttr>("qcc.quant_skipped");
+        op->emitError() << "qcc-quantize: the plan makes this layer int8, "
+                           "but it cannot be quantized: "
+                        << (why ? why.getValue() : StringRef("unknown"));
+        planFailed = true;
+      }
     });
+    if (planFailed)
+      return signalPassFailure();
     llvm::SmallPtrSet<Operation *, 32> chosen;
     for (Candidate &c : layers)
       chosen.insert(c.op);
@@ -153,6 +159,12 @@ public:
   }
 
 private:
+  /// Whether a mixed-precision plan made `op` an int8 (w8a8) layer.
+  static bool isPlannedInt8(Operation *op) {
+    auto plan = op->getAttrOfType<PrecisionAttr>(mixed::kPlanAttr);
+    return plan && plan.getValue() == Precision::w8a8;
+  }
+
   /// Marks `op` as left in float and says why.
   static LogicalResult skip(Operation *op, StringRef why) {
     op->setAttr("qcc.quant_skipped", StringAttr::get(op->getContext(), why));
@@ -274,22 +286,10 @@ private:
     int64_t inner = 1;
     for (int64_t d = c.weightAxis + 1; d < weightType.getRank(); ++d)
       inner *= shape[d];
-    auto channelOf = [&](size_t i) {
-      return (int64_t)(i / inner) % c.channels;
-    };
-    std::vector<double> absMax(c.channels, 0.0);
-    for (size_t i = 0; i < w.size(); ++i)
-      absMax[channelOf(i)] = std::max(absMax[channelOf(i)], std::fabs(w[i]));
-    SmallVector<double> scales(c.channels);
-    for (int64_t ch = 0; ch < c.channels; ++ch) {
-      double s = absMax[ch] / 127.0;
-      // An all-zero channel quantizes to zeros at any scale.
-      scales[ch] = (s > 0 && std::isfinite(s)) ? (double)(float)s : 1.0;
-    }
-    std::vector<int64_t> wq(w.size());
-    for (size_t i = 0; i < w.size(); ++i)
-      wq[i] = std::clamp<int64_t>(
-          (int64_t)roundEven(w[i] / scales[channelOf(i)]), -127, 127);
+    quant_math::Int8Weights q =
+        quant_math::quantizeInt8PerChannel(w, c.channels, inner);
+    SmallVector<double> scales(q.scales.begin(), q.scales.end());
+    std::vector<int64_t> &wq = q.values;
     Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
          f32 = Float32Type::get(ctx);
     std::string name = blobNameFor(loc);
@@ -308,22 +308,16 @@ private:
     Value bias = c.bias;
     if (c.bias) {
       std::vector<double> bv = *getElementsAsDouble(c.biasAttr);
-      SmallVector<double> bScales(c.channels);
-      std::vector<int64_t> bq(c.channels);
-      bool fits = true;
-      for (int64_t ch = 0; ch < c.channels; ++ch) {
-        bScales[ch] = sx * scales[ch];
-        double q = roundEven(bv[ch] / bScales[ch]);
-        if (!(std::fabs(q) < 2147483647.0))
-          fits = false;
-        else
-          bq[ch] = (int64_t)q;
-      }
+      std::vector<double> biasScales;
+      std::optional<std::vector<int64_t>> bq =
+          quant_math::quantizeBiasInt32(bv, sx, scales, biasScales);
+      SmallVector<double> bScales(biasScales.begin(), biasScales.end());
+      bool fits = bq.has_value();
       if (fits) {
         auto biasType = llvm::cast<RankedTensorType>(c.bias.getType());
         Value bConst = ConstantOp::create(
             b, c.bias.getLoc(),
-            makeElementsInt(biasType.clone(i32), bq, name + ".bias_i32"));
+            makeElementsInt(biasType.clone(i32), *bq, name + ".bias_i32"));
         auto bQType = quant::UniformQuantizedPerAxisType::get(
             quant::QuantizationFlags::Signed, i32, f32, bScales, zeros, 0,
             std::numeric_limits<int32_t>::min(),

@@ -24,9 +24,16 @@
 // of the same G/2 bytes (see qcc.dequantize_int4), so both halves unpack
 // into contiguous vectors.
 //
+// With `follow-plan` (mixed precision) the format is per layer: the one its
+// `qcc.plan` attribute names (f16, bf16 or w4f); other layers are left
+// alone, and a planned layer the format cannot hold is an error.
+//
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Transforms/Passes.h"
+#include "qcc/Transforms/QuantMath.h"
+
+#include "qcc/Mixed/Mixed.h"
 
 #include "Qcc/ConstantData.h"
 #include "Qcc/ConstantEval.h"
@@ -50,131 +57,132 @@ namespace {
 /// The weight formats of the pass's `mode` option.
 enum class WeightFormat { F16, BF16, Int4 };
 
-/// Rounds `v` to the nearest value of `semantics` (ties to even), saturating
-/// finite values at the largest finite value instead of overflowing to
-/// infinity (infinities and NaNs stay what they are).
-double roundTo(double v, const llvm::fltSemantics &semantics) {
-  llvm::APFloat largest = llvm::APFloat::getLargest(semantics);
-  bool ignored;
-  largest.convert(llvm::APFloat::IEEEdouble(),
-                  llvm::APFloat::rmNearestTiesToEven, &ignored);
-  double max = largest.convertToDouble();
-  if (std::isfinite(v))
-    v = std::clamp(v, -max, max);
-  llvm::APFloat f(v);
-  f.convert(semantics, llvm::APFloat::rmNearestTiesToEven, &ignored);
-  f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
-            &ignored);
-  return f.convertToDouble();
-}
-
-/// Quantizes one group `w` to int4 values `q` and returns its f16 scale
-/// (0 for an all-zero group or one whose scale underflows f16).
-double quantizeGroup(ArrayRef<double> w, MutableArrayRef<int8_t> q) {
-  double absmax = 0;
-  for (double v : w)
-    absmax = std::max(absmax, std::fabs(v));
-  std::fill(q.begin(), q.end(), 0);
-  if (absmax == 0)
-    return 0;
-  double bestScale = 0, bestError = 0;
-  SmallVector<int8_t, 128> trial(w.size());
-  for (int i = 0; i < 16; ++i) {
-    double s = roundTo(absmax / (7.0 + 0.25 * i), llvm::APFloat::IEEEhalf());
-    if (s == 0)
-      continue;
-    double error = 0;
-    for (size_t j = 0; j < w.size(); ++j) {
-      double r = std::clamp(std::round(w[j] / s), -8.0, 7.0);
-      trial[j] = static_cast<int8_t>(r);
-      double d = r * s - w[j];
-      error += d * d;
-    }
-    if (bestScale == 0 || error < bestError) {
-      bestScale = s;
-      bestError = error;
-      std::copy(trial.begin(), trial.end(), q.begin());
-    }
-  }
-  return bestScale;
-}
+using quant_math::quantizeInt4Group;
+using quant_math::roundToFormat;
 
 struct QccQuantizeWeightsPass
     : impl::QccQuantizeWeightsPassBase<QccQuantizeWeightsPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    WeightFormat format;
+    // With follow-plan the format is per layer (from its plan).
+    WeightFormat format = WeightFormat::F16;
     if (mode == "f16")
       format = WeightFormat::F16;
     else if (mode == "bf16")
       format = WeightFormat::BF16;
     else if (mode == "int4")
       format = WeightFormat::Int4;
-    else {
+    else if (!followPlan) {
       getOperation().emitError("qcc-quantize-weights: unknown mode '")
           << mode << "' (expected f16, bf16 or int4)";
       return signalPassFailure();
     }
-    if (format == WeightFormat::Int4 && (groupSize < 2 || groupSize % 2 != 0)) {
+    if ((followPlan || format == WeightFormat::Int4) &&
+        (groupSize < 2 || groupSize % 2 != 0)) {
       getOperation().emitError("qcc-quantize-weights: group-size must be a "
                                "positive even number, got ")
           << groupSize;
       return signalPassFailure();
     }
     replacements.clear();
+    bool planFailed = false;
     getOperation().walk([&](Operation *op) {
-      if (auto conv = dyn_cast<Conv2DOp>(op))
-        convert(op, conv->getOpOperand(1), /*axis=*/0, format);
-      else if (auto mm = dyn_cast<MatMulOp>(op))
-        convert(op, mm->getOpOperand(1),
-                llvm::cast<RankedTensorType>(mm.getRhs().getType()).getRank() -
-                    1,
-                format);
+      OpOperand *weight;
+      int64_t axis;
+      if (auto conv = dyn_cast<Conv2DOp>(op)) {
+        weight = &conv->getOpOperand(1);
+        axis = 0;
+      } else if (auto mm = dyn_cast<MatMulOp>(op)) {
+        weight = &mm->getOpOperand(1);
+        axis = llvm::cast<RankedTensorType>(mm.getRhs().getType()).getRank() -
+               1;
+      } else {
+        return;
+      }
+      WeightFormat layerFormat = format;
+      if (followPlan) {
+        auto plan = op->getAttrOfType<PrecisionAttr>(mixed::kPlanAttr);
+        std::optional<WeightFormat> planned =
+            plan ? plannedFormat(plan.getValue()) : std::nullopt;
+        if (!planned)
+          return;
+        layerFormat = *planned;
+      }
+      StringRef why = convert(op, *weight, axis, layerFormat);
+      if (followPlan && !why.empty()) {
+        op->emitError() << "qcc-quantize-weights: the plan gives this layer "
+                        << stringifyPrecision(
+                               op->getAttrOfType<PrecisionAttr>(
+                                     mixed::kPlanAttr)
+                                   .getValue())
+                        << " weights, but " << why;
+        planFailed = true;
+      }
     });
+    if (planFailed)
+      signalPassFailure();
+  }
+
+  /// The weight format a plan's precision asks for, if it is one of this
+  /// pass's.
+  static std::optional<WeightFormat> plannedFormat(Precision p) {
+    switch (p) {
+    case Precision::f16:
+      return WeightFormat::F16;
+    case Precision::bf16:
+      return WeightFormat::BF16;
+    case Precision::w4f:
+      return WeightFormat::Int4;
+    default:
+      return std::nullopt;
+    }
   }
 
   /// Rewrites the weight operand `weight` of layer `op` (output channels
-  /// along `axis`) if it is an f32 constant of a float32 layer.
-  void convert(Operation *op, OpOperand &weight, int64_t axis,
-               WeightFormat format) {
+  /// along `axis`) if it is an f32 constant of a float32 layer. Returns why
+  /// the layer was left alone, or "" (converted, or nothing to convert).
+  StringRef convert(Operation *op, OpOperand &weight, int64_t axis,
+                    WeightFormat format) {
     auto precision = op->getAttrOfType<PrecisionAttr>("precision");
     if (precision && precision.getValue() != Precision::f32)
-      return;
+      return "the layer already has another precision";
     auto resultType = llvm::cast<RankedTensorType>(op->getResult(0).getType());
     auto lhsType = llvm::cast<RankedTensorType>(op->getOperand(0).getType());
     auto wType = llvm::cast<RankedTensorType>(weight.get().getType());
     if (!resultType.getElementType().isF32() ||
         !lhsType.getElementType().isF32() || !wType.getElementType().isF32())
-      return;
-    if (wType.getNumElements() < minWeights)
-      return;
+      return "it is not an f32 layer";
+    if (!followPlan && wType.getNumElements() < minWeights)
+      return "it has fewer weights than min-weights";
     ElementsAttr attr;
     if (!matchPattern(weight.get(), m_Constant(&attr)))
-      return;
+      return "its weights are computed at run time";
     // Batched matmul weights have no single reduction axis to group along.
     if (format == WeightFormat::Int4 && isa<MatMulOp>(op) &&
         wType.getRank() != 2)
-      return;
-    // A weight shared by several layers is converted once (the graph is one
-    // block in program order, so the first user's replacement dominates the
-    // others).
-    auto cached = replacements.find({weight.get(), axis});
+      return "its weights are batched (rank > 2)";
+    // A weight shared by several layers is converted once per format (the
+    // graph is one block in program order, so the first user's replacement
+    // dominates the others).
+    auto cached = replacements.find({weight.get(), axis, (int)format});
     if (cached != replacements.end()) {
       weight.set(cached->second.first);
       op->setAttr("precision",
                   PrecisionAttr::get(op->getContext(), cached->second.second));
-      return;
+      return "";
     }
     std::optional<std::vector<double>> values = getElementsAsDouble(attr);
-    if (!values || values->empty())
-      return;
+    if (!values)
+      return "its weights cannot be read";
+    if (values->empty())
+      return "";
     // A non-finite weight has no int4 representation (its group's scale
     // would be infinite); such a layer stays f32. fp16 / bf16 keep infinities
     // and NaNs as they are.
     if (format == WeightFormat::Int4 &&
         llvm::any_of(*values, [](double v) { return !std::isfinite(v); }))
-      return;
+      return "its weights are not all finite";
 
     Value original = weight.get();
     OpBuilder b(op);
@@ -190,7 +198,7 @@ struct QccQuantizeWeightsPass
       const llvm::fltSemantics &sem =
           half ? llvm::APFloat::IEEEhalf() : llvm::APFloat::BFloat();
       for (double &v : *values)
-        v = roundTo(v, sem);
+        v = roundToFormat(v, sem);
       Type elem = half ? Type(Float16Type::get(ctx)) : BFloat16Type::get(ctx);
       auto type = wType.clone(elem);
       replacement = ConstantOp::create(
@@ -201,13 +209,14 @@ struct QccQuantizeWeightsPass
       replacement = quantizeInt4(b, loc, wType, *values, axis, name);
       newPrecision = Precision::w4f;
     }
-    replacements[{original, axis}] = {replacement, newPrecision};
+    replacements[{original, axis, (int)format}] = {replacement, newPrecision};
     weight.set(replacement);
     op->setAttr("precision", PrecisionAttr::get(ctx, newPrecision));
+    return "";
   }
 
-  /// Converted weights by (original weight, channel axis).
-  llvm::DenseMap<std::pair<Value, int64_t>, std::pair<Value, Precision>>
+  /// Converted weights by (original weight, channel axis, format).
+  llvm::DenseMap<std::tuple<Value, int64_t, int>, std::pair<Value, Precision>>
       replacements;
 
   /// Builds the packed int4 weights, their scales and the
@@ -219,8 +228,7 @@ struct QccQuantizeWeightsPass
     int64_t k = rows == 0 ? 0 : wType.getNumElements() / rows;
     // Short rows (a depthwise 3x3 filter) use one group of K rounded up to
     // even instead of padding to the full group size.
-    int64_t g = std::min<int64_t>(groupSize, (k + 1) / 2 * 2);
-    g = std::max<int64_t>(g, 2);
+    int64_t g = quant_math::int4GroupLength(k, groupSize);
     int64_t groups = (k + g - 1) / g, half = g / 2;
     int64_t packedLen = groups * half;
     // Element (c, i) of the [rows, K] view; a [K, N] matmul weight (last
@@ -244,7 +252,7 @@ struct QccQuantizeWeightsPass
           int64_t i = gi * g + t;
           w[t] = i < k ? at(c, i) : 0.0;
         }
-        scales[scaleIndex(c, gi)] = quantizeGroup(w, q);
+        scales[scaleIndex(c, gi)] = quantizeInt4Group(w, q);
         for (int64_t j = 0; j < half; ++j) {
           uint8_t byte =
               static_cast<uint8_t>((q[j] & 0xF) | ((q[j + half] & 0xF) << 4));

@@ -10,11 +10,14 @@
 #define QCC_DRIVER_COMPILER_H
 
 #include "qcc/Calibration/Calibrate.h"
+#include "qcc/Mixed/Budgets.h"
+#include "qcc/Mixed/Mixed.h"
 #include "qcc/Runtime/ModelSignature.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/LLVM.h"
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +26,7 @@ namespace qcc {
 enum class EmitKind { Import, Mlir, Linalg, Llvm, Asm, Obj, Header };
 
 /// Uniform precision for every conv/matmul layer (docs/Quantization.md).
-enum class QuantMode { None, FP16, BF16, Int8, Int4W };
+enum class QuantMode { None, FP16, BF16, Int8, Int4W, Mixed };
 
 struct CompileOptions {
   std::string inputPath;
@@ -44,10 +47,22 @@ struct CompileOptions {
   double calibPercentile = kDefaultCalibPercentile;
   int64_t calibMaxSamples = 0; ///< 0: all samples
   uint64_t calibSeed = 0;
+  /// -dump-sensitivity=FILE.json (developer option); empty: none.
+  std::string dumpSensitivityPath;
   /// int4w: reduction elements per scale group.
   int64_t int4Group = 32;
   /// int8: activation storage, "auto", "u8" or "s8".
   std::string int8Activations = "auto";
+  /// -quant=mixed (docs/MixedPrecision.md): candidate precisions, budgets,
+  /// layers kept float, samples per sensitivity probe.
+  std::vector<Precision> quantCandidates;
+  std::optional<mixed::ResourceBudget> sizeBudget, latencyBudget;
+  std::optional<mixed::ErrorBudget> maxError;
+  std::vector<std::string> keepFloat;
+  int64_t sensitivitySamples = 32;
+  /// -plan=FILE.json: a mixed-precision plan to apply (one precision per
+  /// layer, docs/MixedPrecision.md "Applying a plan"); empty: none.
+  std::string planPath;
 };
 
 struct CompileArtifacts {

@@ -64,6 +64,9 @@ struct LayerShape {
   int64_t outChannels = 0; ///< output channels (conv) / columns (matmul)
   int64_t reduction = 0;   ///< products summed per output element
   int64_t groups = 1;      ///< convolution groups (depthwise: = channels)
+  /// Innermost output dimension, the one qcc's kernels vectorize: the
+  /// conv output width, the matmul columns (0: unknown).
+  int64_t outWidth = 0;
 };
 
 /// A layer a plan assigns a precision to.

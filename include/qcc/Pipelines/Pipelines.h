@@ -27,19 +27,23 @@ void registerAllQccPasses();
 /// (`qcc-graph-pipeline`).
 void buildGraphPipeline(mlir::OpPassManager &pm);
 
-/// Options of the CPU code generation pipeline.
 /// Options of the quantization stage (qcc's own quantizer).
 struct QuantizationOptions {
-  std::string mode = "int8";       ///< fp16 | bf16 | int8 | int4w
+  /// fp16 | bf16 | int8 | int4w (every layer), or mixed: each layer as its
+  /// `qcc.plan` attribute says (docs/MixedPrecision.md).
+  std::string mode = "int8";
   std::string activationType = "u8"; ///< int8: u8 (asymmetric) or s8
   int64_t int4GroupSize = 32;        ///< int4w: weights per scale group
 };
 
 /// Quantization passes for a graph-level module whose activations carry
-/// calibrated ranges (int8) or not (weight-only modes).
+/// calibrated ranges (int8, mixed) or not (weight-only modes). mixed runs
+/// qcc-quantize{follow-plan} -> qcc-fuse-qdq ->
+/// qcc-quantize-weights{follow-plan}, then dead-code removal.
 void buildQuantizationPipeline(mlir::OpPassManager &pm,
                                const QuantizationOptions &options);
 
+/// Options of the CPU code generation pipeline.
 struct CpuCodegenOptions {
   /// SIMD width in f32 lanes (8 = AVX2/ymm, 16 = AVX-512/zmm, 4 = SSE/NEON).
   int64_t vectorWidth = 8;

@@ -101,10 +101,20 @@ def QccQuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
     be quantized exactly keeps float and gets a `qcc.quant_skipped` string
     attribute saying why (runtime weights, no range, a reduction deeper
     than the exact i32 bound, a non-f32 layer).
+
+    With `follow-plan`, the pass applies a mixed-precision plan
+    (docs/MixedPrecision.md): only the layers carrying
+    `qcc.plan = #qcc.precision<w8a8>` are quantized, every other layer is
+    left as it is (another precision is applied by `qcc-quantize-weights`
+    with `follow-plan`), and a result is quantized only when a planned int8
+    layer reads it. A planned int8 layer that cannot be quantized is an
+    error naming the layer and the reason.
   }];
   let options = [
     Option<"activationType", "activation-type", "std::string", "\"u8\"",
            "Activation storage: u8 (asymmetric) or s8 (symmetric)">,
+    Option<"followPlan", "follow-plan", "bool", /*default=*/"false",
+           "Quantize only the layers whose qcc.plan is w8a8">,
   ];
   let dependentDialects = ["::qcc::QccDialect", "::mlir::quant::QuantDialect"];
 }
@@ -186,6 +196,13 @@ def QccQuantizeWeightsPass : Pass<"qcc-quantize-weights", "mlir::func::FuncOp"> 
         : (tensor<32x256xi8>, tensor<2x256xf16>) -> tensor<64x256xf32>
     %y = qcc.matmul %x, %w, %b {precision = #qcc<precision w4f>} : ...
     ```
+
+    With `follow-plan` (mixed precision, docs/MixedPrecision.md), each layer
+    whose `qcc.plan` is `f16`, `bf16` or `w4f` gets that format (the
+    `group-size` still applies), whatever `mode` says; layers planned
+    otherwise, or not planned, are left alone. A planned layer whose weights
+    the format cannot hold (a non-finite weight for int4, batched matmul
+    weights for int4, a non-constant weight) is an error.
   }];
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"f16\"",
@@ -194,6 +211,9 @@ def QccQuantizeWeightsPass : Pass<"qcc-quantize-weights", "mlir::func::FuncOp"> 
            "int4: reduction elements per scale (32, 64 or 128)">,
     Option<"minWeights", "min-weights", "int64_t", /*default=*/"0",
            "Layers with fewer weight elements than this stay f32">,
+    Option<"followPlan", "follow-plan", "bool", /*default=*/"false",
+           "Give each layer the weight format its qcc.plan names (f16, bf16 "
+           "or w4f); `mode` and `min-weights` are ignored">,
   ];
   let dependentDialects = ["::qcc::QccDialect"];
 }

@@ -25,7 +25,13 @@ const std::vector<std::pair<std::string, std::string>> &knownTargets() {
       {"generic", "x86-64 baseline (SSE2), 128-bit vectors"},
       {"avx2", "x86-64-v3: AVX2 + FMA, 256-bit vectors (ymm)"},
       {"avx512", "x86-64-v4: AVX-512 F/BW/DQ/VL, 512-bit vectors (zmm)"},
+      {"avx512-vnni", "x86-64-v4 + AVX-512 VNNI (Cascade Lake and later)"},
+      {"amx", "Sapphire Rapids: AVX-512 VNNI/BF16/FP16 + AMX tiles"},
       {"aarch64", "AArch64 with NEON, 128-bit vectors"},
+      {"neon", "same as aarch64: AArch64 with NEON (Armv8.0-A)"},
+      {"neon-dotprod", "AArch64 NEON + dot product (sdot/udot, Armv8.2-A)"},
+      {"neon-i8mm", "AArch64 NEON + dot product + int8 matrix multiply "
+                    "(smmla, Armv8.6-A)"},
       {"host", "the CPU qcc runs on, with all its features"},
   };
   return targets;
@@ -44,10 +50,25 @@ Expected<TargetSpec> resolveTarget(StringRef name, StringRef triple,
   } else if (name == "avx512") {
     spec.triple = "x86_64-unknown-linux-gnu";
     spec.cpu = "x86-64-v4";
-  } else if (name == "aarch64") {
+  } else if (name == "avx512-vnni") {
+    spec.triple = "x86_64-unknown-linux-gnu";
+    spec.cpu = "x86-64-v4";
+    spec.features = "+avx512vnni";
+  } else if (name == "amx") {
+    spec.triple = "x86_64-unknown-linux-gnu";
+    spec.cpu = "sapphirerapids";
+  } else if (name == "aarch64" || name == "neon") {
     spec.triple = "aarch64-unknown-linux-gnu";
     spec.cpu = "generic";
     spec.features = "+neon";
+  } else if (name == "neon-dotprod") {
+    spec.triple = "aarch64-unknown-linux-gnu";
+    spec.cpu = "generic";
+    spec.features = "+neon,+dotprod";
+  } else if (name == "neon-i8mm") {
+    spec.triple = "aarch64-unknown-linux-gnu";
+    spec.cpu = "generic";
+    spec.features = "+neon,+dotprod,+i8mm";
   } else if (name == "host") {
     spec.triple = sys::getDefaultTargetTriple();
     spec.cpu = sys::getHostCPUName().str();

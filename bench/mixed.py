@@ -543,6 +543,14 @@ def print_notes(rows):
         print()
     for r in notes:
         print("- %s %s: infeasible: %s" % (r["model"], r["plan"], r["infeasible"]))
+    over = [r for r in rows if r["kind"] in ("mixed", "naive") and r.get("const_bytes") is not None
+            and r.get("budget_bytes") and r["const_bytes"] > 1.01 * r["budget_bytes"]]
+    if over:
+        print()
+    for r in over:
+        print("- %s %s: stored constants %.1f KiB exceed the budget %.1f KiB (plan bytes as the planner counts "
+              "them: %s KiB)" % (r["model"], r["plan"], r["const_bytes"] / 1024, r["budget_bytes"] / 1024,
+                                 fmt(r["plan_bytes"] / 1024 if r.get("plan_bytes") else None, "%.1f")))
 
 
 def run_targets(bench, name, results):
@@ -656,6 +664,9 @@ def main():
                     help="fail unless, at every budget, the mixed plan's measured SQNR is at least that of the "
                          "naive plan and of each uniform plan that fits the same budget (less --dominance-tol-db)")
     ap.add_argument("--dominance-tol-db", type=float, default=0.0)
+    ap.add_argument("--check-budget", action="store_true",
+                    help="fail when a mixed or naive plan's stored constants (the compiled report's) exceed its "
+                         "budget by more than 1%% (the planner's byte model against what the passes store)")
     ap.add_argument("--min-rank-corr", type=float, default=None,
                     help="fail when the pooled Spearman correlation of estimated vs measured latency is below R")
     ap.add_argument("--min-rank-corr-per-model", type=float, default=None)
@@ -741,6 +752,12 @@ def main():
                     bar(r["sqnr"] >= o["sqnr"] - args.dominance_tol_db,
                         "%s %s SQNR %s >= %s %s" % (r["model"], r["plan"], fmt_db(r["sqnr"]), o["plan"],
                                                     fmt_db(o["sqnr"])))
+    if args.check_budget:
+        for r in rows:
+            if r["kind"] in ("mixed", "naive") and r.get("const_bytes") is not None and r.get("budget_bytes"):
+                bar(r["const_bytes"] <= 1.01 * r["budget_bytes"],
+                    "%s %s stored constants %.1f KiB <= budget %.1f KiB" % (
+                        r["model"], r["plan"], r["const_bytes"] / 1024, r["budget_bytes"] / 1024))
     if args.min_rank_corr is not None:
         v = pooled[args.rank_by]
         bar(v is not None and v >= args.min_rank_corr,

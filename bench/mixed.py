@@ -34,8 +34,10 @@ For each model (calibration and held-out data from scripts/make-quant-data.py):
  5. The Spearman rank correlation between the report's estimated latency and
     the measured medians over all plans run here (per model and pooled).
 
-Not a test: latencies depend on the machine and its load. Bars (--min-...)
-make the run exit 1 when missed, as bench/quant.py does.
+Not a test: latencies depend on the machine and its load. Bars (--min-...,
+--check-dominance, --check-budget: a plan's stored constants within its
+budget) make the run exit 1 when missed, as bench/quant.py does; so do failed
+compiles and plan files the compile did not follow.
 """
 import argparse
 import ctypes

@@ -45,6 +45,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -659,6 +660,8 @@ def main():
     ap.add_argument("--json", default=None, help="also write all rows to this JSON file")
     ap.add_argument("--max-diff-rows", type=int, default=12)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--keep-work", action="store_true",
+                    help="keep the temporary folder of objects, reports and plan files (printed)")
     # Bars.
     ap.add_argument("--min-sqnr-at", action="append", default=[], metavar="BUDGET=DB",
                     help="fail when the mixed plan at BUDGET (as in --budgets) has a measured SQNR below DB")
@@ -720,6 +723,11 @@ def main():
         with open(args.json, "w") as f:
             json.dump({"rows": rows, "latency": corr, "spearman": {"pooled": pooled, **per_model},
                        "targets": target_results}, f, indent=1)
+
+    if args.keep_work:
+        print("bench/mixed: objects, reports and plan files in " + bench.work)
+    else:
+        shutil.rmtree(bench.work, ignore_errors=True)
 
     # Bars.
     failed = bool(bench.failures)

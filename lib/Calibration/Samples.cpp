@@ -356,6 +356,43 @@ const char *SampleSet::sample(const InputSamples &in, int64_t index) const {
          (index - in.starts[c]) * in.input.sampleBytes();
 }
 
+Expected<SampleSet> SampleSet::fromSource(mlir::MLIRContext &context,
+                                          StringRef source,
+                                          ArrayRef<ModelInput> inputs,
+                                          int64_t maxSamples, uint64_t seed,
+                                          int64_t defaultRandom) {
+  Expected<SampleSet> samples =
+      source == "random"
+          ? random(inputs, maxSamples > 0 ? maxSamples : defaultRandom, seed)
+          : load(context, source, inputs);
+  if (samples && maxSamples > 0)
+    samples->truncate(maxSamples);
+  return samples;
+}
+
+mlir::FailureOr<std::vector<ModelInput>> modelInputs(mlir::func::FuncOp fn,
+                                                     StringRef what) {
+  std::vector<ModelInput> inputs;
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+    ModelInput in;
+    auto name = fn.getArgAttrOfType<mlir::StringAttr>(i, "qcc.name");
+    in.name = name ? name.str() : "input" + std::to_string(i);
+    auto tt = dyn_cast<mlir::RankedTensorType>(fn.getArgument(i).getType());
+    auto dtype = tt ? dtypeOf(tt.getElementType(),
+                              (bool)fn.getArgAttr(i, "qcc.unsigned"))
+                    : std::nullopt;
+    if (!tt || !tt.hasStaticShape() || !dtype)
+      return mlir::emitError(fn.getLoc())
+             << what << ": input '" << in.name
+             << "' is not a statically shaped tensor of a supported element "
+                "type";
+    in.dtype = *dtype;
+    in.shape.assign(tt.getShape().begin(), tt.getShape().end());
+    inputs.push_back(std::move(in));
+  }
+  return inputs;
+}
+
 void SampleSet::fillRun(int64_t run, ArrayRef<char *> buffers) const {
   for (auto [in, buffer] : llvm::zip(inputs, buffers)) {
     int64_t batch = in.input.batch(), bytes = in.input.sampleBytes();

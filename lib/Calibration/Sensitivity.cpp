@@ -228,34 +228,15 @@ SensitivityEngine::create(ModuleOp module, ArrayRef<Layer> layers,
                           << options.int4Group;
 
   // The model's inputs and the samples (as calibration reads them).
-  for (unsigned i = 0; i < mainFn.getNumArguments(); ++i) {
-    ModelInput in;
-    auto name = mainFn.getArgAttrOfType<StringAttr>(i, "qcc.name");
-    in.name = name ? name.str() : "input" + std::to_string(i);
-    auto tt = dyn_cast<RankedTensorType>(mainFn.getArgument(i).getType());
-    auto dtype = tt ? dtypeOf(tt.getElementType(),
-                              (bool)mainFn.getArgAttr(i, "qcc.unsigned"))
-                    : std::nullopt;
-    if (!tt || !tt.hasStaticShape() || !dtype)
-      return emitError(loc) << "sensitivity: input '" << in.name
-                            << "' is not a statically shaped tensor of a "
-                               "supported element type";
-    in.dtype = *dtype;
-    in.shape.assign(tt.getShape().begin(), tt.getShape().end());
-    impl->inputs.push_back(std::move(in));
-  }
-  bool isRandom = options.source == "random";
-  llvm::Expected<SampleSet> samples =
-      isRandom
-          ? SampleSet::random(impl->inputs,
-                              options.maxSamples > 0 ? options.maxSamples
-                                                     : kDefaultRandomSamples,
-                              options.seed)
-          : SampleSet::load(*ctx, options.source, impl->inputs);
+  auto modelIns = modelInputs(mainFn, "sensitivity");
+  if (failed(modelIns))
+    return failure();
+  impl->inputs = std::move(*modelIns);
+  llvm::Expected<SampleSet> samples = SampleSet::fromSource(
+      *ctx, options.source, impl->inputs, options.maxSamples, options.seed,
+      kDefaultRandomSamples);
   if (!samples)
     return emitError(loc) << llvm::toString(samples.takeError());
-  if (options.maxSamples > 0)
-    samples->truncate(options.maxSamples);
   impl->samples.emplace(std::move(*samples));
 
   // The layers, checked against the module.

@@ -152,6 +152,11 @@ struct CompilerCLOptions {
       cl::desc("-quant=mixed: layers kept fp32, by ONNX node name or op type "
                "(Conv, MatMul, Gemm); comma-separated, repeatable"),
       cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(category)};
+  cl::opt<std::string> costModel{
+      "cost-model",
+      cl::desc("-quant=mixed: where layer times come from: table (the "
+               "target's cost table, the default)"),
+      cl::init("table"), cl::cat(category)};
   cl::opt<int64_t> sensitivitySamples{
       "sensitivity-samples",
       cl::desc("-quant=mixed: calibration samples each sensitivity probe "
@@ -241,7 +246,8 @@ static LogicalResult readMixedOptions(CompilerCLOptions &cl, CompileOptions &o,
   for (cl::Option *opt :
        std::initializer_list<cl::Option *>{
            &cl.quantCandidates, &cl.sizeBudget, &cl.latencyBudget,
-           &cl.maxError, std::addressof(cl.keepFloat), &cl.sensitivitySamples})
+           &cl.maxError, std::addressof(cl.keepFloat), &cl.sensitivitySamples,
+           &cl.costModel})
     if (opt->getNumOccurrences() && !mixed)
       return fail("-" + opt->ArgStr + " needs -quant=mixed");
   if (!mixed)
@@ -282,6 +288,14 @@ static LogicalResult readMixedOptions(CompilerCLOptions &cl, CompileOptions &o,
   for (const std::string &k : cl.keepFloat)
     if (!StringRef(k).trim().empty())
       o.keepFloat.push_back(StringRef(k).trim().str());
+  if (cl.costModel == "measure")
+    return fail("-cost-model=measure (timing the compiled candidate kernels "
+                "on this machine) is not available: qcc estimates layer "
+                "times from the target's cost table (-cost-model=table, the "
+                "default; docs/MixedPrecision.md, \"Cost model\")");
+  if (cl.costModel != "table")
+    return fail("invalid -cost-model '" + cl.costModel +
+                "' (expected table)");
   if (cl.sensitivitySamples < 1)
     return fail("invalid -sensitivity-samples " +
                 Twine((int64_t)cl.sensitivitySamples) +

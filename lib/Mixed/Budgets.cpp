@@ -32,6 +32,37 @@ splitRelative(StringRef text) {
   return std::nullopt;
 }
 
+/// The forms both resource budgets share: `<factor>xfp32`, `<factor>xint8`
+/// and `<number><unit>` with a unit of `units` (matched case-insensitively).
+/// Returns whether `text` has one of them; then `b` is set, or `why` says
+/// what is wrong with the number.
+static bool parseRelativeOrUnits(
+    StringRef text, ArrayRef<std::pair<const char *, double>> units,
+    ResourceBudget &b, std::string &why) {
+  if (auto rel = splitRelative(text)) {
+    auto v = parsePositive(rel->first);
+    if (!v) {
+      why = "expected a positive factor before 'x'";
+    } else {
+      b.base = rel->second;
+      b.value = *v;
+    }
+    return true;
+  }
+  std::string lower = text.lower();
+  for (auto [suffix, scale] : units) {
+    if (!StringRef(lower).ends_with(suffix))
+      continue;
+    auto v = parsePositive(text.drop_back(strlen(suffix)));
+    if (!v)
+      why = "expected a positive number before the unit";
+    else
+      b.value = *v * scale;
+    return true;
+  }
+  return false;
+}
+
 std::optional<ResourceBudget> parseSizeBudget(StringRef text,
                                               std::string &error) {
   ResourceBudget b;
@@ -40,28 +71,13 @@ std::optional<ResourceBudget> parseSizeBudget(StringRef text,
     error = ("invalid -size-budget '" + text + "': " + why).str();
     return std::nullopt;
   };
-  if (auto rel = splitRelative(text)) {
-    auto v = parsePositive(rel->first);
-    if (!v)
-      return bad("expected a positive factor before 'x'");
-    b.base = rel->second;
-    b.value = *v;
-    return b;
-  }
   static const std::pair<const char *, double> units[] = {
       {"kib", 1024.0}, {"mib", 1024.0 * 1024},  {"gib", 1024.0 * 1024 * 1024},
       {"kb", 1e3},     {"mb", 1e6},             {"gb", 1e9},
       {"b", 1.0}};
-  std::string lower = text.lower();
-  for (auto [suffix, scale] : units) {
-    if (!StringRef(lower).ends_with(suffix))
-      continue;
-    auto v = parsePositive(text.drop_back(strlen(suffix)));
-    if (!v)
-      return bad("expected a positive number before the unit");
-    b.value = *v * scale;
-    return b;
-  }
+  std::string why;
+  if (parseRelativeOrUnits(text, units, b, why))
+    return why.empty() ? std::optional<ResourceBudget>(b) : bad(why);
   auto v = parsePositive(text);
   if (!v)
     return bad("expected bytes (e.g. 800KB, 1.5MiB, 250000), a fraction of "
@@ -87,26 +103,11 @@ std::optional<ResourceBudget> parseLatencyBudget(StringRef text,
     error = ("invalid -latency-budget '" + text + "': " + why).str();
     return std::nullopt;
   };
-  if (auto rel = splitRelative(text)) {
-    auto v = parsePositive(rel->first);
-    if (!v)
-      return bad("expected a positive factor before 'x'");
-    b.base = rel->second;
-    b.value = *v;
-    return b;
-  }
   static const std::pair<const char *, double> units[] = {
       {"ms", 1e6}, {"us", 1e3}, {"ns", 1.0}};
-  std::string lower = text.lower();
-  for (auto [suffix, scale] : units) {
-    if (!StringRef(lower).ends_with(suffix))
-      continue;
-    auto v = parsePositive(text.drop_back(2));
-    if (!v)
-      return bad("expected a positive number before the unit");
-    b.value = *v * scale;
-    return b;
-  }
+  std::string why;
+  if (parseRelativeOrUnits(text, units, b, why))
+    return why.empty() ? std::optional<ResourceBudget>(b) : bad(why);
   auto v = parsePositive(text);
   if (!v)
     return bad("expected a factor of the all-fp32 estimate (0.7 or 0.7xfp32), "

@@ -12,6 +12,7 @@
 
 #include "qcc/Runtime/ModelSignature.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/Error.h"
 #include <string>
@@ -38,6 +39,12 @@ struct ModelInput {
 /// `isUnsigned`); none for types that cannot cross the model's interface.
 std::optional<DType> dtypeOf(mlir::Type type, bool isUnsigned);
 
+/// The inputs of `fn` as samples must provide them (names from `qcc.name`).
+/// An input that is not a statically shaped tensor of a supported element
+/// type is an error at `fn`, prefixed with `what` ("calibration", ...).
+mlir::FailureOr<std::vector<ModelInput>> modelInputs(mlir::func::FuncOp fn,
+                                                     llvm::StringRef what);
+
 /// Number of runs of a model whose input takes `batch` samples per run, for
 /// `numSamples` samples: ceil(numSamples / batch).
 int64_t numRuns(int64_t numSamples, int64_t batch);
@@ -63,6 +70,14 @@ public:
   /// do not depend on the C++ library). Only float inputs can be generated.
   static llvm::Expected<SampleSet> random(llvm::ArrayRef<ModelInput> inputs,
                                           int64_t count, uint64_t seed);
+
+  /// The samples of a -calib source: `random` gives `maxSamples` (or
+  /// `defaultRandom` when it is 0) random samples with `seed`; anything else
+  /// is loaded. At most `maxSamples` are kept (0: all).
+  static llvm::Expected<SampleSet>
+  fromSource(mlir::MLIRContext &context, llvm::StringRef source,
+             llvm::ArrayRef<ModelInput> inputs, int64_t maxSamples,
+             uint64_t seed, int64_t defaultRandom);
 
   /// Samples per input (the same for every input).
   int64_t numSamples() const { return count; }

@@ -23,39 +23,17 @@ Usage: plan_model.py MODEL PLAN WORKDIR --calib=C.npy --eval=E.npy
 """
 
 import argparse
-import ctypes
 import json
 import os
-import re
 import subprocess
 import sys
 
 import numpy as np
 
-
-class Compiled:
-    """A qcc object loaded through its C ABI (docs/ABI.md)."""
-
-    def __init__(self, so, prefix, out_shapes):
-        self.lib = ctypes.CDLL(so)
-        self.run_array = getattr(self.lib, prefix + "_run_array")
-        size = getattr(self.lib, prefix + "_scratch_size")
-        size.restype = ctypes.c_size_t
-        n = size()
-        self.scratch = np.zeros(n + 64, np.uint8)
-        addr = self.scratch.ctypes.data
-        addr += (-addr) % 64
-        self.ctx = (ctypes.c_void_p * 2)(addr, n)
-        self.outs = [np.zeros(s, np.float32) for s in out_shapes]
-        self.ptrs = (ctypes.c_void_p * len(self.outs))(
-            *[o.ctypes.data for o in self.outs])
-
-    def __call__(self, x):
-        x = np.ascontiguousarray(x, np.float32)
-        ins = (ctypes.c_void_p * 1)(x.ctypes.data)
-        if self.run_array(ctypes.byref(self.ctx), ins, self.ptrs):
-            raise RuntimeError("run_array failed")
-        return [o.copy() for o in self.outs]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "scripts"))
+from qcc_abi import Compiled, agreement, output_shapes  # noqa: E402
+from qcc_abi import sqnr as output_sqnr  # noqa: E402
 
 
 def build(args, tag, flags):
@@ -68,9 +46,7 @@ def build(args, tag, flags):
         sys.exit("qcc %s failed:\n%s" % (" ".join(flags), p.stderr.strip()))
     subprocess.run([args.cc, "-shared", "-o", stem + ".so", stem + ".o"],
                    check=True)
-    header = open(stem + ".h").read()
-    shapes = [tuple(int(d) for d in m.split(",") if d.strip())
-              for m in re.findall(r"M_OUTPUT_\d+_SHAPE \{([^}]*)\}", header)]
+    shapes = output_shapes(open(stem + ".h").read(), "m")
     report = json.load(open(stem + ".json"))
     return Compiled(stem + ".so", "m", shapes), os.path.getsize(stem + ".o"), report
 
@@ -101,17 +77,14 @@ def main():
     calib = ["-calib=" + args.calib]
     builds = [("fp32", []), ("int8", ["-quant=int8"] + calib),
               ("plan", ["-plan=" + args.plan] + calib)]
-    results, ref, ok = {}, None, True
+    results, ref_outs, ok = {}, None, True
     for tag, flags in builds:
         model, size, report = build(args, tag, flags)
         outs = [model(x[None]) for x in evals]
-        flat = np.concatenate([o.ravel() for r in outs for o in r]).astype(np.float64)
-        if ref is None:
-            ref, ref_outs, ref_size = flat, outs, size
-        noise = np.sum((flat - ref) ** 2)
-        sqnr = float("inf") if noise == 0 else 10 * np.log10(np.sum(ref ** 2) / noise)
-        agree = float(np.mean([np.argmax(a[0]) == np.argmax(b[0])
-                               for a, b in zip(outs, ref_outs)]))
+        if ref_outs is None:
+            ref_outs, ref_size = outs, size
+        sqnr = output_sqnr(ref_outs, outs)
+        agree = agreement(ref_outs, outs)
         counts = report["totals"]["layers_by_precision"]
         results[tag] = (sqnr, agree, size, counts)
         print("%-5s object %7d B (%.3f of fp32), SQNR %6.1f dB, agreement %.3f, "
